@@ -1,0 +1,151 @@
+"""The one place winsession loads DLLs and binds functions from them.
+
+On Windows every DLL is loaded lazily, on first use, as
+``ctypes.WinDLL(name, use_last_error=True)`` -- a private instance per DLL, never the
+shared ``ctypes.windll``, so the ``argtypes``/``restype`` set here cannot clash with other
+libraries in the same process. Nothing (no environment variable, no file) can redirect
+which DLL is loaded on Windows.
+
+On other systems importing works and every declaration can be inspected, but calling an
+API raises :class:`~winsession.errors.UnsupportedPlatformError` -- unless a test has bound
+a stand-in library with :func:`use_stand_in`, the test-only hook.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any, Callable, Optional
+
+from .errors import UnsupportedPlatformError
+
+__all__ = ["Function", "clear_stand_ins", "function", "load", "use_stand_in"]
+
+_IS_WINDOWS = sys.platform == "win32"
+_lock = threading.Lock()
+_libraries: dict[str, ctypes.CDLL] = {}
+_stand_ins: dict[str, str] = {}
+_functions: list[Function] = []
+
+ErrCheck = Callable[[Any, Any, tuple[Any, ...]], Any]
+
+
+def load(name: str) -> ctypes.CDLL:
+    """Return the loaded library ``name`` (e.g. ``"netapi32"``), loading it on first use."""
+    lib = _libraries.get(name)
+    if lib is not None:
+        return lib
+    with _lock:
+        lib = _libraries.get(name)
+        if lib is None:
+            lib = _open(name)
+            _libraries[name] = lib
+        return lib
+
+
+def _open(name: str) -> ctypes.CDLL:
+    if sys.platform == "win32":
+        return ctypes.WinDLL(name, use_last_error=True)
+    path = _stand_ins.get(name)
+    if path is None:
+        raise UnsupportedPlatformError(
+            function=name,
+            message=(
+                f"{name}.dll is part of Windows; winsession cannot call it on "
+                f"{sys.platform}. Everything imports here, and the test suite runs against "
+                "the stand-in DLLs (see README: python tests/run.py)."
+            ),
+        )
+    # The stand-ins are built for the host's C convention; no GetLastError there.
+    return ctypes.CDLL(path)
+
+
+def use_stand_in(name: str, path: str) -> None:
+    """Test hook: make ``load(name)`` open the stand-in shared library at ``path``.
+
+    Refused on Windows, where the system's DLLs are always the ones used (the Wine tier
+    places stand-ins next to ``python.exe`` instead, so the production path runs).
+    """
+    if _IS_WINDOWS:
+        raise RuntimeError("stand-in libraries cannot be substituted on Windows")
+    with _lock:
+        _stand_ins[name] = path
+        _libraries.pop(name, None)
+        for fn in _functions:
+            if fn.dll == name:
+                fn._unbind()
+
+
+def clear_stand_ins() -> None:
+    """Test hook: forget every stand-in, so calls raise UnsupportedPlatformError again."""
+    with _lock:
+        _stand_ins.clear()
+        if not _IS_WINDOWS:
+            _libraries.clear()
+            for fn in _functions:
+                fn._unbind()
+
+
+class Function:
+    """A DLL export declared with exact ``argtypes`` and ``restype``, bound on first call.
+
+    The declaration (``dll``, ``name``, ``argtypes``, ``restype``, ``errcheck``) is
+    inspectable on every OS; binding happens through :func:`load` only.
+    """
+
+    def __init__(
+        self,
+        dll: str,
+        name: str,
+        restype: Any,
+        argtypes: Sequence[Any],
+        errcheck: Optional[ErrCheck] = None,
+        doc: Optional[str] = None,
+    ) -> None:
+        self.dll = dll
+        self.name = name
+        self.restype = restype
+        self.argtypes = tuple(argtypes)
+        self.errcheck = errcheck
+        self.__doc__ = doc
+        self._bound: Optional[Callable[..., Any]] = None
+
+    def bind(self) -> Callable[..., Any]:
+        """Return the ctypes function pointer, configured, binding it if needed."""
+        bound = self._bound
+        if bound is None:
+            ptr = getattr(load(self.dll), self.name)
+            ptr.argtypes = self.argtypes
+            ptr.restype = self.restype
+            if self.errcheck is not None:
+                ptr.errcheck = self.errcheck
+            self._bound = bound = ptr
+        return bound
+
+    def _unbind(self) -> None:
+        self._bound = None
+
+    def __call__(self, *args: Any) -> Any:
+        bound = self._bound
+        if bound is None:
+            bound = self.bind()
+        return bound(*args)
+
+    def __repr__(self) -> str:
+        return f"<winsession raw function {self.dll}!{self.name}>"
+
+
+def function(
+    dll: str,
+    name: str,
+    restype: Any,
+    argtypes: Sequence[Any],
+    errcheck: Optional[ErrCheck] = None,
+    doc: Optional[str] = None,
+) -> Function:
+    """Declare the export ``dll!name`` (bound lazily) and register it with the loader."""
+    fn = Function(dll, name, restype, argtypes, errcheck, doc)
+    _functions.append(fn)
+    return fn

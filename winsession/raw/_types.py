@@ -1,0 +1,39 @@
+"""Fixed-width aliases for Windows C types.
+
+``ctypes.wintypes.DWORD`` is ``c_ulong``, 8 bytes on Linux, so it would give different
+layouts where the tests run; these aliases have Windows' widths everywhere. ``WCHAR`` stays
+``c_wchar``: 2 bytes on Windows, 4 on Linux, matching each platform's ``wchar_t`` (and so
+the stand-in DLLs built for each).
+"""
+
+from __future__ import annotations
+
+import ctypes
+
+BYTE = ctypes.c_uint8
+WORD = ctypes.c_uint16
+DWORD = ctypes.c_uint32
+ULONG = ctypes.c_uint32
+LONG = ctypes.c_int32
+INT = ctypes.c_int32
+UINT = ctypes.c_uint32
+BOOL = ctypes.c_int32
+BOOLEAN = ctypes.c_uint8
+LARGE_INTEGER = ctypes.c_int64
+ULONGLONG = ctypes.c_uint64
+HANDLE = ctypes.c_void_p
+HWND = ctypes.c_void_p
+LPVOID = ctypes.c_void_p
+LPWSTR = ctypes.c_wchar_p
+LPCWSTR = ctypes.c_wchar_p
+WCHAR = ctypes.c_wchar
+HRESULT = ctypes.c_int32
+LPBYTE = ctypes.POINTER(BYTE)
+LPDWORD = ctypes.POINTER(DWORD)
+NET_API_STATUS = DWORD
+
+__all__ = [
+    "BOOL", "BOOLEAN", "BYTE", "DWORD", "HANDLE", "HRESULT", "HWND", "INT", "LARGE_INTEGER",
+    "LONG", "LPBYTE", "LPCWSTR", "LPDWORD", "LPVOID", "LPWSTR", "NET_API_STATUS", "UINT",
+    "ULONG", "ULONGLONG", "WCHAR", "WORD",
+]
