@@ -1,0 +1,248 @@
+"""winsession's exceptions, and the one place where error codes become exceptions.
+
+Every failure is a :class:`WinSessionError`, an :class:`OSError` whose ``winerror`` and
+``function`` attributes are set on every operating system (CPython drops ``winerror`` off
+Windows, so winsession keeps its own). Catch by meaning, by API family, or both::
+
+    try:
+        winsession.net.delete_session(client="10.0.0.5")
+    except winsession.SessionNotFoundError:   # also a LookupError
+        pass                                  # already gone
+    except winsession.AccessDeniedError:      # also a PermissionError
+        print("run elevated")
+
+The class actually raised combines the family (:class:`NetApiError`, :class:`WtsError`,
+:class:`ComError`) with the meaning (:class:`AccessDeniedError`,
+:class:`SessionNotFoundError`, ...), e.g. ``NetApiAccessDeniedError`` -- so both
+``except NetApiError`` and ``except AccessDeniedError`` catch it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+__all__ = [
+    "AccessDeniedError",
+    "ComError",
+    "InvalidLevelError",
+    "InvalidParameterError",
+    "NetApiError",
+    "ServerNotFoundError",
+    "SessionNotFoundError",
+    "UnsupportedPlatformError",
+    "WinSessionError",
+    "WtsError",
+    "check_net_api_status",
+    "error_class",
+    "net_api_error",
+]
+
+ERROR_SUCCESS = 0
+ERROR_ACCESS_DENIED = 5
+ERROR_MORE_DATA = 234
+
+
+class WinSessionError(OSError):
+    """Root of every winsession error.
+
+    Attributes:
+        winerror: the Windows error code (``int``, on every OS; 0 when not from an API call).
+        function: the API that failed (e.g. ``"NetSessionEnum"``), or what was refused.
+        server: the server named in the call, or ``None`` for the local computer.
+        symbol: the symbolic name of ``winerror`` (e.g. ``"NERR_ClientNameNotFound"``).
+    """
+
+    winerror: int
+    function: str
+    server: Optional[str]
+
+    def __init__(
+        self,
+        winerror: int = 0,
+        function: str = "",
+        server: Optional[str] = None,
+        message: Optional[str] = None,
+    ) -> None:
+        if message is None:
+            message = _describe(winerror, function, server)
+        super().__init__(None, message)
+        # Set after OSError.__init__: on Windows this is OSError's own slot, elsewhere an
+        # instance attribute; either way the same int on every OS.
+        self.winerror = winerror
+        self.function = function
+        self.server = server
+
+    @property
+    def symbol(self) -> str:
+        """The symbolic name of :attr:`winerror`, e.g. ``"ERROR_ACCESS_DENIED"``."""
+        from .codes import symbol
+
+        return symbol(self.winerror)
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(winerror={self.winerror} [{self.symbol}], "
+            f"function={self.function!r}, server={self.server!r})"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.winerror, self.function, self.server, self.strerror))
+
+
+# Families: which API raised it.
+class NetApiError(WinSessionError):
+    """A netapi32 call (``NetSessionEnum``, ``NetSessionGetInfo``, ``NetSessionDel``) failed."""
+
+
+class WtsError(WinSessionError):
+    """A wtsapi32 (Remote Desktop Services) call failed."""
+
+
+class ComError(WinSessionError):
+    """A COM call failed; :attr:`hresult` holds the HRESULT as an unsigned 32-bit int."""
+
+    @property
+    def hresult(self) -> int:
+        """The failing HRESULT (``winerror`` as an unsigned 32-bit value)."""
+        return self.winerror & 0xFFFFFFFF
+
+
+# Meanings: what a caller would want to catch, each also a builtin exception.
+class AccessDeniedError(WinSessionError, PermissionError):
+    """The caller lacks the rights for this call (ERROR_ACCESS_DENIED and kin)."""
+
+
+class SessionNotFoundError(WinSessionError, LookupError):
+    """No session matches the client, user or session id given."""
+
+
+class ServerNotFoundError(WinSessionError, ConnectionError):
+    """The server cannot be found or reached (bad network path, invalid name, RPC down)."""
+
+
+class InvalidLevelError(WinSessionError, ValueError):
+    """The information level is not one the API supports."""
+
+
+class InvalidParameterError(WinSessionError, ValueError):
+    """The API rejected a parameter (ERROR_INVALID_PARAMETER, ERROR_INVALID_NAME)."""
+
+
+class UnsupportedPlatformError(WinSessionError, NotImplementedError):
+    """The API is not available here: not Windows, or not this edition of Windows."""
+
+    def __init__(
+        self,
+        winerror: int = 120,  # ERROR_CALL_NOT_IMPLEMENTED
+        function: str = "",
+        server: Optional[str] = None,
+        message: Optional[str] = None,
+    ) -> None:
+        super().__init__(winerror, function, server, message)
+
+
+_FAMILIES: tuple[type[WinSessionError], ...] = (NetApiError, WtsError, ComError)
+_MEANINGS: tuple[type[WinSessionError], ...] = (
+    AccessDeniedError,
+    SessionNotFoundError,
+    ServerNotFoundError,
+    InvalidLevelError,
+    InvalidParameterError,
+    UnsupportedPlatformError,
+)
+
+# code -> meaning. Codes not listed raise the plain family class.
+_MEANING_OF: dict[int, type[WinSessionError]] = {
+    5: AccessDeniedError,  # ERROR_ACCESS_DENIED
+    1314: AccessDeniedError,  # ERROR_PRIVILEGE_NOT_HELD
+    7045: AccessDeniedError,  # ERROR_CTX_WINSTATION_ACCESS_DENIED
+    2312: SessionNotFoundError,  # NERR_ClientNameNotFound
+    2221: SessionNotFoundError,  # NERR_UserNotFound
+    2: SessionNotFoundError,  # ERROR_FILE_NOT_FOUND (WTS: session gone)
+    7022: SessionNotFoundError,  # ERROR_CTX_WINSTATION_NOT_FOUND
+    7007: SessionNotFoundError,  # ERROR_CTX_CLOSE_PENDING
+    53: ServerNotFoundError,  # ERROR_BAD_NETPATH
+    67: ServerNotFoundError,  # ERROR_BAD_NET_NAME
+    2351: ServerNotFoundError,  # NERR_InvalidComputer
+    1722: ServerNotFoundError,  # RPC_S_SERVER_UNAVAILABLE
+    1210: ServerNotFoundError,  # ERROR_INVALID_COMPUTERNAME
+    124: InvalidLevelError,  # ERROR_INVALID_LEVEL
+    87: InvalidParameterError,  # ERROR_INVALID_PARAMETER
+    123: InvalidParameterError,  # ERROR_INVALID_NAME
+    120: UnsupportedPlatformError,  # ERROR_CALL_NOT_IMPLEMENTED
+    50: UnsupportedPlatformError,  # ERROR_NOT_SUPPORTED
+}
+
+_combined: dict[tuple[type[WinSessionError], type[WinSessionError]], type[WinSessionError]] = {}
+
+
+def _define_combinations() -> None:
+    # One concrete class per (family, meaning), defined here at import so that each has a
+    # module-level name and pickles like any other class.
+    for family in _FAMILIES:
+        prefix = family.__name__[: -len("Error")]
+        for meaning in _MEANINGS:
+            name = prefix + meaning.__name__
+            cls = type(
+                name,
+                (meaning, family),
+                {"__module__": __name__, "__doc__": f"{meaning.__doc__} (from {prefix})"},
+            )
+            cls.__qualname__ = name
+            globals()[name] = cls
+            _combined[(family, meaning)] = cls
+
+
+_define_combinations()
+
+
+def error_class(family: type[WinSessionError], code: int) -> type[WinSessionError]:
+    """The class raised for ``code`` coming from an API of ``family``."""
+    meaning = _MEANING_OF.get(code)
+    if meaning is None:
+        return family
+    return _combined[(family, meaning)]
+
+
+_HINTS: dict[tuple[str, int], str] = {
+    ("NetSessionEnum", ERROR_ACCESS_DENIED): (
+        " Since Windows 10 1607 and Windows Server 2019, NetSessionEnum needs administrative"
+        " rights by default even for levels 0 and 10 (the SrvsvcSessionInfo security"
+        " descriptor); run elevated or as a member of Administrators/Server Operators."
+    ),
+    ("NetSessionDel", ERROR_ACCESS_DENIED): (
+        " Closing sessions needs membership in Administrators or Server Operators."
+    ),
+}
+
+
+def _describe(winerror: int, function: str, server: Optional[str]) -> str:
+    from .codes import message, symbol
+
+    where = f" on {server}" if server else ""
+    text = f"{function}{where} failed: {symbol(winerror)} ({winerror}): {message(winerror)}"
+    return text + _HINTS.get((function, winerror), "")
+
+
+def net_api_error(
+    status: int, function: str, server: Optional[str] = None, message: Optional[str] = None
+) -> WinSessionError:
+    """Build the exception for a failing NET_API_STATUS ``status`` from ``function``."""
+    return error_class(NetApiError, status)(status, function, server, message)
+
+
+def check_net_api_status(result: int, func: Any, args: tuple[Any, ...]) -> int:
+    """ctypes errcheck for NET_API_STATUS functions.
+
+    ``NERR_Success`` and ``ERROR_MORE_DATA`` (a page of a longer enumeration, not an error)
+    are returned; anything else raises. Every NetApi function takes the server name as its
+    first argument, which the message names.
+    """
+    if result in (ERROR_SUCCESS, ERROR_MORE_DATA):
+        return result
+    name = getattr(func, "__name__", str(func))
+    server = args[0] if args and isinstance(args[0], str) and args[0] else None
+    raise net_api_error(result, name, server)
