@@ -1,0 +1,5 @@
+"""``python -m winsession``: the winsession command."""
+
+from .cli import main_exit
+
+main_exit()

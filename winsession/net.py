@@ -1,0 +1,474 @@
+"""SMB sessions on a Windows server: list them, look one up, close them.
+
+>>> from winsession import net
+>>> for s in net.enum_sessions(level=10):          # doctest: +SKIP
+...     print(s.client_name, s.user_name, s.idle_duration)
+\\\\10.0.0.5 alice 0:03:20
+
+``enum_sessions`` streams: it asks ``NetSessionEnum`` for one page at a time (following the
+resume handle through ``ERROR_MORE_DATA``), copies the page into frozen dataclasses, frees
+the API's buffer with ``NetApiBufferFree`` and only then yields -- so memory is bounded by
+one page, and stopping early, an exception or ``close()`` can never leak a buffer.
+
+Since Windows 10 1607 / Server 2019, every level needs administrative rights by default;
+without them the calls raise :class:`~winsession.errors.AccessDeniedError`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime
+import enum
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import Any, Callable, Literal, Optional, Union, overload
+
+from . import errors
+from .raw import netapi32 as _raw
+from .raw._types import DWORD, LPBYTE
+
+__all__ = [
+    "MAX_PREFERRED_LENGTH",
+    "SessionFlags",
+    "SessionInfo",
+    "SessionInfo0",
+    "SessionInfo1",
+    "SessionInfo2",
+    "SessionInfo10",
+    "SessionInfo502",
+    "delete_session",
+    "enum_sessions",
+    "get_session_info",
+]
+
+MAX_PREFERRED_LENGTH: int = _raw.MAX_PREFERRED_LENGTH
+"""``prefmaxlen`` meaning "one page holding everything" (the API sizes the buffer)."""
+
+
+class SessionFlags(enum.IntFlag):
+    """How the user established the session (``sesiN_user_flags``)."""
+
+    GUEST = _raw.SESS_GUEST
+    """The user connected with the guest account."""
+    NOENCRYPTION = _raw.SESS_NOENCRYPTION
+    """The user connected without password encryption."""
+
+
+class _Durations:
+    # active_time/idle_time stay int seconds as the API gives them; these read them as
+    # timedelta for people who want to print or compare durations.
+    __slots__ = ()
+    active_time: int
+    idle_time: int
+
+    @property
+    def active_duration(self) -> datetime.timedelta:
+        """:attr:`active_time` as a :class:`datetime.timedelta`."""
+        return datetime.timedelta(seconds=self.active_time)
+
+    @property
+    def idle_duration(self) -> datetime.timedelta:
+        """:attr:`idle_time` as a :class:`datetime.timedelta`."""
+        return datetime.timedelta(seconds=self.idle_time)
+
+
+class _Record:
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Frozen + hand-written __slots__ (3.9 has no dataclass(slots=True)): the default
+        # pickle protocol would setattr() and hit FrozenInstanceError.
+        return (type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__))
+
+    __dataclass_fields__: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SessionInfo0(_Record):
+    """A session at level 0 (``SESSION_INFO_0``): only the client's name."""
+
+    __slots__ = ("client_name",)
+    client_name: str
+    """The client computer, as the server reports it (usually ``\\\\name`` or ``\\\\ip``)."""
+
+
+@dataclass(frozen=True)
+class SessionInfo10(SessionInfo0, _Durations):
+    """A session at level 10 (``SESSION_INFO_10``): client, user and times."""
+
+    __slots__ = ("active_time", "idle_time", "user_name")
+    user_name: str
+    """The user who established the session."""
+    active_time: int
+    """Seconds the session has been active."""
+    idle_time: int
+    """Seconds the session has been idle."""
+
+
+@dataclass(frozen=True)
+class SessionInfo1(SessionInfo0, _Durations):
+    """A session at level 1 (``SESSION_INFO_1``)."""
+
+    __slots__ = ("active_time", "idle_time", "num_opens", "user_flags", "user_name")
+    user_name: str
+    """The user who established the session."""
+    num_opens: int
+    """Files, devices and pipes the user has open in this session."""
+    active_time: int
+    """Seconds the session has been active."""
+    idle_time: int
+    """Seconds the session has been idle."""
+    user_flags: SessionFlags
+    """How the user established the session."""
+
+
+@dataclass(frozen=True)
+class SessionInfo2(SessionInfo1):
+    """A session at level 2 (``SESSION_INFO_2``): level 1 plus the client type."""
+
+    __slots__ = ("client_type",)
+    client_type: str
+    """The type of client that established the session (e.g. ``"Windows 10"``)."""
+
+
+@dataclass(frozen=True)
+class SessionInfo502(SessionInfo2):
+    """A session at level 502 (``SESSION_INFO_502``): level 2 plus the transport."""
+
+    __slots__ = ("transport",)
+    transport: str
+    """The transport the client uses (e.g. ``"\\\\Device\\\\NetbiosSmb"``)."""
+
+
+SessionInfo = Union[SessionInfo0, SessionInfo1, SessionInfo2, SessionInfo10, SessionInfo502]
+"""Any of the per-level session records."""
+
+_RECORDS: dict[int, type[SessionInfo0]] = {
+    0: SessionInfo0,
+    1: SessionInfo1,
+    2: SessionInfo2,
+    10: SessionInfo10,
+    502: SessionInfo502,
+}
+_ENUM_LEVELS = tuple(_RECORDS)
+_GET_INFO_LEVELS = (0, 1, 2, 10)
+_FLAG_CACHE = {value: SessionFlags(value) for value in range(4)}
+
+
+def _flags(value: int) -> SessionFlags:
+    flags = _FLAG_CACHE.get(value)
+    return SessionFlags(value) if flags is None else flags
+
+
+def _make_decoder(level: int) -> Callable[[Any], SessionInfo0]:
+    """Build the struct -> record function for one level, once, from the layouts."""
+    struct = _raw.SESSION_INFO_LEVELS[level]
+    record = _RECORDS[level]
+    names = [field[0] for field in struct._fields_]
+    if len(names) == 1:
+        only: Callable[[Any], Optional[str]] = attrgetter(names[0])
+        return lambda s: record(only(s) or "")
+    get: Callable[[Any], tuple[Any, ...]] = attrgetter(*names)
+    flags_at = next((i for i, n in enumerate(names) if n.endswith("_user_flags")), None)
+
+    def decode(s: Any) -> SessionInfo0:
+        values = list(get(s))
+        # NULL strings become "" so every field is a str, as the dataclasses declare.
+        values = ["" if v is None else v for v in values]
+        if flags_at is not None:
+            values[flags_at] = _flags(values[flags_at])
+        return record(*values)
+
+    return decode
+
+
+_DECODERS = {level: _make_decoder(level) for level in _RECORDS}
+
+
+def _decode_page(level: int, buf: Any, count: int) -> list[SessionInfo0]:
+    """Copy ``count`` structures at ``buf`` into records (before the buffer is freed)."""
+    address = ctypes.cast(buf, ctypes.c_void_p).value
+    if not count:
+        return []
+    if not address:
+        raise errors.net_api_error(
+            13,  # ERROR_INVALID_DATA
+            "NetSessionEnum",
+            message=f"NetSessionEnum reported {count} entries but returned no buffer",
+        )
+    array = (_raw.SESSION_INFO_LEVELS[level] * count).from_address(address)
+    decode = _DECODERS[level]
+    return [decode(s) for s in array]
+
+
+# --- argument checks: every one runs before any DLL call --------------------------------
+
+
+def _optional_text(value: object, argument: str) -> Optional[str]:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{argument} must be a str or None, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{argument} must not contain NUL characters: {value!r}")
+    if not value:
+        raise ValueError(f"{argument} must not be empty (pass None to leave it out)")
+    return value
+
+
+def _server(value: object) -> Optional[str]:
+    # "" is accepted as the local computer, like None: harmless, and common in scripts.
+    if value == "":
+        return None
+    return _optional_text(value, "server")
+
+
+def _client(value: object) -> Optional[str]:
+    client = _optional_text(value, "client")
+    if client is None:
+        return None
+    bare = client.lstrip("\\")
+    if not bare:
+        raise ValueError(f"client must name a computer, not {client!r}")
+    return "\\\\" + bare  # the API wants UNC form; accept "PC" as well as "\\\\PC"
+
+
+def _level(value: object, allowed: tuple[int, ...], function: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"level must be an int, not {type(value).__name__}")
+    if value not in allowed:
+        choices = ", ".join(map(str, allowed))
+        raise errors.net_api_error(
+            124,  # ERROR_INVALID_LEVEL
+            function,
+            message=f"level must be one of {choices} for {function}, not {value}",
+        )
+    return value
+
+
+def _prefmaxlen(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"prefmaxlen must be an int, not {type(value).__name__}")
+    if not 0 <= value <= MAX_PREFERRED_LENGTH:
+        raise ValueError(
+            f"prefmaxlen must be between 0 and MAX_PREFERRED_LENGTH (0xFFFFFFFF), not {value}"
+        )
+    return value
+
+
+# --- NetSessionEnum -------------------------------------------------------------------------
+
+
+@overload
+def enum_sessions(
+    server: Optional[str] = ...,
+    *,
+    client: Optional[str] = ...,
+    user: Optional[str] = ...,
+    level: Literal[502] = ...,
+    prefmaxlen: int = ...,
+) -> Iterator[SessionInfo502]: ...
+@overload
+def enum_sessions(
+    server: Optional[str] = ...,
+    *,
+    client: Optional[str] = ...,
+    user: Optional[str] = ...,
+    level: Literal[0],
+    prefmaxlen: int = ...,
+) -> Iterator[SessionInfo0]: ...
+@overload
+def enum_sessions(
+    server: Optional[str] = ...,
+    *,
+    client: Optional[str] = ...,
+    user: Optional[str] = ...,
+    level: Literal[1],
+    prefmaxlen: int = ...,
+) -> Iterator[SessionInfo1]: ...
+@overload
+def enum_sessions(
+    server: Optional[str] = ...,
+    *,
+    client: Optional[str] = ...,
+    user: Optional[str] = ...,
+    level: Literal[2],
+    prefmaxlen: int = ...,
+) -> Iterator[SessionInfo2]: ...
+@overload
+def enum_sessions(
+    server: Optional[str] = ...,
+    *,
+    client: Optional[str] = ...,
+    user: Optional[str] = ...,
+    level: Literal[10],
+    prefmaxlen: int = ...,
+) -> Iterator[SessionInfo10]: ...
+@overload
+def enum_sessions(
+    server: Optional[str] = ...,
+    *,
+    client: Optional[str] = ...,
+    user: Optional[str] = ...,
+    level: int,
+    prefmaxlen: int = ...,
+) -> Iterator[SessionInfo0]: ...
+def enum_sessions(
+    server: Optional[str] = None,
+    *,
+    client: Optional[str] = None,
+    user: Optional[str] = None,
+    level: int = 502,
+    prefmaxlen: int = MAX_PREFERRED_LENGTH,
+) -> Iterator[SessionInfo0]:
+    """Iterate over the SMB sessions on ``server`` (``None``: this computer).
+
+    Args:
+        server: DNS or NetBIOS name of the server, with or without ``\\\\``.
+        client: only sessions from this client computer (``"PC"`` or ``"\\\\PC"``).
+        user: only sessions of this user.
+        level: 0, 1, 2, 10 or 502 -- which :class:`SessionInfo0` ... :class:`SessionInfo502`
+            record is yielded. Levels 1, 2 and 502 need administrative rights.
+        prefmaxlen: preferred page size in bytes; the default asks for one page holding
+            everything. Smaller values stream in pages: memory stays bounded by one page.
+
+    Arguments are checked at once (``TypeError``/``ValueError`` naming the argument); API
+    errors are raised when iteration reaches them. A ``client`` or ``user`` filter that
+    matches no session gives an empty iteration rather than
+    :class:`~winsession.errors.SessionNotFoundError`.
+    """
+    args = (
+        _server(server),
+        _client(client),
+        _optional_text(user, "user"),
+        _level(level, _ENUM_LEVELS, "NetSessionEnum"),
+        _prefmaxlen(prefmaxlen),
+    )
+    return _enumerate(*args)
+
+
+def _enumerate(
+    server: Optional[str], client: Optional[str], user: Optional[str], level: int, prefmaxlen: int
+) -> Iterator[SessionInfo0]:
+    filtered = client is not None or user is not None
+    resume = DWORD(0)
+    while True:
+        # Out-parameters are fresh for every call: some implementations (Wine's) return
+        # success without writing them.
+        buf = LPBYTE()
+        read = DWORD(0)
+        total = DWORD(0)
+        before = resume.value
+        try:
+            status = _raw.NetSessionEnum(
+                server,
+                client,
+                user,
+                level,
+                ctypes.byref(buf),
+                prefmaxlen,
+                ctypes.byref(read),
+                ctypes.byref(total),
+                ctypes.byref(resume),
+            )
+            page = _decode_page(level, buf, read.value)
+        except errors.SessionNotFoundError:
+            if filtered:
+                return  # the filter matches nothing (any more): an empty result
+            raise
+        finally:
+            if buf:
+                _raw.NetApiBufferFree(buf)
+        # The buffer is freed: nothing below can touch API memory.
+        if status == _raw.ERROR_MORE_DATA and not page and resume.value == before:
+            raise errors.net_api_error(
+                status,
+                "NetSessionEnum",
+                server,
+                message=(
+                    f"NetSessionEnum returned ERROR_MORE_DATA with no entries and an unchanged"
+                    f" resume handle ({before}); stopping instead of looping forever"
+                    f" (prefmaxlen={prefmaxlen} may be smaller than one entry)"
+                ),
+            )
+        yield from page
+        if status != _raw.ERROR_MORE_DATA:
+            return
+
+
+# --- NetSessionGetInfo -----------------------------------------------------------------------
+
+
+@overload
+def get_session_info(
+    client: str, user: str, *, server: Optional[str] = ..., level: Literal[2] = ...
+) -> SessionInfo2: ...
+@overload
+def get_session_info(
+    client: str, user: str, *, server: Optional[str] = ..., level: Literal[0]
+) -> SessionInfo0: ...
+@overload
+def get_session_info(
+    client: str, user: str, *, server: Optional[str] = ..., level: Literal[1]
+) -> SessionInfo1: ...
+@overload
+def get_session_info(
+    client: str, user: str, *, server: Optional[str] = ..., level: Literal[10]
+) -> SessionInfo10: ...
+@overload
+def get_session_info(
+    client: str, user: str, *, server: Optional[str] = ..., level: int
+) -> SessionInfo0: ...
+def get_session_info(
+    client: str, user: str, *, server: Optional[str] = None, level: int = 2
+) -> SessionInfo0:
+    """The session of ``user`` from ``client`` on ``server`` (``NetSessionGetInfo``).
+
+    ``level`` is 0, 1, 2 (the default, the richest this API offers) or 10; for the transport
+    (level 502) use ``enum_sessions(client=..., user=..., level=502)``. Raises
+    :class:`~winsession.errors.SessionNotFoundError` when there is no such session.
+    """
+    if client is None:
+        raise TypeError("client is required: the client computer's name")
+    if user is None:
+        raise TypeError("user is required: the user name of the session")
+    server_name = _server(server)
+    client_name = _client(client)
+    user_name = _optional_text(user, "user")
+    lvl = _level(level, _GET_INFO_LEVELS, "NetSessionGetInfo")
+    buf = LPBYTE()
+    try:
+        _raw.NetSessionGetInfo(server_name, client_name, user_name, lvl, ctypes.byref(buf))
+        page = _decode_page(lvl, buf, 1)
+    finally:
+        if buf:
+            _raw.NetApiBufferFree(buf)
+    return page[0]
+
+
+# --- NetSessionDel -------------------------------------------------------------------------
+
+
+def delete_session(
+    server: Optional[str] = None, *, client: Optional[str] = None, user: Optional[str] = None
+) -> None:
+    """Close SMB sessions on ``server`` (``NetSessionDel``); open files are closed with them.
+
+    - ``client`` only: every session from that client computer;
+    - ``user`` only: every session of that user;
+    - both: that user's session from that client.
+
+    Passing neither is a ``ValueError``: closing every session on a server is not something
+    to do by leaving out an argument. Raises
+    :class:`~winsession.errors.SessionNotFoundError` when nothing matches.
+    """
+    server_name = _server(server)
+    client_name = _client(client)
+    user_name = _optional_text(user, "user")
+    if client_name is None and user_name is None:
+        raise ValueError(
+            "delete_session needs client=, user= or both; to close every session, enumerate"
+            " them and close each client explicitly"
+        )
+    _raw.NetSessionDel(server_name, client_name, user_name)
