@@ -1,0 +1,119 @@
+/* Shared pieces of the stand-in DLLs (netapi32, wtsapi32, COM): export macro, a lock,
+ * tracked API buffers, wide-string helpers and a table of events scheduled by call number.
+ * Builds for the Linux host (4-byte wchar_t) and with mingw-w64 (2-byte wchar_t).
+ * Nothing here locks by itself: each stand-in guards all its state, these included, with
+ * one stub_mutex. */
+#ifndef STUBCOMMON_H
+#define STUBCOMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#ifdef _WIN32
+#  ifndef _WIN32_WINNT
+#    define _WIN32_WINNT 0x0600 /* SRWLOCK needs Vista */
+#  endif
+#  ifndef WIN32_LEAN_AND_MEAN
+#    define WIN32_LEAN_AND_MEAN
+#  endif
+#  include <windows.h>
+#  define STUB_API __declspec(dllexport)
+#else
+#  include <pthread.h>
+#  define STUB_API __attribute__((visibility("default")))
+#  define WINAPI /* the stand-ins' Windows APIs are __stdcall; Linux has one convention */
+#endif
+
+/* ---- lock: SRWLOCK rather than pthreads on Windows, so no libwinpthread is needed ---- */
+#ifdef _WIN32
+typedef SRWLOCK stub_mutex;
+#  define STUB_MUTEX_INIT SRWLOCK_INIT
+#else
+typedef pthread_mutex_t stub_mutex;
+#  define STUB_MUTEX_INIT PTHREAD_MUTEX_INITIALIZER
+#endif
+void stub_lock(stub_mutex *m);
+void stub_unlock(stub_mutex *m);
+
+/* ---- growable arrays ---- */
+/* Makes room for need items of size bytes: returns the (maybe moved) array with *cap
+ * updated, or NULL with items and *cap untouched. */
+void *stub_grow(void *items, uint32_t *cap, uint32_t need, size_t size);
+
+/* ---- pointer set: open addressing, each key with one size_t value ---- */
+/* Keys are addresses as integers: freed pointers are only compared, never used. */
+typedef struct stub_ptrslot {
+    uintptr_t key; /* 0 marks an empty slot */
+    size_t value;
+} stub_ptrslot;
+
+typedef struct stub_ptrset {
+    stub_ptrslot *slots; /* NULL until the first insert */
+    size_t cap;                 /* a power of two, or 0 */
+    size_t len;
+} stub_ptrset;
+
+/* ---- buffer tracker: every buffer a stand-in hands out, to catch leaks and misuse ---- */
+typedef struct stub_tracker {
+    stub_ptrset live;  /* pointer -> requested size */
+    stub_ptrset freed; /* freed and not handed out since: tells a double free from a foreign one */
+    int64_t outstanding; /* live buffers; never reset, so a reset cannot hide a leak */
+    uint32_t allocs, frees, double_frees, foreign_frees; /* since stub_track_reset_counters */
+} stub_tracker;
+
+typedef enum stub_free_result {
+    STUB_FREE_OK,
+    STUB_FREE_DOUBLE,  /* freed before and not handed out again */
+    STUB_FREE_FOREIGN, /* never handed out by this tracker */
+} stub_free_result;
+
+/* A static stub_tracker is ready zero-initialised. Failed allocations return NULL and
+ * count nothing. */
+void *stub_track_alloc(stub_tracker *t, size_t size);
+/* Frees p if live; otherwise counts a double or foreign free and leaves memory alone.
+ * p must not be NULL. */
+stub_free_result stub_track_free(stub_tracker *t, void *p);
+/* p must be live (check with stub_track_size first); NULL on failure, p still live. */
+void *stub_track_realloc(stub_tracker *t, void *p, size_t size);
+/* 1 and *size = the requested size if p is live, else 0. */
+int stub_track_size(const stub_tracker *t, const void *p, size_t *size);
+/* Zeroes the counters but keeps outstanding and both pointer sets. */
+void stub_track_reset_counters(stub_tracker *t);
+
+/* ---- wide strings (wchar_t is 4 bytes on Linux, 2 on Windows) ---- */
+int stub_wempty(const wchar_t *s); /* NULL or "" */
+size_t stub_wlen(const wchar_t *s); /* 0 for NULL */
+const wchar_t *stub_wskip_backslashes(const wchar_t *s);
+/* Case-insensitive equality (towlower); NULL equals only NULL. With strip_backslashes,
+ * leading backslashes of both sides are ignored ("\\\\PC" equals "pc"). */
+int stub_wname_eq(const wchar_t *a, const wchar_t *b, int strip_backslashes);
+/* malloc'd copy (not tracked); NULL for NULL or on failure. */
+wchar_t *stub_wdup(const wchar_t *s);
+/* Copies s with its NUL to dst; returns the position just past that NUL. */
+wchar_t *stub_wcopy(wchar_t *dst, const wchar_t *s);
+
+/* ---- events scheduled for a call number; each fires once ---- */
+#define STUB_MAX_EVENTS 64
+
+#define STUB_EVENT_ARGS 2
+
+typedef struct stub_event {
+    uint32_t call_no;
+    uint32_t kind; /* kinds and args mean what the stand-in says */
+    uint32_t args[STUB_EVENT_ARGS];
+} stub_event;
+
+typedef struct stub_schedule {
+    stub_event events[STUB_MAX_EVENTS];
+    uint32_t count;
+} stub_schedule;
+
+/* 0, or -1 when STUB_MAX_EVENTS are already pending. */
+int stub_schedule_add(stub_schedule *s, uint32_t call_no, uint32_t kind, uint32_t arg0,
+                      uint32_t arg1);
+/* Removes the earliest scheduled event for call_no into *out: 1, or 0 if there is none. */
+int stub_schedule_take(stub_schedule *s, uint32_t call_no, stub_event *out);
+void stub_schedule_clear(stub_schedule *s);
+
+#endif

@@ -1,0 +1,646 @@
+/* netapi32 stand-in: NetSession* and NetApiBuffer* over an in-memory session table, with
+ * control exports for the tests. The contract is stubs/README.md. lm.h is not included:
+ * the same source builds on Linux, so the SESSION_INFO_* structures are declared here. */
+#include "common/stubcommon.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint32_t NET_API_STATUS;
+
+/* winerror.h provides these on Windows; lmerr.h and lmcons.h are not included anywhere. */
+#ifndef _WIN32
+#  define ERROR_NOT_ENOUGH_MEMORY 8
+#  define ERROR_BAD_NETPATH 53
+#  define ERROR_INVALID_PARAMETER 87
+#  define ERROR_INVALID_LEVEL 124
+#  define ERROR_MORE_DATA 234
+#endif
+#define NERR_Success 0
+#define NERR_UserNotFound 2221
+#define NERR_ClientNameNotFound 2312
+#define MAX_PREFERRED_LENGTH 0xFFFFFFFFu
+
+static const wchar_t LOCAL_SERVER[] = L"STANDIN";
+
+/* ---- SESSION_INFO_<level>: one field list per level drives both the declarations and
+ * the table that fills, sizes and describes entries. X(level, kind, name) declares member
+ * sesi<level>_<name>; kind STR is an LPWSTR, NUM a DWORD. ---- */
+#define FIELDS_0(X, L) X(L, STR, cname)
+#define FIELDS_1(X, L)                                                                     \
+    FIELDS_0(X, L) X(L, STR, username) X(L, NUM, num_opens) X(L, NUM, time)                \
+        X(L, NUM, idle_time) X(L, NUM, user_flags)
+#define FIELDS_2(X, L) FIELDS_1(X, L) X(L, STR, cltype_name)
+#define FIELDS_502(X, L) FIELDS_2(X, L) X(L, STR, transport)
+#define FIELDS_10(X, L) FIELDS_0(X, L) X(L, STR, username) X(L, NUM, time) X(L, NUM, idle_time)
+
+typedef wchar_t *sesi_STR; /* LPWSTR */
+typedef uint32_t sesi_NUM; /* DWORD */
+
+#define DECLARE_FIELD(L, kind, name) sesi_##kind sesi##L##_##name;
+#define DECLARE_LEVEL(L)                                                                   \
+    typedef struct _SESSION_INFO_##L {                                                     \
+        FIELDS_##L(DECLARE_FIELD, L)                                                       \
+    } SESSION_INFO_##L;                                                                    \
+    /* Strings follow the structure array directly: its size must keep them aligned. */   \
+    _Static_assert(sizeof(SESSION_INFO_##L) % _Alignof(wchar_t) == 0, "string alignment");
+DECLARE_LEVEL(0)
+DECLARE_LEVEL(1)
+DECLARE_LEVEL(2)
+DECLARE_LEVEL(10)
+DECLARE_LEVEL(502)
+
+/* A session's values, by kind; the names after the prefix are the members' suffixes. */
+enum { STR_cname, STR_username, STR_cltype_name, STR_transport, STR_COUNT };
+enum { NUM_num_opens, NUM_time, NUM_idle_time, NUM_user_flags, NUM_COUNT };
+enum { K_STR, K_NUM };
+
+typedef struct field_desc {
+    uint8_t kind;   /* K_STR or K_NUM */
+    uint8_t value;  /* STR_* or NUM_* */
+    uint16_t offset;
+} field_desc;
+
+#define MAX_FIELDS 8
+typedef struct level_desc {
+    uint32_t level;
+    uint32_t size;
+    uint32_t nfields;
+    field_desc fields[MAX_FIELDS];
+} level_desc;
+
+#define DESCRIBE_FIELD(L, kind, name)                                                      \
+    {K_##kind, kind##_##name, (uint16_t)offsetof(SESSION_INFO_##L, sesi##L##_##name)},
+#define COUNT_FIELD(L, kind, name) +1
+#define DESCRIBE_LEVEL(L)                                                                  \
+    {L, (uint32_t)sizeof(SESSION_INFO_##L), 0 FIELDS_##L(COUNT_FIELD, L),                  \
+     {FIELDS_##L(DESCRIBE_FIELD, L)}},
+
+static const level_desc LEVELS[] = {
+    DESCRIBE_LEVEL(0) DESCRIBE_LEVEL(1) DESCRIBE_LEVEL(2) DESCRIBE_LEVEL(10) DESCRIBE_LEVEL(502)};
+
+static const level_desc *find_level(uint32_t level)
+{
+    for (size_t i = 0; i < sizeof LEVELS / sizeof LEVELS[0]; i++)
+        if (LEVELS[i].level == level)
+            return &LEVELS[i];
+    return NULL;
+}
+
+/* ---- state: one lock guards all of it ---- */
+
+typedef struct session {
+    uint32_t server; /* 0 = local, else 1 + index into servers */
+    wchar_t *str[STR_COUNT]; /* malloc'd copies; NULL stays NULL in returned entries */
+    uint32_t num[NUM_COUNT];
+} session;
+
+enum { EV_FAIL, EV_REMOVE, EV_STALL, EV_LAZY };
+
+static struct {
+    stub_mutex lock;
+    stub_tracker buffers;
+    stub_schedule schedule;
+    wchar_t **servers; /* remote servers, as added */
+    uint32_t nservers, servers_cap;
+    session *sessions; /* the whole table, in order */
+    uint32_t nsessions, sessions_cap;
+    uint32_t calls;
+    uint32_t last_prefmaxlen;
+} g = {.lock = STUB_MUTEX_INIT};
+
+static void free_session(session *s)
+{
+    for (int i = 0; i < STR_COUNT; i++)
+        free(s->str[i]);
+}
+
+static int remove_session_at(uint32_t index)
+{
+    if (index >= g.nsessions)
+        return -1;
+    free_session(&g.sessions[index]);
+    memmove(&g.sessions[index], &g.sessions[index + 1],
+            (g.nsessions - index - 1) * sizeof(session));
+    g.nsessions--;
+    return 0;
+}
+
+/* name must not be empty. 1 and *id if known, else 0. */
+static int find_server(const wchar_t *name, uint32_t *id)
+{
+    if (stub_wname_eq(name, LOCAL_SERVER, 1)) {
+        *id = 0;
+        return 1;
+    }
+    for (uint32_t i = 0; i < g.nservers; i++) {
+        if (stub_wname_eq(name, g.servers[i], 1)) {
+            *id = i + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Known or newly added; -1 when out of memory. */
+static int64_t server_id(const wchar_t *name)
+{
+    uint32_t id;
+    if (stub_wempty(name))
+        return 0;
+    if (find_server(name, &id))
+        return id;
+    wchar_t **grown = stub_grow(g.servers, &g.servers_cap, g.nservers + 1, sizeof *grown);
+    if (grown == NULL)
+        return -1;
+    g.servers = grown;
+    if ((g.servers[g.nservers] = stub_wdup(name)) == NULL)
+        return -1;
+    return ++g.nservers;
+}
+
+/* ---- entries ---- */
+
+static size_t entry_size(const level_desc *d, const session *s)
+{
+    size_t bytes = d->size;
+    for (uint32_t i = 0; i < d->nfields; i++) {
+        const field_desc *f = &d->fields[i];
+        if (f->kind == K_STR && s->str[f->value] != NULL)
+            bytes += (stub_wlen(s->str[f->value]) + 1) * sizeof(wchar_t);
+    }
+    return bytes;
+}
+
+/* Writes one structure, its strings at *strings; advances *strings past them. */
+static void fill_entry(const level_desc *d, const session *s, uint8_t *entry,
+                       wchar_t **strings)
+{
+    for (uint32_t i = 0; i < d->nfields; i++) {
+        const field_desc *f = &d->fields[i];
+        if (f->kind == K_NUM) {
+            memcpy(entry + f->offset, &s->num[f->value], sizeof(uint32_t));
+            continue;
+        }
+        wchar_t *p = NULL;
+        if (s->str[f->value] != NULL) {
+            p = *strings;
+            *strings = stub_wcopy(p, s->str[f->value]);
+        }
+        memcpy(entry + f->offset, &p, sizeof p);
+    }
+}
+
+/* One tracked buffer of `bytes` (the sum of entry_size): n structures, then the strings. */
+static uint8_t *pack(const level_desc *d, session *const *list, uint32_t n, size_t bytes)
+{
+    uint8_t *buf = stub_track_alloc(&g.buffers, bytes);
+    if (buf == NULL)
+        return NULL;
+    wchar_t *strings = (wchar_t *)(void *)(buf + (size_t)n * d->size);
+    for (uint32_t i = 0; i < n; i++)
+        fill_entry(d, list[i], buf + (size_t)i * d->size, &strings);
+    return buf;
+}
+
+/* ---- filters ---- */
+
+typedef struct filter {
+    uint32_t server;
+    const wchar_t *client; /* NULL = any */
+    const wchar_t *user;   /* NULL = any */
+} filter;
+
+/* Checks and normalises the three name arguments every NetSession* call takes. */
+static NET_API_STATUS make_filter(const wchar_t *servername, const wchar_t *client,
+                                  const wchar_t *user, filter *f)
+{
+    f->server = 0;
+    if (!stub_wempty(servername) && !find_server(servername, &f->server))
+        return ERROR_BAD_NETPATH;
+    if (!stub_wempty(client) && !(client[0] == L'\\' && client[1] == L'\\'))
+        return ERROR_INVALID_PARAMETER;
+    f->client = stub_wempty(client) ? NULL : client;
+    f->user = stub_wempty(user) ? NULL : user;
+    return NERR_Success;
+}
+
+static int client_matches(const session *s, const filter *f)
+{
+    return s->server == f->server &&
+           (f->client == NULL || stub_wname_eq(s->str[STR_cname], f->client, 1));
+}
+
+static int matches(const session *s, const filter *f)
+{
+    return client_matches(s, f) &&
+           (f->user == NULL || stub_wname_eq(s->str[STR_username], f->user, 0));
+}
+
+/* The status for a filter that selected nothing: which of its names is unknown. */
+static NET_API_STATUS not_found(const filter *f)
+{
+    if (f->client == NULL)
+        return NERR_UserNotFound;
+    for (uint32_t i = 0; i < g.nsessions; i++)
+        if (client_matches(&g.sessions[i], f))
+            return NERR_UserNotFound;
+    return NERR_ClientNameNotFound;
+}
+
+/* ---- scheduled events ---- */
+
+typedef struct out_params {
+    uint8_t **bufptr;
+    uint32_t *entriesread, *totalentries;
+} out_params;
+
+/* Counts the call and applies what was scheduled for it: removals happen, and the first
+ * fail/stall/lazy event decides the result (1, *status set) instead of the real call. */
+static int scheduled_result(out_params out, NET_API_STATUS *status)
+{
+    stub_event ev;
+    int decided = 0;
+    g.calls++;
+    while (stub_schedule_take(&g.schedule, g.calls, &ev)) {
+        if (ev.kind == EV_REMOVE) {
+            (void)remove_session_at(ev.args[0]);
+            continue;
+        }
+        if (decided)
+            continue;
+        decided = 1;
+        if (ev.kind == EV_FAIL) {
+            *status = ev.args[0];
+        } else if (ev.kind == EV_LAZY) {
+            *status = NERR_Success;
+        } else { /* EV_STALL: "more data" yet nothing, resume handle left alone */
+            *status = ERROR_MORE_DATA;
+            if (out.bufptr)
+                *out.bufptr = NULL;
+            if (out.entriesread)
+                *out.entriesread = 0;
+            if (out.totalentries)
+                *out.totalentries = 0;
+        }
+    }
+    return decided;
+}
+
+/* ---- the API ---- */
+
+static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *client,
+                                   const wchar_t *user, uint32_t level, uint8_t **bufptr,
+                                   uint32_t prefmaxlen, uint32_t *entriesread,
+                                   uint32_t *totalentries, uint32_t *resume_handle)
+{
+    filter f;
+    NET_API_STATUS st;
+    if (bufptr == NULL || entriesread == NULL || totalentries == NULL)
+        return ERROR_INVALID_PARAMETER;
+    const level_desc *d = find_level(level);
+    if (d == NULL)
+        return ERROR_INVALID_LEVEL;
+    if ((st = make_filter(servername, client, user, &f)) != NERR_Success)
+        return st;
+
+    session **list = malloc((g.nsessions ? g.nsessions : 1) * sizeof *list);
+    if (list == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    uint32_t nmatch = 0;
+    for (uint32_t i = 0; i < g.nsessions; i++)
+        if (matches(&g.sessions[i], &f))
+            list[nmatch++] = &g.sessions[i];
+    if (nmatch == 0 && (f.client != NULL || f.user != NULL)) {
+        free(list);
+        return not_found(&f);
+    }
+
+    /* A resume handle past the end (the table shrank between pages) yields nothing. */
+    uint32_t start = resume_handle ? *resume_handle : 0;
+    uint32_t total = start < nmatch ? nmatch - start : 0;
+    uint32_t n = 0;
+    size_t bytes = 0;
+    while (n < total) {
+        size_t size = entry_size(d, list[start + n]);
+        /* At least one entry, however small prefmaxlen is (srvsvc does the same). */
+        if (n > 0 && prefmaxlen != MAX_PREFERRED_LENGTH && bytes + size > prefmaxlen)
+            break;
+        bytes += size;
+        n++;
+    }
+    uint8_t *buf = NULL;
+    if (n > 0 && (buf = pack(d, list + start, n, bytes)) == NULL) {
+        free(list);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    free(list);
+
+    int more = n < total;
+    *bufptr = buf;
+    *entriesread = n;
+    *totalentries = total;
+    if (resume_handle != NULL)
+        *resume_handle = more ? start + n : 0;
+    return more ? ERROR_MORE_DATA : NERR_Success;
+}
+
+STUB_API NET_API_STATUS WINAPI NetSessionEnum(wchar_t *servername, wchar_t *UncClientName,
+                                              wchar_t *username, uint32_t level,
+                                              uint8_t **bufptr, uint32_t prefmaxlen,
+                                              uint32_t *entriesread, uint32_t *totalentries,
+                                              uint32_t *resume_handle)
+{
+    NET_API_STATUS st;
+    stub_lock(&g.lock);
+    g.last_prefmaxlen = prefmaxlen;
+    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st))
+        st = session_enum(servername, UncClientName, username, level, bufptr, prefmaxlen,
+                          entriesread, totalentries, resume_handle);
+    stub_unlock(&g.lock);
+    return st;
+}
+
+static NET_API_STATUS session_get_info(const wchar_t *servername, const wchar_t *client,
+                                       const wchar_t *user, uint32_t level, uint8_t **bufptr)
+{
+    filter f;
+    NET_API_STATUS st;
+    if (bufptr == NULL)
+        return ERROR_INVALID_PARAMETER;
+    const level_desc *d = find_level(level);
+    if (d == NULL || level == 502)
+        return ERROR_INVALID_LEVEL;
+    if ((st = make_filter(servername, client, user, &f)) != NERR_Success)
+        return st;
+    if (f.client == NULL || f.user == NULL)
+        return ERROR_INVALID_PARAMETER;
+    for (uint32_t i = 0; i < g.nsessions; i++) {
+        session *s = &g.sessions[i];
+        if (matches(s, &f)) {
+            uint8_t *buf = pack(d, &s, 1, entry_size(d, s));
+            if (buf == NULL)
+                return ERROR_NOT_ENOUGH_MEMORY;
+            *bufptr = buf;
+            return NERR_Success;
+        }
+    }
+    return not_found(&f);
+}
+
+STUB_API NET_API_STATUS WINAPI NetSessionGetInfo(wchar_t *servername, wchar_t *UncClientName,
+                                                 wchar_t *username, uint32_t level,
+                                                 uint8_t **bufptr)
+{
+    NET_API_STATUS st;
+    stub_lock(&g.lock);
+    if (!scheduled_result((out_params){bufptr, NULL, NULL}, &st))
+        st = session_get_info(servername, UncClientName, username, level, bufptr);
+    stub_unlock(&g.lock);
+    return st;
+}
+
+static NET_API_STATUS session_del(const wchar_t *servername, const wchar_t *client,
+                                  const wchar_t *user)
+{
+    filter f;
+    NET_API_STATUS st;
+    if ((st = make_filter(servername, client, user, &f)) != NERR_Success)
+        return st;
+    if (f.client == NULL && f.user == NULL)
+        return ERROR_INVALID_PARAMETER;
+    /* Both names: the first matching session; one name: every session it matches. */
+    int only_first = f.client != NULL && f.user != NULL;
+    uint32_t deleted = 0;
+    for (uint32_t i = 0; i < g.nsessions;) {
+        if (!matches(&g.sessions[i], &f)) {
+            i++;
+            continue;
+        }
+        remove_session_at(i);
+        deleted++;
+        if (only_first)
+            break;
+    }
+    return deleted ? NERR_Success : not_found(&f);
+}
+
+STUB_API NET_API_STATUS WINAPI NetSessionDel(wchar_t *servername, wchar_t *UncClientName,
+                                             wchar_t *username)
+{
+    NET_API_STATUS st;
+    stub_lock(&g.lock);
+    if (!scheduled_result((out_params){NULL, NULL, NULL}, &st))
+        st = session_del(servername, UncClientName, username);
+    stub_unlock(&g.lock);
+    return st;
+}
+
+/* ---- NetApiBuffer* ---- */
+
+STUB_API NET_API_STATUS WINAPI NetApiBufferAllocate(uint32_t ByteCount, void **Buffer)
+{
+    if (Buffer == NULL)
+        return ERROR_INVALID_PARAMETER;
+    stub_lock(&g.lock);
+    void *p = stub_track_alloc(&g.buffers, ByteCount);
+    stub_unlock(&g.lock);
+    if (p == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    *Buffer = p;
+    return NERR_Success;
+}
+
+STUB_API NET_API_STATUS WINAPI NetApiBufferFree(void *Buffer)
+{
+    if (Buffer == NULL)
+        return NERR_Success;
+    stub_lock(&g.lock);
+    stub_free_result r = stub_track_free(&g.buffers, Buffer);
+    stub_unlock(&g.lock);
+    return r == STUB_FREE_OK ? NERR_Success : ERROR_INVALID_PARAMETER;
+}
+
+static NET_API_STATUS buffer_reallocate(void *old, uint32_t count, void **out)
+{
+    size_t size;
+    void *p;
+    if (old == NULL) {
+        p = stub_track_alloc(&g.buffers, count);
+    } else if (!stub_track_size(&g.buffers, old, &size)) {
+        /* Not live: counted as a double or foreign free; memory is left alone. */
+        (void)stub_track_free(&g.buffers, old);
+        return ERROR_INVALID_PARAMETER;
+    } else if (count == 0) { /* as on Windows: frees the buffer and hands back NULL */
+        (void)stub_track_free(&g.buffers, old);
+        *out = NULL;
+        return NERR_Success;
+    } else {
+        p = stub_track_realloc(&g.buffers, old, count);
+    }
+    if (p == NULL)
+        return ERROR_NOT_ENOUGH_MEMORY;
+    *out = p;
+    return NERR_Success;
+}
+
+STUB_API NET_API_STATUS WINAPI NetApiBufferReallocate(void *OldBuffer, uint32_t NewByteCount,
+                                                      void **NewBuffer)
+{
+    if (NewBuffer == NULL)
+        return ERROR_INVALID_PARAMETER;
+    stub_lock(&g.lock);
+    NET_API_STATUS st = buffer_reallocate(OldBuffer, NewByteCount, NewBuffer);
+    stub_unlock(&g.lock);
+    return st;
+}
+
+STUB_API NET_API_STATUS WINAPI NetApiBufferSize(void *Buffer, uint32_t *ByteCount)
+{
+    size_t size;
+    if (Buffer == NULL || ByteCount == NULL)
+        return ERROR_INVALID_PARAMETER;
+    stub_lock(&g.lock);
+    int live = stub_track_size(&g.buffers, Buffer, &size);
+    stub_unlock(&g.lock);
+    if (!live)
+        return ERROR_INVALID_PARAMETER;
+    *ByteCount = (uint32_t)size;
+    return NERR_Success;
+}
+
+/* ---- control exports (C calling convention) ---- */
+
+STUB_API void stub_net_reset(void)
+{
+    stub_lock(&g.lock);
+    for (uint32_t i = 0; i < g.nsessions; i++)
+        free_session(&g.sessions[i]);
+    for (uint32_t i = 0; i < g.nservers; i++)
+        free(g.servers[i]);
+    g.nsessions = g.nservers = 0;
+    g.calls = g.last_prefmaxlen = 0;
+    stub_schedule_clear(&g.schedule);
+    stub_track_reset_counters(&g.buffers);
+    stub_unlock(&g.lock);
+}
+
+STUB_API int32_t stub_net_add_server(const wchar_t *name)
+{
+    if (stub_wempty(name))
+        return -1;
+    stub_lock(&g.lock);
+    int64_t id = server_id(name);
+    stub_unlock(&g.lock);
+    return id < 0 ? -1 : 0;
+}
+
+static int32_t add_session(const wchar_t *server, const wchar_t *const str[STR_COUNT],
+                           const uint32_t num[NUM_COUNT])
+{
+    session s = {0};
+    int64_t id = server_id(server);
+    session *grown = stub_grow(g.sessions, &g.sessions_cap, g.nsessions + 1, sizeof *grown);
+    if (id < 0 || grown == NULL)
+        return -1;
+    g.sessions = grown;
+    s.server = (uint32_t)id;
+    memcpy(s.num, num, sizeof s.num);
+    for (int i = 0; i < STR_COUNT; i++) {
+        if (str[i] != NULL && (s.str[i] = stub_wdup(str[i])) == NULL) {
+            free_session(&s);
+            return -1;
+        }
+    }
+    g.sessions[g.nsessions++] = s;
+    return (int32_t)g.nsessions;
+}
+
+STUB_API int32_t stub_net_add_session(const wchar_t *server, const wchar_t *cname,
+                                      const wchar_t *username, uint32_t num_opens,
+                                      uint32_t time, uint32_t idle_time, uint32_t user_flags,
+                                      const wchar_t *cltype_name, const wchar_t *transport)
+{
+    const wchar_t *const str[STR_COUNT] = {[STR_cname] = cname, [STR_username] = username,
+                                           [STR_cltype_name] = cltype_name,
+                                           [STR_transport] = transport};
+    const uint32_t num[NUM_COUNT] = {[NUM_num_opens] = num_opens, [NUM_time] = time,
+                                     [NUM_idle_time] = idle_time, [NUM_user_flags] = user_flags};
+    stub_lock(&g.lock);
+    int32_t count = add_session(server, str, num);
+    stub_unlock(&g.lock);
+    return count;
+}
+
+STUB_API int32_t stub_net_remove_session(uint32_t index)
+{
+    stub_lock(&g.lock);
+    int r = remove_session_at(index);
+    stub_unlock(&g.lock);
+    return r;
+}
+
+static void schedule(uint32_t call_no, uint32_t kind, uint32_t arg)
+{
+    stub_lock(&g.lock);
+    /* Past STUB_MAX_EVENTS pending events the new one is dropped: these return void. */
+    (void)stub_schedule_add(&g.schedule, call_no, kind, arg, 0);
+    stub_unlock(&g.lock);
+}
+
+STUB_API void stub_net_fail_on_call(uint32_t call_no, uint32_t status)
+{
+    schedule(call_no, EV_FAIL, status);
+}
+
+STUB_API void stub_net_remove_on_call(uint32_t call_no, uint32_t index)
+{
+    schedule(call_no, EV_REMOVE, index);
+}
+
+STUB_API void stub_net_stall_on_call(uint32_t call_no)
+{
+    schedule(call_no, EV_STALL, 0);
+}
+
+STUB_API void stub_net_lazy_on_call(uint32_t call_no)
+{
+    schedule(call_no, EV_LAZY, 0);
+}
+
+/* Counters are read under the lock like everything else. */
+static uint32_t read_u32(const uint32_t *counter)
+{
+    stub_lock(&g.lock);
+    uint32_t v = *counter;
+    stub_unlock(&g.lock);
+    return v;
+}
+
+STUB_API uint32_t stub_net_session_count(void) { return read_u32(&g.nsessions); }
+STUB_API uint32_t stub_net_calls(void) { return read_u32(&g.calls); }
+STUB_API uint32_t stub_net_allocs(void) { return read_u32(&g.buffers.allocs); }
+STUB_API uint32_t stub_net_frees(void) { return read_u32(&g.buffers.frees); }
+STUB_API uint32_t stub_net_double_frees(void) { return read_u32(&g.buffers.double_frees); }
+STUB_API uint32_t stub_net_foreign_frees(void) { return read_u32(&g.buffers.foreign_frees); }
+STUB_API uint32_t stub_net_last_prefmaxlen(void) { return read_u32(&g.last_prefmaxlen); }
+
+STUB_API int64_t stub_net_outstanding(void)
+{
+    stub_lock(&g.lock);
+    int64_t v = g.buffers.outstanding;
+    stub_unlock(&g.lock);
+    return v;
+}
+
+STUB_API uint32_t stub_net_struct_size(uint32_t level)
+{
+    const level_desc *d = find_level(level);
+    return d ? d->size : 0;
+}
+
+STUB_API int32_t stub_net_field_offset(uint32_t level, uint32_t field)
+{
+    const level_desc *d = find_level(level);
+    return d && field < d->nfields ? d->fields[field].offset : -1;
+}
