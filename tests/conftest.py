@@ -1,0 +1,75 @@
+"""Test set-up for every tier (see tests/run.py and DESIGN.md "Test tiers").
+
+- host: Linux CPython; winsession's loader is pointed at the host-built stand-ins.
+- wine-standin: Windows CPython under Wine; the stand-in DLLs sit next to python.exe and
+  WINEDLLOVERRIDES prefers them, so winsession's production loader opens them.
+- wine-builtin: the same, but Wine's own DLLs; only tests marked ``builtin_dll`` run.
+- windows-live: real Windows; the stand-in tests cannot run there.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from _tier import tier
+from hypothesis import HealthCheck, settings
+from stubctl import NetStub
+
+from winsession import _dll
+
+ROOT = Path(__file__).resolve().parents[1]
+TIER = tier()
+STANDIN_TIERS = ("host", "wine-standin")
+HOST_STANDINS = ROOT / "build" / "stubs" / "host"
+
+settings.register_profile(
+    "winsession",
+    max_examples=80,
+    deadline=None,  # Wine's first calls are slow; speed is the benchmark's business
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("winsession")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if TIER == "host":
+        if sys.platform == "win32":
+            raise pytest.UsageError("tier 'host' is for non-Windows hosts")
+        library = HOST_STANDINS / "libnetapi32.so"
+        if not library.exists():
+            raise pytest.UsageError(f"{library} is missing: build the stand-ins (make -C stubs)")
+        _dll.use_stand_in("netapi32", str(library))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Tier-bound tests are deselected (and counted as such), never skipped: in CI a skip
+    # fails the run. Tests marked "windows" need a Windows Python (the Wine tiers).
+    if sys.platform == "win32":
+        return
+    deselected = [item for item in items if item.get_closest_marker("windows")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("windows")]
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"winsession tier: {TIER} ({sys.platform}, Python {sys.version.split()[0]})"
+
+
+@pytest.fixture(scope="session")
+def _netstub() -> NetStub:
+    if TIER not in STANDIN_TIERS:
+        pytest.skip(f"needs the netapi32 stand-in (tier {TIER})")
+    return NetStub()
+
+
+@pytest.fixture
+def netstub(_netstub: NetStub) -> Iterator[NetStub]:
+    """The netapi32 stand-in, reset; the test fails if it leaves any buffer behind."""
+    _netstub.reset()
+    yield _netstub
+    _netstub.assert_clean()
