@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional
 
 from .errors import UnsupportedPlatformError
 
-__all__ = ["Function", "clear_stand_ins", "function", "load", "use_stand_in"]
+__all__ = ["Function", "clear_stand_ins", "load", "use_stand_in"]
 
 _IS_WINDOWS = sys.platform == "win32"
 _lock = threading.Lock()
@@ -111,6 +111,7 @@ class Function:
         self.errcheck = errcheck
         self.__doc__ = doc
         self._bound: Optional[Callable[..., Any]] = None
+        _functions.append(self)  # so use_stand_in() can unbind every declaration
 
     def bind(self) -> Callable[..., Any]:
         """Return the ctypes function pointer, configured, binding it if needed."""
@@ -135,17 +136,3 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<winsession raw function {self.dll}!{self.name}>"
-
-
-def function(
-    dll: str,
-    name: str,
-    restype: Any,
-    argtypes: Sequence[Any],
-    errcheck: Optional[ErrCheck] = None,
-    doc: Optional[str] = None,
-) -> Function:
-    """Declare the export ``dll!name`` (bound lazily) and register it with the loader."""
-    fn = Function(dll, name, restype, argtypes, errcheck, doc)
-    _functions.append(fn)
-    return fn

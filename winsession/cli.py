@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import sys
 from collections.abc import Sequence
@@ -37,13 +38,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def _smb_list(args: argparse.Namespace, out: TextIO) -> None:
     sessions = net.enum_sessions(args.server, client=args.client, user=args.user, level=args.level)
+    # Fetch the first page before printing anything, so an error is not preceded by a header.
+    first = next(sessions, None)
+    records = itertools.chain([] if first is None else [first], sessions)
     if args.json:
-        json.dump([dataclasses.asdict(s) for s in sessions], out, indent=2)
+        json.dump([dataclasses.asdict(s) for s in records], out, indent=2)
         out.write("\n")
         return
     out.write(f"{'Computer':<24} {'User name':<20} {'Active':>10} {'Idle':>10}\n")
     count = 0
-    for s in sessions:
+    for s in records:
         user = getattr(s, "user_name", "")
         active = getattr(s, "active_duration", "")
         idle = getattr(s, "idle_duration", "")

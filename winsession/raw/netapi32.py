@@ -95,7 +95,7 @@ SESSION_INFO_LEVELS: dict[int, type[ctypes.Structure]] = {
 
 
 def _net(name: str, argtypes: list[object], doc: str) -> _dll.Function:
-    return _dll.function("netapi32", name, NET_API_STATUS, argtypes, check_net_api_status, doc)
+    return _dll.Function("netapi32", name, NET_API_STATUS, argtypes, check_net_api_status, doc)
 
 
 NetSessionEnum = _net(
