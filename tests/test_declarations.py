@@ -13,7 +13,7 @@ import pytest
 from _tier import tier
 
 from winsession import _dll
-from winsession.raw import netapi32
+from winsession.raw import kernel32, netapi32, wtsapi32
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -29,14 +29,34 @@ NATIVE = {
     "UInt64": ctypes.c_uint64,
     "Int64": ctypes.c_int64,
 }
-API_REFS = {"PWSTR": ctypes.c_wchar_p, "PCWSTR": ctypes.c_wchar_p, "HANDLE": ctypes.c_void_p}
+API_REFS = {
+    "PWSTR": ctypes.c_wchar_p,
+    "PCWSTR": ctypes.c_wchar_p,
+    "HANDLE": ctypes.c_void_p,
+    "HWND": ctypes.c_void_p,
+    "PSID": ctypes.c_void_p,
+    "BOOL": ctypes.c_int32,
+    "LARGE_INTEGER": ctypes.c_int64,
+    # Enums of UI.WindowsAndMessaging, outside this slice of the metadata.
+    "MESSAGEBOX_STYLE": ctypes.c_uint32,
+    "MESSAGEBOX_RESULT": ctypes.c_int32,
+}
+# The raw module declaring each DLL's functions and types, by metadata section.
+SECTIONS = {"netapi32": netapi32, "wtsapi32": wtsapi32}
+MODULES = {"netapi32.dll": netapi32, "wtsapi32.dll": wtsapi32, "kernel32.dll": kernel32}
 
 
-def ctype_of(t: dict[str, Any], section: dict[str, Any]) -> Any:
+def ctype_of(t: dict[str, Any], section: str) -> Any:
     """The ctypes type a win32metadata type description demands."""
     kind = t["Kind"]
     if kind == "Native":
+        if t["Name"] == "Void":
+            return None
+        if t["Name"] == "Char":
+            return ctypes.c_wchar  # win32metadata's Char is a UTF-16 WCHAR
         return NATIVE[t["Name"]]
+    if kind == "Array":
+        return ctype_of(t["Child"], section) * t["Shape"]["Size"]
     if kind == "PointerTo":
         child = t["Child"]
         if child["Kind"] == "Native" and child["Name"] == "Void":
@@ -45,11 +65,49 @@ def ctype_of(t: dict[str, Any], section: dict[str, Any]) -> Any:
     if kind == "ApiRef":
         if t["Name"] in API_REFS:
             return API_REFS[t["Name"]]
-        named = next(x for x in section["types"] if x["Name"] == t["Name"])
+        named = next(x for x in META[section]["types"] if x["Name"] == t["Name"])
         if named["Kind"] == "Enum":
             return NATIVE[named["IntegerBase"]]
-        raise AssertionError(f"unmapped type {t['Name']}")
+        return getattr(SECTIONS[section], t["Name"])  # a structure or union of ours
     raise AssertionError(f"unmapped kind {kind}")
+
+
+def same_type(a: Any, b: Any) -> bool:
+    """Identity, except that array types are compared by element type and length."""
+    if isinstance(a, type) and issubclass(a, ctypes.Array):
+        return (
+            isinstance(b, type)
+            and issubclass(b, ctypes.Array)
+            and a._length_ == b._length_
+            and same_type(a._type_, b._type_)
+        )
+    return a is b
+
+
+def declared_functions() -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for section in ("netapi32", "wtsapi32"):
+        for fn in META[section]["functions"]:
+            module = MODULES[fn["DllImport"].lower()]
+            if section == "netapi32" or hasattr(module, fn["Name"]):
+                out.append((section, fn))
+    return out
+
+
+# What issue #3 asks the raw layer to declare (the metadata has more wtsapi32 exports).
+REQUIRED_WTS = {
+    "WTSOpenServerW", "WTSOpenServerExW", "WTSCloseServer", "WTSEnumerateSessionsW",
+    "WTSEnumerateSessionsExW", "WTSFreeMemory", "WTSFreeMemoryExW",
+    "WTSQuerySessionInformationW", "WTSDisconnectSession", "WTSLogoffSession",
+    "WTSSendMessageW", "WTSWaitSystemEvent", "WTSEnumerateProcessesW", "WTSTerminateProcess",
+    "WTSRegisterSessionNotification", "WTSUnRegisterSessionNotification",
+    "WTSGetActiveConsoleSessionId", "ProcessIdToSessionId",
+}
+
+
+def test_required_wts_functions_are_declared() -> None:
+    declared = {fn["Name"] for section, fn in declared_functions() if section == "wtsapi32"}
+    assert declared == REQUIRED_WTS
 
 
 def test_reference_copy_matches_shared() -> None:
@@ -58,26 +116,67 @@ def test_reference_copy_matches_shared() -> None:
     assert json.loads(SHARED_REFERENCE.read_text(encoding="utf-8")) == META
 
 
-@pytest.mark.parametrize("fn", META["netapi32"]["functions"], ids=lambda f: f["Name"])
-def test_function_declaration_matches_metadata(fn: dict[str, Any]) -> None:
-    declared = getattr(netapi32, fn["Name"])
+@pytest.mark.parametrize(
+    ("section", "fn"), declared_functions(), ids=lambda x: x["Name"] if isinstance(x, dict) else x
+)
+def test_function_declaration_matches_metadata(section: str, fn: dict[str, Any]) -> None:
+    module = MODULES[fn["DllImport"].lower()]
+    declared = getattr(module, fn["Name"])
     assert isinstance(declared, _dll.Function)
     assert declared.dll + ".dll" == fn["DllImport"].lower()
     assert declared.name == fn["Name"]
-    assert declared.restype is ctype_of(fn["ReturnType"], META["netapi32"])
-    expected = [ctype_of(p["Type"], META["netapi32"]) for p in fn["Params"]]
+    assert declared.restype is ctype_of(fn["ReturnType"], section)
+    expected = [ctype_of(p["Type"], section) for p in fn["Params"]]
     assert list(declared.argtypes) == expected
-    assert declared.errcheck is not None  # NET_API_STATUS convention
-    assert not fn["SetLastError"]
+    # One errcheck per return convention: NET_API_STATUS always; BOOL + last error.
+    if section == "netapi32":
+        assert declared.errcheck is not None and not fn["SetLastError"]
+    else:
+        assert (declared.errcheck is not None) == fn["SetLastError"], fn["Name"]
+
+
+RECORDS = [
+    (section, t)
+    for section in SECTIONS
+    for t in META[section]["types"]
+    if t["Kind"] in ("Struct", "Union") and hasattr(SECTIONS[section], t["Name"])
+]
 
 
 @pytest.mark.parametrize(
-    "st", [t for t in META["netapi32"]["types"] if t["Kind"] == "Struct"], ids=lambda t: t["Name"]
+    ("section", "st"), RECORDS, ids=lambda x: x["Name"] if isinstance(x, dict) else x
 )
-def test_structure_matches_metadata(st: dict[str, Any]) -> None:
-    declared = getattr(netapi32, st["Name"])
-    fields = [(f["Name"], ctype_of(f["Type"], META["netapi32"])) for f in st["Fields"]]
-    assert [(name, t) for name, t in declared._fields_] == fields
+def test_structure_matches_metadata(section: str, st: dict[str, Any]) -> None:
+    declared = getattr(SECTIONS[section], st["Name"])
+    expected_base = ctypes.Union if st["Kind"] == "Union" else ctypes.Structure
+    assert issubclass(declared, expected_base)
+    fields = [(f["Name"], ctype_of(f["Type"], section)) for f in st["Fields"]]
+    got = [(f[0], f[1]) for f in declared._fields_]
+    assert [n for n, _ in got] == [n for n, _ in fields]
+    for (name, a), (_, b) in zip(got, fields):
+        assert same_type(a, b), f"{st['Name']}.{name}: {a} != {b}"
+
+
+def test_every_required_wts_structure_is_declared() -> None:
+    for name in (
+        "WTS_SESSION_INFOW", "WTS_SESSION_INFO_1W", "WTSINFOW", "WTSINFOEXW",
+        "WTSINFOEX_LEVEL1_W", "WTSCLIENTW", "WTS_CLIENT_ADDRESS", "WTS_CLIENT_DISPLAY",
+        "WTS_PROCESS_INFOW",
+    ):
+        assert any(t["Name"] == name for _, t in RECORDS), name
+
+
+def test_wts_enums_and_constants_match_metadata() -> None:
+    for t in META["wtsapi32"]["types"]:
+        if t["Kind"] == "Enum" and t["Name"] != "WTS_CONFIG_CLASS":
+            for v in t["Values"]:
+                assert getattr(wtsapi32, v["Name"]) == v["Value"], v["Name"]
+    constants = {c["Name"]: c["Value"] for c in META["wtsapi32"]["constants"]}
+    for name in dir(wtsapi32):
+        if name.startswith(("WTS_EVENT_", "WTS_SESSIONSTATE_", "WTS_PROTOCOL_TYPE_", "NOTIFY_FOR")):
+            assert getattr(wtsapi32, name) == constants[name], name
+    assert constants["WTS_CURRENT_SESSION"] == wtsapi32.WTS_CURRENT_SESSION
+    assert (wtsapi32.IDTIMEOUT, wtsapi32.IDASYNC) == (32000, 32001)
 
 
 def test_constants_match_metadata() -> None:

@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional
 
 from .errors import UnsupportedPlatformError
 
-__all__ = ["Function", "clear_stand_ins", "load", "use_stand_in"]
+__all__ = ["Function", "clear_stand_ins", "last_error", "load", "use_stand_in"]
 
 _IS_WINDOWS = sys.platform == "win32"
 _lock = threading.Lock()
@@ -60,6 +60,21 @@ def _open(name: str) -> ctypes.CDLL:
         )
     # The stand-ins are built for the host's C convention; no GetLastError there.
     return ctypes.CDLL(path)
+
+
+def last_error(dll: str) -> int:
+    """The calling thread's last-error value after a call into ``dll``.
+
+    On Windows that is ctypes' saved copy (``use_last_error=True`` swaps it in and out
+    around every call, so nothing between the call and this read can change it). Off
+    Windows the stand-ins keep a thread-local value of their own.
+    """
+    if sys.platform == "win32":
+        return ctypes.get_last_error()
+    getter = load(dll).stub_get_last_error
+    getter.restype = ctypes.c_uint32
+    getter.argtypes = ()
+    return int(getter())
 
 
 def use_stand_in(name: str, path: str) -> None:

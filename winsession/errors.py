@@ -23,6 +23,7 @@ from typing import Any, Optional
 
 __all__ = [
     "AccessDeniedError",
+    "BoolCheck",
     "ComError",
     "InvalidLevelError",
     "InvalidParameterError",
@@ -246,3 +247,27 @@ def check_net_api_status(result: int, func: Any, args: tuple[Any, ...]) -> int:
     name = getattr(func, "__name__", str(func))
     server = args[0] if args and isinstance(args[0], str) and args[0] else None
     raise net_api_error(result, name, server)
+
+
+class BoolCheck:
+    """ctypes errcheck for ``BOOL`` functions that report failure through GetLastError.
+
+    ``BoolCheck(WtsError, "wtsapi32")``: a zero result raises the class for the thread's
+    last error; a non-zero one is returned. The arguments are handles and ids, so the
+    high-level callers add the server and session to the message.
+    """
+
+    __slots__ = ("dll", "family")
+
+    def __init__(self, family: type[WinSessionError], dll: str) -> None:
+        self.family = family
+        self.dll = dll
+
+    def __call__(self, result: int, func: Any, args: tuple[Any, ...]) -> int:
+        if result:
+            return result
+        from . import _dll
+
+        code = _dll.last_error(self.dll)
+        name = getattr(func, "__name__", str(func))
+        raise error_class(self.family, code)(code, name)

@@ -12,6 +12,7 @@ import ctypes
 
 BYTE = ctypes.c_uint8
 WORD = ctypes.c_uint16
+USHORT = ctypes.c_uint16
 DWORD = ctypes.c_uint32
 ULONG = ctypes.c_uint32
 LONG = ctypes.c_int32
@@ -33,7 +34,26 @@ LPDWORD = ctypes.POINTER(DWORD)
 NET_API_STATUS = DWORD
 
 __all__ = [
-    "BOOL", "BOOLEAN", "BYTE", "DWORD", "HANDLE", "HRESULT", "HWND", "INT", "LARGE_INTEGER",
-    "LONG", "LPBYTE", "LPCWSTR", "LPDWORD", "LPVOID", "LPWSTR", "NET_API_STATUS", "UINT",
-    "ULONG", "ULONGLONG", "WCHAR", "WORD",
+    "BOOL",
+    "BOOLEAN",
+    "BYTE",
+    "DWORD",
+    "HANDLE",
+    "HRESULT",
+    "HWND",
+    "INT",
+    "LARGE_INTEGER",
+    "LONG",
+    "LPBYTE",
+    "LPCWSTR",
+    "LPDWORD",
+    "LPVOID",
+    "LPWSTR",
+    "NET_API_STATUS",
+    "UINT",
+    "ULONG",
+    "ULONGLONG",
+    "USHORT",
+    "WCHAR",
+    "WORD",
 ]
