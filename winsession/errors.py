@@ -50,12 +50,15 @@ class WinSessionError(OSError):
         winerror: the Windows error code (``int``, on every OS; 0 when not from an API call).
         function: the API that failed (e.g. ``"NetSessionEnum"``), or what was refused.
         server: the server named in the call, or ``None`` for the local computer.
+        session_id: the Remote Desktop session concerned, or ``None``.
         symbol: the symbolic name of ``winerror`` (e.g. ``"NERR_ClientNameNotFound"``).
     """
 
     winerror: int
     function: str
     server: Optional[str]
+    session_id: Optional[int]
+    _custom: Optional[str]
 
     def __init__(
         self,
@@ -63,15 +66,29 @@ class WinSessionError(OSError):
         function: str = "",
         server: Optional[str] = None,
         message: Optional[str] = None,
+        session_id: Optional[int] = None,
     ) -> None:
+        self._custom = message  # kept by with_context(); None: the standard description
         if message is None:
-            message = _describe(winerror, function, server)
+            message = _describe(winerror, function, server, session_id)
         super().__init__(None, message)
         # Set after OSError.__init__: on Windows this is OSError's own slot, elsewhere an
         # instance attribute; either way the same int on every OS.
         self.winerror = winerror
         self.function = function
         self.server = server
+        self.session_id = session_id
+
+    def with_context(
+        self, server: Optional[str] = None, session_id: Optional[int] = None
+    ) -> WinSessionError:
+        """The same error (same class, code and API) naming ``server`` and ``session_id``."""
+        message = self._custom
+        if message is not None:
+            where = [f"server {server}"] if server else []
+            where += [] if session_id is None else [f"session {session_id}"]
+            message = f"{message} ({', '.join(where)})" if where else message
+        return type(self)(self.winerror, self.function, server, message, session_id)
 
     @property
     def symbol(self) -> str:
@@ -90,7 +107,10 @@ class WinSessionError(OSError):
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.winerror, self.function, self.server, self.strerror))
+        return (
+            type(self),
+            (self.winerror, self.function, self.server, self.strerror, self.session_id),
+        )
 
 
 # Families: which API raised it.
@@ -141,8 +161,9 @@ class UnsupportedPlatformError(WinSessionError, NotImplementedError):
         function: str = "",
         server: Optional[str] = None,
         message: Optional[str] = None,
+        session_id: Optional[int] = None,
     ) -> None:
-        super().__init__(winerror, function, server, message)
+        super().__init__(winerror, function, server, message, session_id)
 
 
 _FAMILIES: tuple[type[WinSessionError], ...] = (NetApiError, WtsError, ComError)
@@ -209,6 +230,10 @@ def error_class(family: type[WinSessionError], code: int) -> type[WinSessionErro
 
 
 _HINTS: dict[tuple[str, int], str] = {
+    ("*", 120): (  # ERROR_CALL_NOT_IMPLEMENTED
+        " This edition of Windows does not provide the API (Nano Server, for one, has no"
+        " Remote Desktop Services)."
+    ),
     ("NetSessionEnum", ERROR_ACCESS_DENIED): (
         " Since Windows 10 1607 and Windows Server 2019, NetSessionEnum needs administrative"
         " rights by default even for levels 0 and 10 (the SrvsvcSessionInfo security"
@@ -220,12 +245,16 @@ _HINTS: dict[tuple[str, int], str] = {
 }
 
 
-def _describe(winerror: int, function: str, server: Optional[str]) -> str:
+def _describe(
+    winerror: int, function: str, server: Optional[str], session_id: Optional[int] = None
+) -> str:
     from .codes import message, symbol
 
     where = f" on {server}" if server else ""
+    if session_id is not None:
+        where += f" for session {session_id}"
     text = f"{function}{where} failed: {symbol(winerror)} ({winerror}): {message(winerror)}"
-    return text + _HINTS.get((function, winerror), "")
+    return text + _HINTS.get((function, winerror), _HINTS.get(("*", winerror), ""))
 
 
 def net_api_error(
