@@ -5,22 +5,7 @@
 #include <windows.h>
 #include <lm.h>
 
-#include <fcntl.h>
-#include <io.h>
-#include <stddef.h>
-#include <stdio.h>
-
-typedef struct member {
-    const char *name;
-    size_t offset;
-} member;
-
-typedef struct layout {
-    const char *name;
-    size_t size;
-    const member *members;
-    size_t count;
-} layout;
+#include "common/layoutjson.h"
 
 /* M(L, x) is member sesi<L>_x of SESSION_INFO_<L>; each level's list in declaration order,
  * written as the level it extends plus its own members, as lmshare.h documents them. */
@@ -35,8 +20,8 @@ typedef struct layout {
 
 #define LEVEL(L)                                                                           \
     static const member members_##L[] = {MEMBERS_##L(L)};                                  \
-    static const layout layout_##L = {"SESSION_INFO_" #L, sizeof(SESSION_INFO_##L),        \
-                                      members_##L, sizeof members_##L / sizeof(member)};
+    static const layout layout_##L = LAYOUT_OF("SESSION_INFO_" #L, SESSION_INFO_##L,       \
+                                               members_##L);
 LEVEL(0)
 LEVEL(1)
 LEVEL(2)
@@ -47,17 +32,6 @@ int main(void)
 {
     static const layout *const layouts[] = {&layout_0, &layout_1, &layout_2, &layout_10,
                                             &layout_502};
-    _setmode(_fileno(stdout), _O_BINARY); /* plain \n, whatever reads the pipe */
-    printf("{");
-    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++) {
-        const layout *l = layouts[i];
-        printf("%s\"%s\": {\"size\": %u, \"fields\": {", i ? ", " : "", l->name,
-               (unsigned)l->size);
-        for (size_t j = 0; j < l->count; j++)
-            printf("%s\"%s\": %u", j ? ", " : "", l->members[j].name,
-                   (unsigned)l->members[j].offset);
-        printf("}}");
-    }
-    printf("}\n");
+    print_layouts(layouts, sizeof layouts / sizeof layouts[0]);
     return 0;
 }

@@ -8,20 +8,11 @@
 
 typedef uint32_t NET_API_STATUS;
 
-/* winerror.h provides these on Windows; lmerr.h and lmcons.h are not included anywhere. */
-#ifndef _WIN32
-#  define ERROR_NOT_ENOUGH_MEMORY 8
-#  define ERROR_BAD_NETPATH 53
-#  define ERROR_INVALID_PARAMETER 87
-#  define ERROR_INVALID_LEVEL 124
-#  define ERROR_MORE_DATA 234
-#endif
+/* lmerr.h and lmcons.h are not included anywhere; Win32 errors come from stubcommon.h. */
 #define NERR_Success 0
 #define NERR_UserNotFound 2221
 #define NERR_ClientNameNotFound 2312
 #define MAX_PREFERRED_LENGTH 0xFFFFFFFFu
-
-static const wchar_t LOCAL_SERVER[] = L"STANDIN";
 
 /* ---- SESSION_INFO_<level>: one field list per level drives both the declarations and
  * the table that fills, sizes and describes entries. X(level, kind, name) declares member
@@ -101,8 +92,7 @@ static struct {
     stub_mutex lock;
     stub_tracker buffers;
     stub_schedule schedule;
-    wchar_t **servers; /* remote servers, as added */
-    uint32_t nservers, servers_cap;
+    stub_servers servers;
     session *sessions; /* the whole table, in order */
     uint32_t nsessions, sessions_cap;
     uint32_t calls;
@@ -124,39 +114,6 @@ static int remove_session_at(uint32_t index)
             (g.nsessions - index - 1) * sizeof(session));
     g.nsessions--;
     return 0;
-}
-
-/* name must not be empty. 1 and *id if known, else 0. */
-static int find_server(const wchar_t *name, uint32_t *id)
-{
-    if (stub_wname_eq(name, LOCAL_SERVER, 1)) {
-        *id = 0;
-        return 1;
-    }
-    for (uint32_t i = 0; i < g.nservers; i++) {
-        if (stub_wname_eq(name, g.servers[i], 1)) {
-            *id = i + 1;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* Known or newly added; -1 when out of memory. */
-static int64_t server_id(const wchar_t *name)
-{
-    uint32_t id;
-    if (stub_wempty(name))
-        return 0;
-    if (find_server(name, &id))
-        return id;
-    wchar_t **grown = stub_grow(g.servers, &g.servers_cap, g.nservers + 1, sizeof *grown);
-    if (grown == NULL)
-        return -1;
-    g.servers = grown;
-    if ((g.servers[g.nservers] = stub_wdup(name)) == NULL)
-        return -1;
-    return ++g.nservers;
 }
 
 /* ---- entries ---- */
@@ -215,8 +172,7 @@ typedef struct filter {
 static NET_API_STATUS make_filter(const wchar_t *servername, const wchar_t *client,
                                   const wchar_t *user, filter *f)
 {
-    f->server = 0;
-    if (!stub_wempty(servername) && !find_server(servername, &f->server))
+    if (!stub_servers_find(&g.servers, servername, &f->server))
         return ERROR_BAD_NETPATH;
     if (!stub_wempty(client) && !(client[0] == L'\\' && client[1] == L'\\'))
         return ERROR_INVALID_PARAMETER;
@@ -516,9 +472,8 @@ STUB_API void stub_net_reset(void)
     stub_lock(&g.lock);
     for (uint32_t i = 0; i < g.nsessions; i++)
         free_session(&g.sessions[i]);
-    for (uint32_t i = 0; i < g.nservers; i++)
-        free(g.servers[i]);
-    g.nsessions = g.nservers = 0;
+    stub_servers_clear(&g.servers);
+    g.nsessions = 0;
     g.calls = g.last_prefmaxlen = 0;
     stub_schedule_clear(&g.schedule);
     stub_track_reset_counters(&g.buffers);
@@ -527,19 +482,14 @@ STUB_API void stub_net_reset(void)
 
 STUB_API int32_t stub_net_add_server(const wchar_t *name)
 {
-    if (stub_wempty(name))
-        return -1;
-    stub_lock(&g.lock);
-    int64_t id = server_id(name);
-    stub_unlock(&g.lock);
-    return id < 0 ? -1 : 0;
+    return stub_servers_add_locked(&g.lock, &g.servers, name);
 }
 
 static int32_t add_session(const wchar_t *server, const wchar_t *const str[STR_COUNT],
                            const uint32_t num[NUM_COUNT])
 {
     session s = {0};
-    int64_t id = server_id(server);
+    int64_t id = stub_servers_add(&g.servers, server);
     session *grown = stub_grow(g.sessions, &g.sessions_cap, g.nsessions + 1, sizeof *grown);
     if (id < 0 || grown == NULL)
         return -1;
@@ -608,30 +558,15 @@ STUB_API void stub_net_lazy_on_call(uint32_t call_no)
     schedule(call_no, EV_LAZY, 0);
 }
 
-/* Counters are read under the lock like everything else. */
 static uint32_t read_u32(const uint32_t *counter)
 {
-    stub_lock(&g.lock);
-    uint32_t v = *counter;
-    stub_unlock(&g.lock);
-    return v;
+    return stub_locked_u32(&g.lock, counter);
 }
 
 STUB_API uint32_t stub_net_session_count(void) { return read_u32(&g.nsessions); }
 STUB_API uint32_t stub_net_calls(void) { return read_u32(&g.calls); }
-STUB_API uint32_t stub_net_allocs(void) { return read_u32(&g.buffers.allocs); }
-STUB_API uint32_t stub_net_frees(void) { return read_u32(&g.buffers.frees); }
-STUB_API uint32_t stub_net_double_frees(void) { return read_u32(&g.buffers.double_frees); }
-STUB_API uint32_t stub_net_foreign_frees(void) { return read_u32(&g.buffers.foreign_frees); }
 STUB_API uint32_t stub_net_last_prefmaxlen(void) { return read_u32(&g.last_prefmaxlen); }
-
-STUB_API int64_t stub_net_outstanding(void)
-{
-    stub_lock(&g.lock);
-    int64_t v = g.buffers.outstanding;
-    stub_unlock(&g.lock);
-    return v;
-}
+STUB_TRACKER_EXPORTS(net, &g.lock, &g.buffers)
 
 STUB_API uint32_t stub_net_struct_size(uint32_t level)
 {

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <wctype.h>
 
 /* ---- lock ---- */
@@ -22,6 +23,83 @@ void stub_unlock(stub_mutex *m)
     ReleaseSRWLockExclusive(m);
 #else
     pthread_mutex_unlock(m);
+#endif
+}
+
+uint32_t stub_locked_u32(stub_mutex *m, const uint32_t *v)
+{
+    stub_lock(m);
+    uint32_t x = *v;
+    stub_unlock(m);
+    return x;
+}
+
+int64_t stub_locked_i64(stub_mutex *m, const int64_t *v)
+{
+    stub_lock(m);
+    int64_t x = *v;
+    stub_unlock(m);
+    return x;
+}
+
+/* ---- condition variable ---- */
+
+void stub_cond_wait(stub_cond *c, stub_mutex *m)
+{
+#ifdef _WIN32
+    SleepConditionVariableSRW(c, m, INFINITE, 0); /* 0: m is held exclusively */
+#else
+    pthread_cond_wait(c, m);
+#endif
+}
+
+void stub_cond_broadcast(stub_cond *c)
+{
+#ifdef _WIN32
+    WakeAllConditionVariable(c);
+#else
+    pthread_cond_broadcast(c);
+#endif
+}
+
+/* ---- last error ---- */
+
+#ifdef _WIN32
+void stub_error_set(uint32_t code)
+{
+    SetLastError(code);
+}
+
+uint32_t stub_error_get(void)
+{
+    return GetLastError();
+}
+#else
+static _Thread_local uint32_t last_error; /* per thread, as Windows keeps it */
+
+void stub_error_set(uint32_t code)
+{
+    last_error = code;
+}
+
+uint32_t stub_error_get(void)
+{
+    return last_error;
+}
+#endif
+
+int64_t stub_filetime_now(void)
+{
+#ifdef _WIN32
+    FILETIME ft;
+    GetSystemTimeAsFileTime(&ft);
+    return (int64_t)(((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime);
+#else
+    struct timespec ts;
+    if (timespec_get(&ts, TIME_UTC) == 0)
+        return 0;
+    /* 11644473600 s lie between 1601-01-01 and the Unix epoch. */
+    return ((int64_t)ts.tv_sec + INT64_C(11644473600)) * 10000000 + ts.tv_nsec / 100;
 #endif
 }
 
@@ -65,22 +143,22 @@ static stub_ptrslot *ps_find(const stub_ptrset *s, uintptr_t key)
 }
 
 /* Places a key known to be absent, in a set with room. */
-static void ps_place(stub_ptrset *s, uintptr_t key, size_t value)
+static void ps_place(stub_ptrset *s, stub_ptrslot slot)
 {
-    size_t i = ps_home(s, key);
+    size_t i = ps_home(s, slot.key);
     while (s->slots[i].key != 0)
         i = (i + 1) & (s->cap - 1);
-    s->slots[i].key = key;
-    s->slots[i].value = value;
+    s->slots[i] = slot;
     s->len++;
 }
 
 /* Inserts or updates; 0, or -1 when growing fails. Keeps the load at most one half. */
-static int ps_put(stub_ptrset *s, uintptr_t key, size_t value)
+static int ps_put(stub_ptrset *s, uintptr_t key, size_t value, uint64_t tag)
 {
     stub_ptrslot *hit = ps_find(s, key);
     if (hit != NULL) {
         hit->value = value;
+        hit->tag = tag;
         return 0;
     }
     if ((s->len + 1) * 2 > s->cap) {
@@ -91,11 +169,11 @@ static int ps_put(stub_ptrset *s, uintptr_t key, size_t value)
             return -1;
         for (size_t i = 0; i < s->cap; i++)
             if (s->slots[i].key != 0)
-                ps_place(&bigger, s->slots[i].key, s->slots[i].value);
+                ps_place(&bigger, s->slots[i]);
         free(s->slots);
         *s = bigger;
     }
-    ps_place(s, key, value);
+    ps_place(s, (stub_ptrslot){key, value, tag});
     return 0;
 }
 
@@ -126,10 +204,15 @@ static int ps_remove(stub_ptrset *s, uintptr_t key)
 
 void *stub_track_alloc(stub_tracker *t, size_t size)
 {
+    return stub_track_alloc_tagged(t, size, 0);
+}
+
+void *stub_track_alloc_tagged(stub_tracker *t, size_t size, uint64_t tag)
+{
     void *p = malloc(size ? size : 1); /* a zero-byte request still gets a distinct pointer */
     if (p == NULL)
         return NULL;
-    if (ps_put(&t->live, (uintptr_t)p, size) != 0) {
+    if (ps_put(&t->live, (uintptr_t)p, size, tag) != 0) {
         free(p);
         return NULL;
     }
@@ -145,7 +228,7 @@ stub_free_result stub_track_free(stub_tracker *t, void *p)
     if (ps_remove(&t->live, key)) {
         free(p);
         /* Best effort: if this insert fails, a later double free reads as foreign. */
-        (void)ps_put(&t->freed, key, 0);
+        (void)ps_put(&t->freed, key, 0, 0);
         t->frees++;
         t->outstanding--;
         return STUB_FREE_OK;
@@ -161,26 +244,35 @@ stub_free_result stub_track_free(stub_tracker *t, void *p)
 void *stub_track_realloc(stub_tracker *t, void *p, size_t size)
 {
     uintptr_t old = (uintptr_t)p;
+    const stub_ptrslot *slot = ps_find(&t->live, old);
+    uint64_t tag = slot ? slot->tag : 0;
     void *q = realloc(p, size ? size : 1);
     if (q == NULL)
         return NULL;
     if ((uintptr_t)q != old) {
         ps_remove(&t->live, old);
-        (void)ps_put(&t->freed, old, 0);
+        (void)ps_put(&t->freed, old, 0, 0);
         ps_remove(&t->freed, (uintptr_t)q);
     }
     /* Cannot fail: either q is p (an update) or p's slot was just given up. */
-    (void)ps_put(&t->live, (uintptr_t)q, size);
+    (void)ps_put(&t->live, (uintptr_t)q, size, tag);
     return q;
 }
 
 int stub_track_size(const stub_tracker *t, const void *p, size_t *size)
 {
     const stub_ptrslot *hit = ps_find(&t->live, (uintptr_t)p);
-    if (hit == NULL)
-        return 0;
-    *size = hit->value;
-    return 1;
+    if (hit != NULL)
+        *size = hit->value;
+    return hit != NULL;
+}
+
+int stub_track_tag(const stub_tracker *t, const void *p, uint64_t *tag)
+{
+    const stub_ptrslot *hit = ps_find(&t->live, (uintptr_t)p);
+    if (hit != NULL)
+        *tag = hit->tag;
+    return hit != NULL;
 }
 
 void stub_track_reset_counters(stub_tracker *t)
@@ -245,6 +337,54 @@ wchar_t *stub_wcopy(wchar_t *dst, const wchar_t *s)
     size_t n = wcslen(s) + 1;
     memcpy(dst, s, n * sizeof(wchar_t));
     return dst + n;
+}
+
+/* ---- servers ---- */
+
+int stub_servers_find(const stub_servers *s, const wchar_t *name, uint32_t *id)
+{
+    if (stub_wempty(name) || stub_wname_eq(name, STUB_LOCAL_SERVER, 1)) {
+        *id = 0;
+        return 1;
+    }
+    for (uint32_t i = 0; i < s->count; i++) {
+        if (stub_wname_eq(name, s->names[i], 1)) {
+            *id = i + 1;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int64_t stub_servers_add(stub_servers *s, const wchar_t *name)
+{
+    uint32_t id;
+    if (stub_servers_find(s, name, &id))
+        return id;
+    wchar_t **grown = stub_grow(s->names, &s->cap, s->count + 1, sizeof *grown);
+    if (grown == NULL)
+        return -1;
+    s->names = grown;
+    if ((s->names[s->count] = stub_wdup(name)) == NULL)
+        return -1;
+    return ++s->count;
+}
+
+int32_t stub_servers_add_locked(stub_mutex *m, stub_servers *s, const wchar_t *name)
+{
+    if (stub_wempty(name))
+        return -1;
+    stub_lock(m);
+    int64_t id = stub_servers_add(s, name);
+    stub_unlock(m);
+    return id < 0 ? -1 : 0;
+}
+
+void stub_servers_clear(stub_servers *s)
+{
+    for (uint32_t i = 0; i < s->count; i++)
+        free(s->names[i]);
+    s->count = 0;
 }
 
 /* ---- scheduled events ---- */
