@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from _tier import tier
 from hypothesis import HealthCheck, settings
-from stubctl import NetStub
+from stubctl import NetStub, WtsStub
 
 from winsession import _dll
 
@@ -39,10 +39,18 @@ def pytest_configure(config: pytest.Config) -> None:
     if TIER == "host":
         if sys.platform == "win32":
             raise pytest.UsageError("tier 'host' is for non-Windows hosts")
-        library = HOST_STANDINS / "libnetapi32.so"
-        if not library.exists():
-            raise pytest.UsageError(f"{library} is missing: build the stand-ins (make -C stubs)")
-        _dll.use_stand_in("netapi32", str(library))
+        # kernel32's two session functions come from the wtsapi32 stand-in on Linux.
+        for dll, name in (
+            ("netapi32", "netapi32"),
+            ("wtsapi32", "wtsapi32"),
+            ("kernel32", "wtsapi32"),
+        ):
+            library = HOST_STANDINS / f"lib{name}.so"
+            if not library.exists():
+                raise pytest.UsageError(
+                    f"{library} is missing: build the stand-ins (make -C stubs)"
+                )
+            _dll.use_stand_in(dll, str(library))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -73,3 +81,18 @@ def netstub(_netstub: NetStub) -> Iterator[NetStub]:
     _netstub.reset()
     yield _netstub
     _netstub.assert_clean()
+
+
+@pytest.fixture(scope="session")
+def _wtsstub() -> WtsStub:
+    if TIER not in STANDIN_TIERS:
+        pytest.skip(f"needs the wtsapi32 stand-in (tier {TIER})")
+    return WtsStub()
+
+
+@pytest.fixture
+def wtsstub(_wtsstub: WtsStub) -> Iterator[WtsStub]:
+    """The wtsapi32 stand-in, reset; the test fails on a leaked buffer or handle."""
+    _wtsstub.reset()
+    yield _wtsstub
+    _wtsstub.assert_clean()

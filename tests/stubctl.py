@@ -39,6 +39,100 @@ _NET_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
 }
 
 
+c_u8p = ctypes.c_char_p
+_WTS_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
+    "stub_wts_reset": (None, []),
+    "stub_wts_add_server": (c_i32, [c_wstr]),
+    "stub_wts_add_session": (c_i32, [c_wstr, c_u32, c_u32, c_wstr]),
+    "stub_wts_set_string": (c_i32, [c_wstr, c_u32, c_u32, c_wstr]),
+    "stub_wts_set_number": (c_i32, [c_wstr, c_u32, c_u32, c_i64]),
+    "stub_wts_set_address": (c_i32, [c_wstr, c_u32, c_u32, c_u8p, c_u32]),
+    "stub_wts_set_blob": (c_i32, [c_wstr, c_u32, c_u32, c_u8p, c_u32]),
+    "stub_wts_set_current_session": (None, [c_u32]),
+    "stub_wts_set_console_session": (None, [c_u32]),
+    "stub_wts_add_process": (c_i32, [c_wstr, c_u32, c_u32, c_wstr, c_u8p, c_u32]),
+    "stub_wts_session_state": (c_u32, [c_wstr, c_u32]),
+    "stub_wts_session_count": (c_u32, [c_wstr]),
+    "stub_wts_empty_is_error": (None, [c_i32]),
+    "stub_wts_unsupported_class": (None, [c_u32]),
+    "stub_wts_set_message_response": (None, [c_i32]),
+    "stub_wts_last_message": (
+        c_u32, [ctypes.c_wchar_p, c_u32, ctypes.c_wchar_p, c_u32]
+    ),
+    "stub_wts_last_timeout": (c_u32, []),
+    "stub_wts_last_wait": (c_i32, []),
+    "stub_wts_queue_event": (None, [c_u32]),
+    "stub_wts_waiters": (c_u32, []),
+    "stub_wts_fail_on_call": (None, [c_u32, c_u32]),
+    "stub_wts_calls": (c_u32, []),
+    "stub_wts_outstanding": (c_i64, []),
+    "stub_wts_allocs": (c_u32, []),
+    "stub_wts_frees": (c_u32, []),
+    "stub_wts_double_frees": (c_u32, []),
+    "stub_wts_foreign_frees": (c_u32, []),
+    "stub_wts_wrong_frees": (c_u32, []),
+    "stub_wts_bad_free_args": (c_u32, []),
+    "stub_wts_bad_closes": (c_u32, []),
+    "stub_wts_open_handles": (c_u32, []),
+    "stub_wts_registrations": (c_u32, []),
+    "stub_wts_struct_size": (c_u32, [c_u32]),
+    "stub_wts_field_offset": (c_i32, [c_u32, c_u32]),
+}
+
+
+def _bind(dll: str, exports: dict[str, tuple[Any, list[Any]]], prefix: str) -> dict[str, Any]:
+    lib = _dll.load(dll)
+    # A second library object on the same handle: its own function objects, so setting
+    # argtypes here cannot disturb the declarations under test.
+    ctl = ctypes.CDLL(lib._name, handle=lib._handle)
+    missing = [name for name in exports if not hasattr(ctl, name)]
+    if missing:
+        raise RuntimeError(
+            f"{lib._name} is not the {dll} stand-in (missing {missing[:3]}...);"
+            " in Wine, WINEDLLOVERRIDES must prefer the native DLL next to python.exe"
+        )
+    bound = {}
+    for name, (restype, argtypes) in exports.items():
+        fn = getattr(ctl, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+        bound[name[len(prefix):]] = fn
+    return bound
+
+
+class _Stub:
+    def __init__(self, fns: dict[str, Any]) -> None:
+        self._fn = fns
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._fn[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class WtsStub(_Stub):
+    """The wtsapi32 stand-in's control exports."""
+
+    def __init__(self) -> None:
+        super().__init__(_bind("wtsapi32", _WTS_EXPORTS, "stub_wts_"))
+
+    def last_message_text(self) -> tuple[str, str, int]:
+        """(title, message, style) of the last WTSSendMessageW."""
+        title = ctypes.create_unicode_buffer(512)
+        text = ctypes.create_unicode_buffer(2048)
+        style = self.last_message(title, 512, text, 2048)
+        return title.value, text.value, int(style)
+
+    def assert_clean(self) -> None:
+        """No WTS buffer or handle outstanding, none misfreed."""
+        assert self.outstanding() == 0, f"{self.outstanding()} WTS buffers leaked"
+        for counter in ("double_frees", "foreign_frees", "wrong_frees", "bad_free_args"):
+            assert getattr(self, counter)() == 0, counter
+        assert self.bad_closes() == 0, "a server handle was closed twice or never opened"
+        assert self.open_handles() == 0, f"{self.open_handles()} server handles left open"
+
+
 @dataclass(frozen=True)
 class Session:
     """One row of the stand-in's session table."""
@@ -54,32 +148,11 @@ class Session:
     server: Optional[str] = None
 
 
-class NetStub:
+class NetStub(_Stub):
     """The netapi32 stand-in's control exports."""
 
     def __init__(self) -> None:
-        lib = _dll.load("netapi32")
-        # A second library object on the same handle: its own function objects, so setting
-        # argtypes here cannot disturb the declarations under test.
-        ctl = ctypes.CDLL(lib._name, handle=lib._handle)
-        missing = [name for name in _NET_EXPORTS if not hasattr(ctl, name)]
-        if missing:
-            raise RuntimeError(
-                f"{lib._name} is not the netapi32 stand-in (missing {missing[:3]}...);"
-                " in Wine, WINEDLLOVERRIDES must prefer the native DLL next to python.exe"
-            )
-        self._fn: dict[str, Any] = {}
-        for name, (restype, argtypes) in _NET_EXPORTS.items():
-            fn = getattr(ctl, name)
-            fn.restype = restype
-            fn.argtypes = argtypes
-            self._fn[name[len("stub_net_"):]] = fn
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._fn[name]
-        except KeyError:
-            raise AttributeError(name) from None
+        super().__init__(_bind("netapi32", _NET_EXPORTS, "stub_net_"))
 
     def load(self, sessions: list[Session]) -> None:
         """Reset the stand-in and fill its table with ``sessions``, in order."""

@@ -32,7 +32,7 @@ def test_import_binds_nothing() -> None:
 def test_windows_uses_a_private_windll_with_last_error() -> None:
     lib = _dll.load("netapi32")
     assert isinstance(lib, ctypes.WinDLL)
-    assert lib._func_flags_ & ctypes._FUNCFLAG_USE_LASTERROR  # type: ignore[attr-defined]
+    assert lib._FuncPtr._flags_ & ctypes._FUNCFLAG_USE_LASTERROR  # type: ignore[attr-defined]
     assert lib is not getattr(ctypes.windll, "netapi32", None)
     bound = netapi32.NetSessionEnum.bind()
     assert bound.argtypes == netapi32.NetSessionEnum.argtypes

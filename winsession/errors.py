@@ -226,7 +226,7 @@ def error_class(family: type[WinSessionError], code: int) -> type[WinSessionErro
     meaning = _MEANING_OF.get(code)
     if meaning is None:
         return family
-    return _combined[(family, meaning)]
+    return _combined.get((family, meaning), meaning)
 
 
 _HINTS: dict[tuple[str, int], str] = {

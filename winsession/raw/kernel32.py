@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 
 from .. import _dll
-from ..errors import BoolCheck, WinSessionError
+from ..errors import BoolCheck, WtsError
 from ._types import BOOL, DWORD
 
 WTSGetActiveConsoleSessionId = _dll.Function("kernel32", "WTSGetActiveConsoleSessionId", DWORD, [])
@@ -16,5 +16,5 @@ ProcessIdToSessionId = _dll.Function(
     "ProcessIdToSessionId",
     BOOL,
     [DWORD, ctypes.POINTER(DWORD)],
-    BoolCheck(WinSessionError, "kernel32"),
+    BoolCheck(WtsError, "kernel32"),  # session APIs: the WTS family
 )
