@@ -53,15 +53,28 @@ def pytest_configure(config: pytest.Config) -> None:
             _dll.use_stand_in(dll, str(library))
 
 
+STANDIN_FIXTURES = {"netstub", "_netstub", "wtsstub", "_wtsstub"}
+
+
+def _belongs_elsewhere(item: pytest.Item) -> bool:
+    """Whether a test is bound to a tier other than this one (see the module docstring)."""
+    if item.get_closest_marker("windows") and sys.platform != "win32":
+        return True  # needs a Windows Python
+    if item.get_closest_marker("mingw_layout") and TIER not in STANDIN_TIERS:
+        return True  # needs the mingw-built layout programs (not on a Windows runner)
+    if item.get_closest_marker("live") and TIER != "windows-live":
+        return True  # reads the live system: real Windows only
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(fixtures & STANDIN_FIXTURES) and TIER not in STANDIN_TIERS
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     # Tier-bound tests are deselected (and counted as such), never skipped: in CI a skip
-    # fails the run. Tests marked "windows" need a Windows Python (the Wine tiers).
-    if sys.platform == "win32":
-        return
-    deselected = [item for item in items if item.get_closest_marker("windows")]
+    # fails the run.
+    deselected = [item for item in items if _belongs_elsewhere(item)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("windows")]
+        items[:] = [item for item in items if not _belongs_elsewhere(item)]
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -70,8 +83,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 @pytest.fixture(scope="session")
 def _netstub() -> NetStub:
-    if TIER not in STANDIN_TIERS:
-        pytest.skip(f"needs the netapi32 stand-in (tier {TIER})")
+    assert TIER in STANDIN_TIERS, "deselected in other tiers by pytest_collection_modifyitems"
     return NetStub()
 
 
@@ -85,8 +97,7 @@ def netstub(_netstub: NetStub) -> Iterator[NetStub]:
 
 @pytest.fixture(scope="session")
 def _wtsstub() -> WtsStub:
-    if TIER not in STANDIN_TIERS:
-        pytest.skip(f"needs the wtsapi32 stand-in (tier {TIER})")
+    assert TIER in STANDIN_TIERS, "deselected in other tiers by pytest_collection_modifyitems"
     return WtsStub()
 
 

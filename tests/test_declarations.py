@@ -96,12 +96,24 @@ def declared_functions() -> list[tuple[str, dict[str, Any]]]:
 
 # What issue #3 asks the raw layer to declare (the metadata has more wtsapi32 exports).
 REQUIRED_WTS = {
-    "WTSOpenServerW", "WTSOpenServerExW", "WTSCloseServer", "WTSEnumerateSessionsW",
-    "WTSEnumerateSessionsExW", "WTSFreeMemory", "WTSFreeMemoryExW",
-    "WTSQuerySessionInformationW", "WTSDisconnectSession", "WTSLogoffSession",
-    "WTSSendMessageW", "WTSWaitSystemEvent", "WTSEnumerateProcessesW", "WTSTerminateProcess",
-    "WTSRegisterSessionNotification", "WTSUnRegisterSessionNotification",
-    "WTSGetActiveConsoleSessionId", "ProcessIdToSessionId",
+    "WTSOpenServerW",
+    "WTSOpenServerExW",
+    "WTSCloseServer",
+    "WTSEnumerateSessionsW",
+    "WTSEnumerateSessionsExW",
+    "WTSFreeMemory",
+    "WTSFreeMemoryExW",
+    "WTSQuerySessionInformationW",
+    "WTSDisconnectSession",
+    "WTSLogoffSession",
+    "WTSSendMessageW",
+    "WTSWaitSystemEvent",
+    "WTSEnumerateProcessesW",
+    "WTSTerminateProcess",
+    "WTSRegisterSessionNotification",
+    "WTSUnRegisterSessionNotification",
+    "WTSGetActiveConsoleSessionId",
+    "ProcessIdToSessionId",
 }
 
 
@@ -162,8 +174,14 @@ def test_structure_matches_metadata(section: str, st: dict[str, Any]) -> None:
 
 def test_every_required_wts_structure_is_declared() -> None:
     for name in (
-        "WTS_SESSION_INFOW", "WTS_SESSION_INFO_1W", "WTSINFOW", "WTSINFOEXW",
-        "WTSINFOEX_LEVEL1_W", "WTSCLIENTW", "WTS_CLIENT_ADDRESS", "WTS_CLIENT_DISPLAY",
+        "WTS_SESSION_INFOW",
+        "WTS_SESSION_INFO_1W",
+        "WTSINFOW",
+        "WTSINFOEXW",
+        "WTSINFOEX_LEVEL1_W",
+        "WTSCLIENTW",
+        "WTS_CLIENT_ADDRESS",
+        "WTS_CLIENT_DISPLAY",
         "WTS_PROCESS_INFOW",
     ):
         assert any(t["Name"] == name for _, t in RECORDS), name
@@ -218,6 +236,7 @@ def test_layout_matches_the_stand_in(netstub: Any) -> None:
 
 
 @pytest.mark.windows
+@pytest.mark.mingw_layout
 def test_layout_matches_mingw_lm_h() -> None:
     exe = ROOT / "build" / "stubs" / "win64" / "layout_netapi32.exe"
     if not exe.exists():
@@ -235,3 +254,59 @@ def test_layout_matches_mingw_lm_h() -> None:
 
 def test_tier_is_known() -> None:
     assert tier() in ("host", "wine-standin", "wine-builtin", "windows-live")
+
+
+# The stand-in's layout indices (stubs/README.md, stub_wts_struct_size).
+WTS_LAYOUT_ORDER = [
+    "WTS_SESSION_INFOW",
+    "WTS_SESSION_INFO_1W",
+    "WTS_PROCESS_INFOW",
+    "WTSINFOW",
+    "WTSINFOEXW",
+    "WTSINFOEX_LEVEL1_W",
+    "WTSCLIENTW",
+    "WTS_CLIENT_ADDRESS",
+    "WTS_CLIENT_DISPLAY",
+    "WTS_SESSION_ADDRESS",
+]
+
+
+def test_wts_layout_matches_the_stand_in(wtsstub: Any) -> None:
+    for which, name in enumerate(WTS_LAYOUT_ORDER):
+        structure = getattr(wtsapi32, name)
+        assert wtsstub.struct_size(which) == ctypes.sizeof(structure), name
+        for i, field in enumerate(structure._fields_):
+            assert wtsstub.field_offset(which, i) == getattr(structure, field[0]).offset, (
+                f"{name}.{field[0]}"
+            )
+        assert wtsstub.field_offset(which, len(structure._fields_)) == -1
+
+
+@pytest.mark.windows
+@pytest.mark.mingw_layout
+def test_wts_layout_matches_mingw_wtsapi32_h() -> None:
+    # mingw-w64's wtsapi32.h lacks WTS_SESSION_INFO_1W, WTSINFOEXW, WTSINFOEX_LEVEL1_W and
+    # WTS_SESSION_ADDRESS: for those the metadata check above alone decides.
+    exe = ROOT / "build" / "stubs" / "win64" / "layout_wtsapi32.exe"
+    if not exe.exists():
+        pytest.fail(f"{exe} missing: build the stand-ins (make -C stubs)")
+    out = subprocess.run(
+        [str(exe)], stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=120
+    ).stdout
+    layout = json.loads(out)
+    assert set(layout) == {
+        "WTS_SESSION_INFOW",
+        "WTS_PROCESS_INFOW",
+        "WTSINFOW",
+        "WTSCLIENTW",
+        "WTS_CLIENT_ADDRESS",
+        "WTS_CLIENT_DISPLAY",
+    }
+    for name, facts in layout.items():
+        structure = getattr(wtsapi32, name)
+        assert facts["size"] == ctypes.sizeof(structure), name
+        assert facts["fields"] == {
+            f[0]: getattr(structure, f[0]).offset for f in structure._fields_
+        }
+    # The inline WCHAR arrays put these at Windows' sizes (2-byte WCHAR).
+    assert (ctypes.sizeof(wtsapi32.WTSINFOW), ctypes.sizeof(wtsapi32.WTSCLIENTW)) == (216, 2304)

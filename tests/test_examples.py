@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from stubctl import NetStub, Session
+from stubctl import NetStub, Session, WtsStub
 
+from winsession import wts
 from winsession.codes import WinError
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -37,8 +38,14 @@ def test_list_smb_sessions(netstub: NetStub, capsys: pytest.CaptureFixture[str])
     assert run("list_smb_sessions.py", "--level", "502") == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].split() == ["Client", "User", "Opens", "Active", "Idle", "Transport"]
-    assert out[1].split() == ["\\\\10.0.0.5", "alice", "2", "1:01:40", "0:01:05",
-                              "\\Device\\NetbiosSmb"]
+    assert out[1].split() == [
+        "\\\\10.0.0.5",
+        "alice",
+        "2",
+        "1:01:40",
+        "0:01:05",
+        "\\Device\\NetbiosSmb",
+    ]
     assert out[-1] == "2 session(s)"
 
 
@@ -87,3 +94,66 @@ def test_close_smb_session_access_denied(
     netstub.fail_on_call(1, WinError.ERROR_ACCESS_DENIED)
     assert run("close_smb_session.py", "", "", "bob") == 1
     assert "does not have access" in capsys.readouterr().err
+
+
+# --- Remote Desktop examples ------------------------------------------------------------------
+
+
+def test_list_ts_sessions(wtsstub: WtsStub, capsys: pytest.CaptureFixture[str]) -> None:
+    wtsstub.add_session(None, 0, wts.ConnectState.DISCONNECTED, "services")
+    wtsstub.add_session(None, 2, wts.ConnectState.ACTIVE, "rdp-tcp#0")
+    wtsstub.set_string(None, 2, wts.InfoClass.USER_NAME, "alice")
+    wtsstub.set_string(None, 2, wts.InfoClass.CLIENT_NAME, "LAPTOP-7")
+    wtsstub.add_session(None, 65536, wts.ConnectState.LISTEN, "rdp-tcp")
+    assert run("list_ts_sessions.py") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["SESSIONNAME", "USERNAME", "ID", "STATE", "CLIENT"]
+    assert [line.split() for line in out[1:]] == [
+        ["services", "0", "Disc"],
+        ["rdp-tcp#0", "alice", "2", "Active", "LAPTOP-7"],
+        ["rdp-tcp", "65536", "Listen"],
+    ]
+
+
+def test_list_ts_sessions_unreachable(wtsstub: WtsStub, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("list_ts_sessions.py", "NOSUCH") == 1
+    assert "RPC_S_SERVER_UNAVAILABLE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("wait", [False, True])
+def test_disconnect_current_session(
+    wtsstub: WtsStub, capsys: pytest.CaptureFixture[str], wait: bool
+) -> None:
+    wtsstub.add_session(None, 3, wts.ConnectState.ACTIVE, "rdp-tcp#1")
+    wtsstub.set_current_session(3)
+    assert run("disconnect_current_session.py", *(["--wait"] if wait else [])) == 0
+    assert wtsstub.session_state(None, 3) == wts.ConnectState.DISCONNECTED
+    assert wtsstub.last_wait() == int(wait)
+    assert "disconnect" in capsys.readouterr().out.lower()
+
+
+def test_disconnect_current_session_denied(
+    wtsstub: WtsStub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wtsstub.fail_on_call(1, WinError.ERROR_ACCESS_DENIED)
+    assert run("disconnect_current_session.py") == 1
+    assert "Not allowed" in capsys.readouterr().err
+
+
+def test_message_session(wtsstub: WtsStub, capsys: pytest.CaptureFixture[str]) -> None:
+    wtsstub.add_session(None, 3, wts.ConnectState.ACTIVE, "rdp-tcp#1")
+    wtsstub.set_message_response(wts.MessageResponse.YES)
+    assert run("message_session.py", "3", "Restart", "Restart now?", "--yes-no") == 0
+    assert capsys.readouterr().out.strip() == "Response: YES"
+    style = wts.MessageStyle.YES_NO | wts.MessageStyle.ICON_QUESTION
+    assert wtsstub.last_message_text() == ("Restart", "Restart now?", int(style))
+    assert run("message_session.py", "9", "t", "m") == 1
+    assert "There is no session 9" in capsys.readouterr().err
+
+
+def test_watch_ts_events(wtsstub: WtsStub, capsys: pytest.CaptureFixture[str]) -> None:
+    wtsstub.queue_event(wts.Event.LOGON | wts.Event.CONNECT)
+    assert run("watch_ts_events.py", "--seconds", "0.5") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].endswith(" CONNECT|LOGON")
+    assert wtsstub.waiters() == 0

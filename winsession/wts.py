@@ -163,6 +163,13 @@ class Event(enum.IntFlag):
     LICENSE = _raw.WTS_EVENT_LICENSE
     ALL = _raw.WTS_EVENT_ALL
 
+    def __str__(self) -> str:
+        # "LOGON|CONNECT" on every Python (3.11 made str() of an IntFlag the number).
+        names = [
+            m.name for m in Event if m.name and m not in (Event.NONE, Event.ALL) and m in self
+        ]
+        return "|".join(names) or "NONE"
+
 
 class MessageStyle(enum.IntFlag):
     """``MessageBox`` style flags for :func:`send_message`."""
