@@ -229,27 +229,42 @@ def test_sizes_on_64_bit() -> None:
 
 def test_layout_matches_the_stand_in(netstub: Any) -> None:
     for level, structure in netapi32.SESSION_INFO_LEVELS.items():
-        assert netstub.struct_size(level) == ctypes.sizeof(structure), level
-        for i, (name, _) in enumerate(structure._fields_):
-            assert netstub.field_offset(level, i) == getattr(structure, name).offset, name
-        assert netstub.field_offset(level, len(structure._fields_)) == -1
+        assert_stand_in_layout(netstub, level, structure)
 
 
-@pytest.mark.windows
-@pytest.mark.mingw_layout
-def test_layout_matches_mingw_lm_h() -> None:
-    exe = ROOT / "build" / "stubs" / "win64" / "layout_netapi32.exe"
+def mingw_layout(program: str) -> dict[str, Any]:
+    """The JSON a layout program built by mingw-w64 (stubs/layout_*.c) prints."""
+    exe = ROOT / "build" / "stubs" / "win64" / program
     if not exe.exists():
         pytest.fail(f"{exe} missing: build the stand-ins (make -C stubs)")
     out = subprocess.run(
         [str(exe)], stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=120
     ).stdout
-    layout = json.loads(out)
-    assert sorted(layout) == sorted(EXPECTED_64BIT)
+    layout: dict[str, Any] = json.loads(out)
+    return layout
+
+
+def assert_layouts(layout: dict[str, Any], module: Any) -> None:
     for name, facts in layout.items():
-        structure = getattr(netapi32, name)
+        structure = getattr(module, name)
         assert facts["size"] == ctypes.sizeof(structure), name
-        assert facts["fields"] == {n: getattr(structure, n).offset for n, _ in structure._fields_}
+        offsets = {f[0]: getattr(structure, f[0]).offset for f in structure._fields_}
+        assert facts["fields"] == offsets, name
+
+
+def assert_stand_in_layout(stub: Any, which: int, structure: Any) -> None:
+    assert stub.struct_size(which) == ctypes.sizeof(structure), structure.__name__
+    for i, field in enumerate(structure._fields_):
+        assert stub.field_offset(which, i) == getattr(structure, field[0]).offset, field[0]
+    assert stub.field_offset(which, len(structure._fields_)) == -1
+
+
+@pytest.mark.windows
+@pytest.mark.mingw_layout
+def test_layout_matches_mingw_lm_h() -> None:
+    layout = mingw_layout("layout_netapi32.exe")
+    assert sorted(layout) == sorted(EXPECTED_64BIT)
+    assert_layouts(layout, netapi32)
 
 
 def test_tier_is_known() -> None:
@@ -273,13 +288,7 @@ WTS_LAYOUT_ORDER = [
 
 def test_wts_layout_matches_the_stand_in(wtsstub: Any) -> None:
     for which, name in enumerate(WTS_LAYOUT_ORDER):
-        structure = getattr(wtsapi32, name)
-        assert wtsstub.struct_size(which) == ctypes.sizeof(structure), name
-        for i, field in enumerate(structure._fields_):
-            assert wtsstub.field_offset(which, i) == getattr(structure, field[0]).offset, (
-                f"{name}.{field[0]}"
-            )
-        assert wtsstub.field_offset(which, len(structure._fields_)) == -1
+        assert_stand_in_layout(wtsstub, which, getattr(wtsapi32, name))
 
 
 @pytest.mark.windows
@@ -287,26 +296,11 @@ def test_wts_layout_matches_the_stand_in(wtsstub: Any) -> None:
 def test_wts_layout_matches_mingw_wtsapi32_h() -> None:
     # mingw-w64's wtsapi32.h lacks WTS_SESSION_INFO_1W, WTSINFOEXW, WTSINFOEX_LEVEL1_W and
     # WTS_SESSION_ADDRESS: for those the metadata check above alone decides.
-    exe = ROOT / "build" / "stubs" / "win64" / "layout_wtsapi32.exe"
-    if not exe.exists():
-        pytest.fail(f"{exe} missing: build the stand-ins (make -C stubs)")
-    out = subprocess.run(
-        [str(exe)], stdin=subprocess.DEVNULL, capture_output=True, check=True, timeout=120
-    ).stdout
-    layout = json.loads(out)
+    layout = mingw_layout("layout_wtsapi32.exe")
     assert set(layout) == {
-        "WTS_SESSION_INFOW",
-        "WTS_PROCESS_INFOW",
-        "WTSINFOW",
-        "WTSCLIENTW",
-        "WTS_CLIENT_ADDRESS",
-        "WTS_CLIENT_DISPLAY",
-    }
-    for name, facts in layout.items():
-        structure = getattr(wtsapi32, name)
-        assert facts["size"] == ctypes.sizeof(structure), name
-        assert facts["fields"] == {
-            f[0]: getattr(structure, f[0]).offset for f in structure._fields_
-        }
+        "WTS_SESSION_INFOW", "WTS_PROCESS_INFOW", "WTSINFOW", "WTSCLIENTW",
+        "WTS_CLIENT_ADDRESS", "WTS_CLIENT_DISPLAY",
+    }  # fmt: skip
+    assert_layouts(layout, wtsapi32)
     # The inline WCHAR arrays put these at Windows' sizes (2-byte WCHAR).
     assert (ctypes.sizeof(wtsapi32.WTSINFOW), ctypes.sizeof(wtsapi32.WTSCLIENTW)) == (216, 2304)

@@ -505,9 +505,7 @@ def test_bad_arguments_raise_before_any_call(
         (WinError.ERROR_CALL_NOT_IMPLEMENTED, winsession.UnsupportedPlatformError),
     ],
 )
-def test_fault_codes_map_to_meanings(
-    wtsstub: WtsStub, code: int, meaning: type[Exception]
-) -> None:
+def test_fault_codes_map_to_meanings(wtsstub: WtsStub, code: int, meaning: type[Exception]) -> None:
     add_user_session(wtsstub, 3)
     wtsstub.fail_on_call(1, code)
     with pytest.raises(meaning) as info:
@@ -537,3 +535,52 @@ def test_kernel32_functions(wtsstub: WtsStub) -> None:
         console = wts.active_console_session_id()
         assert console is None or console >= 0
         assert wts.process_session_id(os.getpid()) >= 0
+
+
+# --- handle misuse at the raw level (what the Server class exists to prevent) ---------------
+
+
+def test_raw_bogus_handle_is_invalid_handle(wtsstub: WtsStub) -> None:
+    import ctypes
+
+    from winsession.raw import wtsapi32 as raw
+
+    buf = ctypes.POINTER(raw.WTS_SESSION_INFOW)()
+    count = ctypes.c_uint32(0)
+    with pytest.raises(winsession.WtsError) as info:
+        raw.WTSEnumerateSessionsW(0x12345678, 0, 1, ctypes.byref(buf), ctypes.byref(count))
+    assert info.value.winerror == WinError.ERROR_INVALID_HANDLE
+    assert not buf  # nothing to free on failure
+
+
+def test_raw_double_close_is_detected(wtsstub: WtsStub) -> None:
+    from winsession.raw import wtsapi32 as raw
+
+    handle = raw.WTSOpenServerW("STANDIN")
+    assert handle and handle > 0xFFFFFFFF  # a HANDLE survives as 64 bits (restype c_void_p)
+    raw.WTSCloseServer(handle)
+    raw.WTSCloseServer(handle)
+    assert wtsstub.bad_closes() == 1
+    wtsstub.reset()  # the deliberate misuse is the point of this test; clear the counter
+    assert wtsstub.bad_closes() == 0
+
+
+def test_raw_wrong_free_function_is_detected(wtsstub: WtsStub) -> None:
+    import ctypes
+
+    from winsession.raw import wtsapi32 as raw
+
+    wtsstub.add_session(None, 1, 0, "Console")
+    buf = ctypes.POINTER(raw.WTS_SESSION_INFO_1W)()
+    count, level = ctypes.c_uint32(0), ctypes.c_uint32(1)
+    raw.WTSEnumerateSessionsExW(
+        None, ctypes.byref(level), 0, ctypes.byref(buf), ctypes.byref(count)
+    )
+    raw.WTSFreeMemory(buf)  # wrong: level-1 buffers need WTSFreeMemoryExW
+    assert wtsstub.wrong_frees() == 1
+    with pytest.raises(winsession.InvalidParameterError):
+        raw.WTSFreeMemoryExW(raw.WTSTypeProcessInfoLevel0, buf, count.value)  # wrong class
+    assert wtsstub.bad_free_args() == 1
+    raw.WTSFreeMemoryExW(raw.WTSTypeSessionInfoLevel1, buf, count.value)
+    assert wtsstub.outstanding() == 0
+    wtsstub.reset()

@@ -2,6 +2,9 @@
 
 - :mod:`winsession.net` -- SMB sessions on a server: ``enum_sessions``, ``get_session_info``,
   ``delete_session`` (netapi32 ``NetSession*``).
+- :mod:`winsession.wts` -- Remote Desktop sessions: ``enumerate_sessions``,
+  ``session_details``, ``disconnect_session``, ``logoff_session``, ``send_message``,
+  ``watch_events`` (wtsapi32).
 
 Errors are :class:`WinSessionError` (an ``OSError`` with ``.winerror`` and ``.function`` on
 every OS); catch them by meaning (:class:`AccessDeniedError`, :class:`SessionNotFoundError`,
@@ -18,7 +21,7 @@ Everything imports on any OS; calling an API off Windows raises
 
 from __future__ import annotations
 
-from . import net
+from . import net, wts
 from .codes import NERR, WinError
 from .errors import (
     AccessDeniedError,
@@ -50,4 +53,5 @@ __all__ = [
     "WtsError",
     "__version__",
     "net",
+    "wts",
 ]

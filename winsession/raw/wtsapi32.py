@@ -161,18 +161,24 @@ class WTS_SESSION_ADDRESS(ctypes.Structure):
     _fields_ = [("AddressFamily", DWORD), ("Address", BYTE * 20)]
 
 
-class WTSINFOW(ctypes.Structure):
-    """``WTSSessionInfo``: station, user, counters and times (FILETIME ticks)."""
-
-    _fields_ = [
-        ("State", WTS_CONNECTSTATE_CLASS),
-        ("SessionId", DWORD),
+# The traffic counters WTSINFOW and WTSINFOEX_LEVEL1_W both carry (at different places).
+_TRAFFIC = [
         ("IncomingBytes", DWORD),
         ("OutgoingBytes", DWORD),
         ("IncomingFrames", DWORD),
         ("OutgoingFrames", DWORD),
         ("IncomingCompressedBytes", DWORD),
         ("OutgoingCompressedBytes", DWORD),
+]
+
+
+class WTSINFOW(ctypes.Structure):
+    """``WTSSessionInfo``: station, user, counters and times (FILETIME ticks)."""
+
+    _fields_ = [
+        ("State", WTS_CONNECTSTATE_CLASS),
+        ("SessionId", DWORD),
+        *_TRAFFIC,
         ("WinStationName", WCHAR * WINSTATIONNAME_LENGTH),
         ("Domain", WCHAR * DOMAIN_LENGTH),
         ("UserName", WCHAR * (USERNAME_LENGTH + 1)),
@@ -199,12 +205,7 @@ class WTSINFOEX_LEVEL1_W(ctypes.Structure):
         ("DisconnectTime", LARGE_INTEGER),
         ("LastInputTime", LARGE_INTEGER),
         ("CurrentTime", LARGE_INTEGER),
-        ("IncomingBytes", DWORD),
-        ("OutgoingBytes", DWORD),
-        ("IncomingFrames", DWORD),
-        ("OutgoingFrames", DWORD),
-        ("IncomingCompressedBytes", DWORD),
-        ("OutgoingCompressedBytes", DWORD),
+        *_TRAFFIC,
     ]
 
 
