@@ -25,7 +25,7 @@ import sys
 import threading
 import weakref
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal, Optional, Union, overload
 
 from . import errors
@@ -246,7 +246,7 @@ class ClientAddress:
 
     family: int
     address: Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]
-    raw: bytes
+    raw: bytes = field(repr=False)
 
 
 @dataclass(frozen=True)
