@@ -60,7 +60,7 @@ def _belongs_elsewhere(item: pytest.Item) -> bool:
     """Whether a test is bound to a tier other than this one (see the module docstring)."""
     if item.get_closest_marker("windows") and sys.platform != "win32":
         return True  # needs a Windows Python
-    if item.get_closest_marker("mingw_layout") and TIER not in STANDIN_TIERS:
+    if item.get_closest_marker("mingw") and TIER not in STANDIN_TIERS:
         return True  # needs the mingw-built layout programs (not on a Windows runner)
     if item.get_closest_marker("live") and TIER != "windows-live":
         return True  # reads the live system: real Windows only

@@ -232,7 +232,7 @@ def test_layout_matches_the_stand_in(netstub: Any) -> None:
         assert_stand_in_layout(netstub, level, structure)
 
 
-def mingw_layout(program: str) -> dict[str, Any]:
+def mingw(program: str) -> dict[str, Any]:
     """The JSON a layout program built by mingw-w64 (stubs/layout_*.c) prints."""
     exe = ROOT / "build" / "stubs" / "win64" / program
     if not exe.exists():
@@ -260,9 +260,9 @@ def assert_stand_in_layout(stub: Any, which: int, structure: Any) -> None:
 
 
 @pytest.mark.windows
-@pytest.mark.mingw_layout
+@pytest.mark.mingw
 def test_layout_matches_mingw_lm_h() -> None:
-    layout = mingw_layout("layout_netapi32.exe")
+    layout = mingw("layout_netapi32.exe")
     assert sorted(layout) == sorted(EXPECTED_64BIT)
     assert_layouts(layout, netapi32)
 
@@ -292,11 +292,11 @@ def test_wts_layout_matches_the_stand_in(wtsstub: Any) -> None:
 
 
 @pytest.mark.windows
-@pytest.mark.mingw_layout
+@pytest.mark.mingw
 def test_wts_layout_matches_mingw_wtsapi32_h() -> None:
     # mingw-w64's wtsapi32.h lacks WTS_SESSION_INFO_1W, WTSINFOEXW, WTSINFOEX_LEVEL1_W and
     # WTS_SESSION_ADDRESS: for those the metadata check above alone decides.
-    layout = mingw_layout("layout_wtsapi32.exe")
+    layout = mingw("layout_wtsapi32.exe")
     assert set(layout) == {
         "WTS_SESSION_INFOW", "WTS_PROCESS_INFOW", "WTSINFOW", "WTSCLIENTW",
         "WTS_CLIENT_ADDRESS", "WTS_CLIENT_DISPLAY",

@@ -455,6 +455,28 @@ class WinError(IntEnum):
 
     def __format__(self, format_spec: str) -> str:
         return int.__format__(int(self), format_spec)
+    # HRESULTs of the COM calls (winsession.sens), as unsigned 32-bit values.
+    E_NOTIMPL = 0x80004001
+    E_NOINTERFACE = 0x80004002
+    E_POINTER = 0x80004003
+    E_ABORT = 0x80004004
+    E_FAIL = 0x80004005
+    E_UNEXPECTED = 0x8000FFFF
+    E_ACCESSDENIED = 0x80070005
+    E_HANDLE = 0x80070006
+    E_OUTOFMEMORY = 0x8007000E
+    E_INVALIDARG = 0x80070057
+    RPC_E_CHANGED_MODE = 0x80010106
+    RPC_E_DISCONNECTED = 0x80010108
+    DISP_E_MEMBERNOTFOUND = 0x80020003
+    DISP_E_TYPEMISMATCH = 0x80020005
+    DISP_E_UNKNOWNNAME = 0x80020006
+    DISP_E_BADPARAMCOUNT = 0x8002000E
+    CLASS_E_NOAGGREGATION = 0x80040110
+    REGDB_E_CLASSNOTREG = 0x80040154
+    EVENT_E_QUERYSYNTAX = 0x80040203
+    CO_E_NOTINITIALIZED = 0x800401F0
+    CO_E_SERVER_EXEC_FAILURE = 0x80080005
 
 
 # NERR texts: lmerr.h (Windows SDK), the descriptions netmsg.dll gives.
@@ -988,6 +1010,31 @@ _WINERROR_MESSAGES: Final[dict[WinError, str]] = {
         "The user %s\\%s is currently logged on to this computer. Only the current user or an "
         "administrator can log on to this computer."
     ),
+    WinError.E_NOTIMPL: "Not implemented.",
+    WinError.E_NOINTERFACE: "No such interface supported.",
+    WinError.E_POINTER: "Invalid pointer.",
+    WinError.E_ABORT: "Operation aborted.",
+    WinError.E_FAIL: "Unspecified error.",
+    WinError.E_UNEXPECTED: "Catastrophic failure.",
+    WinError.E_ACCESSDENIED: "Access is denied.",
+    WinError.E_HANDLE: "The handle is invalid.",
+    WinError.E_OUTOFMEMORY: (
+        "Not enough memory resources are available to complete this operation."
+    ),
+    WinError.E_INVALIDARG: "The parameter is incorrect.",
+    WinError.RPC_E_CHANGED_MODE: "Cannot change thread mode after it is set.",
+    WinError.RPC_E_DISCONNECTED: "The object invoked has disconnected from its clients.",
+    WinError.DISP_E_MEMBERNOTFOUND: "Member not found.",
+    WinError.DISP_E_TYPEMISMATCH: "Type mismatch.",
+    WinError.DISP_E_UNKNOWNNAME: "Unknown name.",
+    WinError.DISP_E_BADPARAMCOUNT: "Invalid number of parameters.",
+    WinError.CLASS_E_NOAGGREGATION: (
+        "Class does not support aggregation (or class object is remote)."
+    ),
+    WinError.REGDB_E_CLASSNOTREG: "Class not registered.",
+    WinError.EVENT_E_QUERYSYNTAX: "A syntax error occurred trying to evaluate a query string.",
+    WinError.CO_E_NOTINITIALIZED: "CoInitialize has not been called.",
+    WinError.CO_E_SERVER_EXEC_FAILURE: "Server execution failed.",
 }
 
 # Lookup by plain int. NERR first: the two enums share only 0 (NERR_Success/ERROR_SUCCESS).

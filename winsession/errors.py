@@ -28,11 +28,13 @@ __all__ = [
     "InvalidLevelError",
     "InvalidParameterError",
     "NetApiError",
+    "SensUnavailableError",
     "ServerNotFoundError",
     "SessionNotFoundError",
     "UnsupportedPlatformError",
     "WinSessionError",
     "WtsError",
+    "check_hresult",
     "check_net_api_status",
     "error_class",
     "net_api_error",
@@ -166,6 +168,14 @@ class UnsupportedPlatformError(WinSessionError, NotImplementedError):
         super().__init__(winerror, function, server, message, session_id)
 
 
+class SensUnavailableError(ComError, UnsupportedPlatformError):
+    """The COM+ Event System behind SENS is missing (Wine, a trimmed Windows) or refused.
+
+    Raised by :class:`winsession.sens.SessionEvents` with the failing HRESULT
+    (e.g. ``REGDB_E_CLASSNOTREG``); nothing is left subscribed.
+    """
+
+
 _FAMILIES: tuple[type[WinSessionError], ...] = (NetApiError, WtsError, ComError)
 _MEANINGS: tuple[type[WinSessionError], ...] = (
     AccessDeniedError,
@@ -195,6 +205,9 @@ _MEANING_OF: dict[int, type[WinSessionError]] = {
     87: InvalidParameterError,  # ERROR_INVALID_PARAMETER
     123: InvalidParameterError,  # ERROR_INVALID_NAME
     120: UnsupportedPlatformError,  # ERROR_CALL_NOT_IMPLEMENTED
+    0x80070005: AccessDeniedError,  # E_ACCESSDENIED
+    0x80070057: InvalidParameterError,  # E_INVALIDARG
+    0x80004001: UnsupportedPlatformError,  # E_NOTIMPL
     50: UnsupportedPlatformError,  # ERROR_NOT_SUPPORTED
 }
 
@@ -300,3 +313,15 @@ class BoolCheck:
         code = _dll.last_error(self.dll)
         name = getattr(func, "__name__", str(func))
         raise error_class(self.family, code)(code, name)
+
+
+def check_hresult(hresult: int, function: str) -> None:
+    """Raise the :class:`ComError` class for a failing HRESULT (negative when signed).
+
+    ``winerror`` (and ``hresult``) hold it as an unsigned 32-bit value, the form Microsoft
+    prints (``0x80040154``).
+    """
+    if hresult >= 0:
+        return
+    code = hresult & 0xFFFFFFFF
+    raise error_class(ComError, code)(code, function)
