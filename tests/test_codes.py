@@ -173,8 +173,9 @@ def test_members_pickle() -> None:
 def test_unknown_code_gets_the_generic_text() -> None:
     assert message(1111) == "Unknown error 0x00000457 (1111)."
     assert symbol(1111) == "0x00000457"
-    assert message(-2147467259) == "Unknown error 0x80004005 (-2147467259)."
-    assert symbol(0x80004005) == "0x80004005"
+    assert message(-2147172625) == "Unknown error 0x8004BEEF (-2147172625)."
+    assert symbol(0x8004BEEF) == "0x8004BEEF"
+    assert symbol(0x80004005) == "E_FAIL"  # HRESULTs of the COM calls are known
 
 
 def test_non_integers_are_rejected() -> None:
