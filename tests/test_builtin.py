@@ -45,3 +45,12 @@ def test_console_and_process_session_ids() -> None:
     console = wts.active_console_session_id()
     assert console is None or 0 <= console < 2**32
     assert wts.process_session_id(ctypes.windll.kernel32.GetCurrentProcessId()) >= 0
+
+
+def test_a_failure_without_an_error_code_says_so() -> None:
+    # Wine's WTSEnumerateSessionsExW is a stub returning FALSE with GetLastError() == 0.
+    import winsession
+
+    with pytest.raises(winsession.WtsError, match="without setting an error code") as info:
+        wts.enumerate_sessions_ex()
+    assert info.value.winerror == 0 and info.value.function == "WTSEnumerateSessionsExW"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import sys
 
 import pytest
 from hypothesis import given
@@ -95,3 +96,25 @@ def test_errcheck_passes_success_and_more_data() -> None:
     with pytest.raises(winsession.SessionNotFoundError) as info:
         errors.check_net_api_status(2221, "NetSessionDel", ("S",))
     assert info.value.server == "S"
+
+
+def test_bool_failure_without_last_error_says_so(wtsstub: object) -> None:
+    # Wine's stubs return FALSE with GetLastError() == 0; the stand-in cannot schedule that
+    # (0 means "no fault" there), so the last error is set to 0 through its control export
+    # and the errcheck reads it back through the loader.
+    import ctypes
+
+    from winsession import _dll
+
+    if sys.platform == "win32":
+        ctypes.set_last_error(0)  # the loader reads ctypes' saved copy on Windows
+    else:
+        lib = _dll.load("wtsapi32")
+        setter = ctypes.CDLL(lib._name, handle=lib._handle)
+        setter.stub_set_last_error.argtypes = [ctypes.c_uint32]
+        setter.stub_set_last_error(0)
+    check = errors.BoolCheck(winsession.WtsError, "wtsapi32")
+    with pytest.raises(winsession.WtsError, match="without setting an error code") as info:
+        check(0, type("F", (), {"__name__": "WTSEnumerateSessionsExW"})(), ())
+    assert type(info.value) is winsession.WtsError and info.value.winerror == 0
+    assert check(1, None, ()) == 1

@@ -312,6 +312,12 @@ class BoolCheck:
 
         code = _dll.last_error(self.dll)
         name = getattr(func, "__name__", str(func))
+        if code == ERROR_SUCCESS:
+            # FALSE without a reason (seen with Wine's stubs): say so rather than print
+            # "failed: ERROR_SUCCESS".
+            raise self.family(
+                code, name, message=f"{name} failed without setting an error code"
+            )
         raise error_class(self.family, code)(code, name)
 
 
