@@ -95,6 +95,7 @@ static struct {
     stub_servers servers;
     session *sessions; /* the whole table, in order */
     uint32_t nsessions, sessions_cap;
+    uint32_t remote_sessions; /* sessions of other servers than the local one */
     uint32_t calls;
     uint32_t last_prefmaxlen;
 } g = {.lock = STUB_MUTEX_INIT};
@@ -109,6 +110,8 @@ static int remove_session_at(uint32_t index)
 {
     if (index >= g.nsessions)
         return -1;
+    if (g.sessions[index].server != 0)
+        g.remote_sessions--;
     free_session(&g.sessions[index]);
     memmove(&g.sessions[index], &g.sessions[index + 1],
             (g.nsessions - index - 1) * sizeof(session));
@@ -260,33 +263,53 @@ static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *cli
     if ((st = make_filter(servername, client, user, &f)) != NERR_Success)
         return st;
 
-    session **list = malloc((g.nsessions ? g.nsessions : 1) * sizeof *list);
-    if (list == NULL)
-        return ERROR_NOT_ENOUGH_MEMORY;
-    uint32_t nmatch = 0;
-    for (uint32_t i = 0; i < g.nsessions; i++)
-        if (matches(&g.sessions[i], &f))
-            list[nmatch++] = &g.sessions[i];
+    /* One pass: count every match (for *totalentries) and collect only the entries of
+     * this page, so a page of a huge table costs no table-sized allocation. */
+    uint32_t start = resume_handle ? *resume_handle : 0;
+    session **list = NULL;
+    uint32_t nmatch = 0, n = 0, cap = 0;
+    size_t bytes = 0;
+    int full = 0;
+    /* Unfiltered on a table of local sessions only, the matches are the table itself:
+     * skip straight to the page (paging through 10^6 sessions stays linear). */
+    int whole = f.server == 0 && f.client == NULL && f.user == NULL && g.remote_sessions == 0;
+    uint32_t from = whole ? (start < g.nsessions ? start : g.nsessions) : 0;
+    if (whole)
+        nmatch = from;
+    for (uint32_t i = from; i < g.nsessions; i++) {
+        session *s = &g.sessions[i];
+        if (!matches(s, &f))
+            continue;
+        if (nmatch++ < start || full)
+            continue;
+        size_t size = entry_size(d, s);
+        /* At least one entry, however small prefmaxlen is (srvsvc does the same). */
+        if (n > 0 && prefmaxlen != MAX_PREFERRED_LENGTH && bytes + size > prefmaxlen) {
+            full = 1;
+            if (whole) { /* every later session matches too */
+                nmatch = g.nsessions;
+                break;
+            }
+            continue;
+        }
+        session **grown = stub_grow(list, &cap, n + 1, sizeof *grown);
+        if (grown == NULL) {
+            free(list);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        list = grown;
+        list[n++] = s;
+        bytes += size;
+    }
     if (nmatch == 0 && (f.client != NULL || f.user != NULL)) {
         free(list);
         return not_found(&f);
     }
 
     /* A resume handle past the end (the table shrank between pages) yields nothing. */
-    uint32_t start = resume_handle ? *resume_handle : 0;
     uint32_t total = start < nmatch ? nmatch - start : 0;
-    uint32_t n = 0;
-    size_t bytes = 0;
-    while (n < total) {
-        size_t size = entry_size(d, list[start + n]);
-        /* At least one entry, however small prefmaxlen is (srvsvc does the same). */
-        if (n > 0 && prefmaxlen != MAX_PREFERRED_LENGTH && bytes + size > prefmaxlen)
-            break;
-        bytes += size;
-        n++;
-    }
     uint8_t *buf = NULL;
-    if (n > 0 && (buf = pack(d, list + start, n, bytes)) == NULL) {
+    if (n > 0 && (buf = pack(d, list, n, bytes)) == NULL) {
         free(list);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
@@ -474,6 +497,7 @@ STUB_API void stub_net_reset(void)
         free_session(&g.sessions[i]);
     stub_servers_clear(&g.servers);
     g.nsessions = 0;
+    g.remote_sessions = 0;
     g.calls = g.last_prefmaxlen = 0;
     stub_schedule_clear(&g.schedule);
     stub_track_reset_counters(&g.buffers);
@@ -503,6 +527,7 @@ static int32_t add_session(const wchar_t *server, const wchar_t *const str[STR_C
         }
     }
     g.sessions[g.nsessions++] = s;
+    g.remote_sessions += s.server != 0;
     return (int32_t)g.nsessions;
 }
 
@@ -520,6 +545,57 @@ STUB_API int32_t stub_net_add_session(const wchar_t *server, const wchar_t *cnam
     int32_t count = add_session(server, str, num);
     stub_unlock(&g.lock);
     return count;
+}
+
+/* L"<prefix><n>" into out (room for the prefix, 10 digits and the NUL). */
+static void synth_name(wchar_t *out, const wchar_t *prefix, uint32_t n)
+{
+    wchar_t digits[10];
+    int nd = 0;
+    while (*prefix)
+        *out++ = *prefix++;
+    do {
+        digits[nd++] = (wchar_t)(L'0' + n % 10);
+        n /= 10;
+    } while (n);
+    while (nd)
+        *out++ = digits[--nd];
+    *out = 0;
+}
+
+/* Synthetic sessions for scale tests and benchmarks: session i (its index in the table)
+ * has client \\C<i>, user u<i>, num_opens i%8, time i, idle_time i%3600, user_flags i%4,
+ * client type "Windows 10 Enterprise", transport \Device\NetbiosSmb, on the local server. */
+STUB_API int32_t stub_net_add_sessions_bulk(uint32_t count)
+{
+    static const wchar_t cltype[] = L"Windows 10 Enterprise";
+    static const wchar_t transport[] = L"\\Device\\NetbiosSmb";
+    wchar_t cname[16], user[16];
+    const wchar_t *const str[STR_COUNT] = {[STR_cname] = cname, [STR_username] = user,
+                                           [STR_cltype_name] = cltype,
+                                           [STR_transport] = transport};
+    int32_t result = 0;
+    stub_lock(&g.lock);
+    session *grown = g.sessions;
+    if (count > UINT32_MAX - g.nsessions)
+        result = -1;
+    else if (count > 0 && (grown = stub_grow(g.sessions, &g.sessions_cap, g.nsessions + count,
+                                             sizeof *grown)) == NULL)
+        result = -1;
+    else
+        g.sessions = grown; /* room for all: add_session below never reallocates */
+    for (uint32_t k = 0; result >= 0 && k < count; k++) {
+        uint32_t i = g.nsessions;
+        const uint32_t num[NUM_COUNT] = {[NUM_num_opens] = i % 8, [NUM_time] = i,
+                                         [NUM_idle_time] = i % 3600, [NUM_user_flags] = i % 4};
+        synth_name(cname, L"\\\\C", i);
+        synth_name(user, L"u", i);
+        result = add_session(NULL, str, num);
+    }
+    if (result >= 0)
+        result = (int32_t)g.nsessions;
+    stub_unlock(&g.lock);
+    return result;
 }
 
 STUB_API int32_t stub_net_remove_session(uint32_t index)

@@ -21,6 +21,7 @@ _NET_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
         c_i32,
         [c_wstr, c_wstr, c_wstr, c_u32, c_u32, c_u32, c_u32, c_wstr, c_wstr],
     ),
+    "stub_net_add_sessions_bulk": (c_i32, [c_u32]),
     "stub_net_remove_session": (c_i32, [c_u32]),
     "stub_net_session_count": (c_u32, []),
     "stub_net_fail_on_call": (None, [c_u32, c_u32]),
@@ -165,6 +166,15 @@ class NetStub(_Stub):
                 s.user_flags, s.cltype_name, s.transport,
             )
             assert count > 0, "stand-in refused a session"
+
+    @staticmethod
+    def synthetic(index: int) -> Session:
+        """The session ``stub_net_add_sessions_bulk`` puts at table index ``index``."""
+        return Session(
+            cname=f"\\\\C{index}", username=f"u{index}", num_opens=index % 8, time=index,
+            idle_time=index % 3600, user_flags=index % 4,
+            cltype_name="Windows 10 Enterprise", transport="\\Device\\NetbiosSmb",
+        )
 
     def assert_clean(self) -> None:
         """No buffer outstanding, none freed twice, no foreign pointer freed."""

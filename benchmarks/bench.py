@@ -1,0 +1,239 @@
+"""winsession vs pywin32, side by side in one process, on the same stand-in DLLs.
+
+Run by ``benchmarks/run.py`` under the Windows embeddable CPython in Wine (with pywin32 on a
+benchmark-only path), one mode per process; every mode prints one ``RESULT {json}`` line.
+On a Linux host it runs the winsession half against the host stand-ins (for profiling).
+
+Modes:
+  time N RUNS [LEVEL]  full materialisation, time to first record, tracemalloc peaks
+  mem N LEVEL IMPL     process peak working set for one consumer (IMPL: stream, list, pywin32)
+  wts N RUNS           wts.enumerate_sessions vs win32ts.WTSEnumerateSessions
+  load N               the control-export loop (one ctypes call per session) vs the bulk export
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import json
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+if sys.platform != "win32":  # host profiling: the Linux stand-ins through the test hook
+    from winsession import _dll
+
+    for _name in ("netapi32", "wtsapi32"):
+        _dll.use_stand_in(_name, str(ROOT / "build" / "stubs" / "host" / f"lib{_name}.so"))
+
+from stubctl import NetStub, WtsStub  # noqa: E402
+
+from winsession import net, wts  # noqa: E402
+
+try:
+    import win32net  # type: ignore[import-not-found]
+    import win32ts  # type: ignore[import-not-found]
+except ImportError:
+    win32net = win32ts = None
+
+PAGE = 64 * 1024
+LEVELS = (10, 502)
+
+
+def result(**data: Any) -> None:
+    print("RESULT " + json.dumps(data), flush=True)
+
+
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def runs(fn: Callable[[], Any], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        seconds, value = timed(fn)
+        del value  # freed before the next run, outside the timing
+        times.append(seconds)
+    return times
+
+
+def stats(times: list[float], per: int = 1) -> dict[str, float]:
+    return {"best": min(times) / per, "median": statistics.median(times) / per}
+
+
+def peak_working_set() -> int:
+    """The process's peak working set in bytes (K32GetProcessMemoryInfo; ru_maxrss off Windows)."""
+    if sys.platform != "win32":
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+    class Counters(ctypes.Structure):
+        _fields_ = [
+            ("cb", ctypes.c_uint32),
+            ("PageFaultCount", ctypes.c_uint32),
+            ("PeakWorkingSetSize", ctypes.c_size_t),
+            ("WorkingSetSize", ctypes.c_size_t),
+            ("QuotaPeakPagedPoolUsage", ctypes.c_size_t),
+            ("QuotaPagedPoolUsage", ctypes.c_size_t),
+            ("QuotaPeakNonPagedPoolUsage", ctypes.c_size_t),
+            ("QuotaNonPagedPoolUsage", ctypes.c_size_t),
+            ("PagefileUsage", ctypes.c_size_t),
+            ("PeakPagefileUsage", ctypes.c_size_t),
+        ]
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    fn = kernel32.K32GetProcessMemoryInfo
+    fn.argtypes = [ctypes.c_void_p, ctypes.POINTER(Counters), ctypes.c_uint32]
+    fn.restype = ctypes.c_int
+    kernel32.GetCurrentProcess.restype = ctypes.c_void_p
+    counters = Counters()
+    counters.cb = ctypes.sizeof(Counters)
+    if not fn(kernel32.GetCurrentProcess(), ctypes.byref(counters), counters.cb):
+        raise ctypes.WinError(ctypes.get_last_error())
+    return int(counters.PeakWorkingSetSize)
+
+
+def load_net(n: int) -> NetStub:
+    stub = NetStub()
+    stub.reset()
+    assert stub.add_sessions_bulk(n) == n
+    return stub
+
+
+def check_same(stub: NetStub, level: int, n: int) -> None:
+    """Both libraries see the same stand-in table (and pywin32 really calls the stand-in)."""
+    ours = list(net.enum_sessions(level=level))
+    assert len(ours) == n and ours[-1].client_name == NetStub.synthetic(n - 1).cname
+    if win32net is not None:
+        before = stub.calls()
+        theirs = win32net.NetSessionEnum(level, None, None, None)
+        assert stub.calls() > before, "pywin32 did not call the stand-in"
+        assert len(theirs) == n, (len(theirs), n)
+        assert theirs[-1]["client_name"] == ours[-1].client_name, theirs[-1]
+        result(
+            check="pywin32", level=level, calls=stub.calls() - before,
+            prefmaxlen=stub.last_prefmaxlen(), keys=sorted(theirs[0]),
+        )
+
+
+def tracemalloc_peak(fn: Callable[[], Any]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        value = fn()
+        del value
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def stream(level: int) -> None:
+    for _ in net.enum_sessions(level=level, prefmaxlen=PAGE):
+        pass
+
+
+def first(level: int) -> Any:
+    it = net.enum_sessions(level=level, prefmaxlen=PAGE)
+    record = next(it)
+    it.close()
+    return record
+
+
+def time_level(stub: NetStub, n: int, level: int, count: int) -> None:
+    check_same(stub, level, n)
+    out: dict[str, Any] = {"mode": "time", "n": n, "level": level}
+    out["winsession"] = stats(runs(lambda: list(net.enum_sessions(level=level)), count), n)
+    out["first"] = stats(runs(lambda: first(level), count))
+    out["stream_s"] = stats(runs(lambda: stream(level), 1), n)
+    out["tm_stream"] = tracemalloc_peak(lambda: stream(level))
+    out["tm_list"] = tracemalloc_peak(lambda: list(net.enum_sessions(level=level)))
+    if win32net is not None:
+        call = lambda: win32net.NetSessionEnum(level, None, None, None)  # noqa: E731
+        out["pywin32"] = stats(runs(call, count), n)
+        out["pywin32_full"] = stats(runs(call, 1))
+        out["tm_pywin32"] = tracemalloc_peak(call)
+    result(**out)
+
+
+def mode_time(n: int, count: int, levels: tuple[int, ...] = LEVELS) -> None:
+    stub = load_net(n)
+    for level in levels:
+        time_level(stub, n, level, count)
+    stub.reset()
+    stub.assert_clean()
+
+
+def mode_mem(n: int, level: int, impl: str) -> None:
+    stub = load_net(n)
+    gc.collect()
+    base = peak_working_set()
+    if impl == "stream":
+        stream(level)
+    elif impl == "list":
+        value = list(net.enum_sessions(level=level))
+        assert len(value) == n
+    elif impl == "pywin32":
+        value = win32net.NetSessionEnum(level, None, None, None)
+        assert len(value) == n
+    else:
+        raise SystemExit(f"unknown impl {impl}")
+    peak = peak_working_set()
+    result(mode="mem", n=n, level=level, impl=impl, base=base, peak=peak)
+    stub.reset()
+
+
+def mode_wts(n: int, count: int) -> None:
+    stub = WtsStub()
+    stub.reset()
+    for i in range(n):
+        assert stub.add_session(None, i, i % 10, f"RDP-Tcp#{i}") >= 0
+    ours = wts.enumerate_sessions()
+    assert len(ours) == n
+    out: dict[str, Any] = {"mode": "wts", "n": n}
+    out["winsession"] = stats(runs(wts.enumerate_sessions, count), n)
+    if win32ts is not None:
+        theirs = win32ts.WTSEnumerateSessions(None)
+        assert len(theirs) == n and theirs[-1]["SessionId"] == ours[-1].session_id, theirs[-1]
+        out["pywin32"] = stats(runs(lambda: win32ts.WTSEnumerateSessions(None), count), n)
+    result(**out)
+    stub.reset()
+    stub.assert_clean()
+
+
+def mode_load(n: int) -> None:
+    stub = NetStub()
+    stub.reset()
+    loop, _ = timed(lambda: [stub.add_session(
+        None, f"\\\\C{i}", f"u{i}", i % 8, i, i % 3600, i % 4, "Windows 10 Enterprise",
+        "\\Device\\NetbiosSmb") for i in range(n)])
+    stub.reset()
+    bulk, _ = timed(lambda: stub.add_sessions_bulk(n))
+    stub.reset()
+    result(mode="load", n=n, loop_s=loop, bulk_s=bulk)
+
+
+def main(argv: list[str]) -> None:
+    mode, *args = argv
+    if mode == "time":
+        mode_time(int(args[0]), int(args[1]), tuple(map(int, args[2:])) or LEVELS)
+    elif mode == "mem":
+        mode_mem(int(args[0]), int(args[1]), args[2])
+    elif mode == "wts":
+        mode_wts(int(args[0]), int(args[1]))
+    elif mode == "load":
+        mode_load(int(args[0]))
+    else:
+        raise SystemExit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

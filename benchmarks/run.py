@@ -1,0 +1,207 @@
+"""One command: ``python3 benchmarks/run.py [--runs 5] [--quick]``.
+
+Builds the stand-ins, makes sure the Windows Python exists (tests/winpy.py), prepares a
+benchmark-only copy of it in ``build/winpy-bench`` with pywin32 (its ``win_amd64`` cp313 wheel
+from PyPI, unpacked into ``build/bench-site``; ``pywintypes313.dll`` next to that copy's
+``python.exe``) and the stand-in DLLs, then runs ``benchmarks/bench.py`` there under Wine with
+``WINEDLLOVERRIDES=netapi32,wtsapi32=n,b`` -- so winsession and pywin32's win32net/win32ts call
+the same stand-in DLLs in one process -- and prints a markdown table (also written to
+``build/bench-results.md``, raw numbers to ``build/bench-results.json``). The test Python in
+``build/winpy`` is never modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+import winpy  # noqa: E402
+
+BUILD = REPO / "build"
+WHEELS = BUILD / "bench-wheels"
+SITE = BUILD / "bench-site"
+BENCHPY = BUILD / "winpy-bench"
+OVERRIDES = "netapi32,wtsapi32=n,b"
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", flush=True)
+
+
+def prepare() -> Path:
+    subprocess.run(["make", "-s", "-C", str(REPO / "stubs"), "win64"], check=True)
+    winpy.setup()
+    wheels = sorted(WHEELS.glob("pywin32-*-cp313-cp313-win_amd64.whl"))
+    if not wheels:
+        log("downloading pywin32 (benchmark only)")
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--platform", "win_amd64",
+             "--python-version", "3.13", "--only-binary=:all:", "--no-deps", "pywin32",
+             "-d", str(WHEELS)],
+            check=True,
+        )
+        wheels = sorted(WHEELS.glob("pywin32-*-cp313-cp313-win_amd64.whl"))
+    wheel = wheels[-1]
+    stamp = SITE / ".wheel"
+    if not stamp.is_file() or stamp.read_text() != wheel.name:
+        shutil.rmtree(SITE, ignore_errors=True)
+        with zipfile.ZipFile(wheel) as zf:
+            zf.extractall(SITE)
+        stamp.write_text(wheel.name)
+    # A copy of the test Python: pywin32's DLLs and path entries never touch build/winpy.
+    shutil.copytree(winpy.WINPY, BENCHPY, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("site-packages"))
+    for dll in (SITE / "pywin32_system32").glob("*.dll"):
+        shutil.copy2(dll, BENCHPY / dll.name)
+    for dll in ("netapi32.dll", "wtsapi32.dll"):
+        shutil.copy2(BUILD / "stubs" / "win64" / dll, BENCHPY / dll)
+    win = winpy.to_windows_path
+    (BENCHPY / "python313._pth").write_text(
+        "\n".join(["python313.zip", ".", win(SITE / "win32"), win(SITE / "win32" / "lib"),
+                   win(SITE), win(REPO)]) + "\n"
+    )
+    return BENCHPY / "python.exe"
+
+
+def run_bench(exe: Path, *args: str, timeout: float = 600) -> list[dict[str, Any]]:
+    output: list[str] = []
+    cmd = [*winpy.wine_command(), str(exe), str(REPO / "benchmarks" / "bench.py"), *args]
+    log(" ".join(args))
+    rc = winpy.stream(cmd, env=winpy.wine_env(None, OVERRIDES), cwd=REPO, output=output,
+                      timeout=timeout, on_timeout=lambda: winpy.wine_shutdown(kill=True))
+    if rc != 0:
+        raise SystemExit(f"bench.py {' '.join(args)} failed with exit code {rc}")
+    text = "".join(output)
+    found = [json.loads(line[len("RESULT "):]) for line in text.splitlines()
+             if line.startswith("RESULT ")]
+    if not any("mode" in r for r in found):
+        raise SystemExit(f"bench.py {' '.join(args)} exited ({rc}) without its result")
+    return found
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import os
+
+    return (f"{platform.system()} {platform.release()} {platform.machine()}, {cpu},"
+            f" {os.cpu_count()} CPUs, {winpy.wine_version()},"
+            " Windows embeddable CPython 3.13.2 (x64)")
+
+
+def us(x: float) -> str:
+    return f"{x * 1e6:.2f}"
+
+
+def ms(x: float) -> str:
+    return f"{x * 1e3:.1f}"
+
+
+def mib(x: float) -> str:
+    return f"{x / 2**20:.1f}"
+
+
+def table(results: list[dict[str, Any]], runs: int) -> str:
+    lines = [f"Machine: {machine()}. {runs} runs each; best / median.", ""]
+    lines += [
+        "| sessions | level | winsession µs/record | pywin32 µs/record | ratio (median) |"
+        " first record ms (winsession) | pywin32 full call ms | first/full |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in (r for r in results if r.get("mode") == "time"):
+        w, p, f, full = r["winsession"], r["pywin32"], r["first"], r["pywin32"]["median"] * r["n"]
+        lines.append(
+            f"| {r['n']:,} | {r['level']} | {us(w['best'])} / {us(w['median'])}"
+            f" | {us(p['best'])} / {us(p['median'])} | {w['median'] / p['median']:.2f}x"
+            f" | {ms(f['best'])} / {ms(f['median'])} | {ms(full)}"
+            f" | {100 * f['median'] / full:.2f}% |"
+        )
+    lines += [
+        "",
+        "| sessions | level | tracemalloc peak MiB: stream (64 KiB pages) | list() | pywin32 |"
+        " stream/pywin32 | stream µs/record |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in (r for r in results if r.get("mode") == "time"):
+        lines.append(
+            f"| {r['n']:,} | {r['level']} | {mib(r['tm_stream'])} | {mib(r['tm_list'])}"
+            f" | {mib(r['tm_pywin32'])} | {r['tm_stream'] / r['tm_pywin32']:.3f}"
+            f" | {us(r['stream_s']['best'])} |"
+        )
+    mem = [r for r in results if r.get("mode") == "mem"]
+    if mem:
+        lines += [
+            "",
+            "| sessions | level | consumer | peak working set MiB | growth over baseline MiB |",
+            "|---:|---:|---|---:|---:|",
+        ]
+        for r in mem:
+            lines.append(
+                f"| {r['n']:,} | {r['level']} | {r['impl']} | {mib(r['peak'])}"
+                f" | {mib(r['peak'] - r['base'])} |"
+            )
+    for r in (r for r in results if r.get("mode") == "wts"):
+        w, p = r["winsession"], r["pywin32"]
+        lines += [
+            "",
+            "| sessions | call | winsession µs/record | pywin32 µs/record | ratio (median) |",
+            "|---:|---|---:|---:|---:|",
+            f"| {r['n']:,} | enumerate_sessions / WTSEnumerateSessions | {us(w['best'])} /"
+            f" {us(w['median'])} | {us(p['best'])} / {us(p['median'])}"
+            f" | {w['median'] / p['median']:.2f}x |",
+        ]
+    for r in (r for r in results if r.get("mode") == "load"):
+        lines += [
+            "",
+            f"Loading {r['n']:,} sessions into the stand-in: {r['loop_s']:.2f} s through"
+            f" `stub_net_add_session` (one ctypes call each), {r['bulk_s']:.2f} s through"
+            " `stub_net_add_sessions_bulk`.",
+        ]
+    for r in [r for r in results if r.get("check") == "pywin32" and r["level"] == 502][:1]:
+        lines += ["", f"pywin32's NetSessionEnum made {r['calls']} call(s) with prefmaxlen"
+                  f" {r['prefmaxlen']:#x} for the whole table."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="10,000 and 100,000 sessions")
+    opts = parser.parse_args()
+    start = time.monotonic()
+    exe = prepare()
+    sizes = (10_000, 100_000) if opts.quick else (100_000, 1_000_000)
+    results: list[dict[str, Any]] = []
+    results += run_bench(exe, "load", str(sizes[0]))
+    for n in sizes:
+        for level in (10, 502):  # one process each: 10^6 records traced by tracemalloc are big
+            results += run_bench(exe, "time", str(n), str(opts.runs), str(level))
+    for level in (10, 502):
+        for impl in ("stream", "list", "pywin32"):
+            results += run_bench(exe, "mem", str(sizes[-1]), str(level), impl)
+    results += run_bench(exe, "wts", "10000", str(opts.runs))
+    (BUILD / "bench-results.json").write_text(json.dumps(results, indent=1))
+    text = table(results, opts.runs)
+    (BUILD / "bench-results.md").write_text(text + "\n")
+    print(text)
+    log(f"done in {time.monotonic() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
