@@ -9,6 +9,10 @@ which DLL is loaded on Windows.
 On other systems importing works and every declaration can be inspected, but calling an
 API raises :class:`~winsession.errors.UnsupportedPlatformError` -- unless a test has bound
 a stand-in library with :func:`use_stand_in`, the test-only hook.
+
+On every OS, :func:`use_simulator` makes :func:`load` return an in-process provider object
+(:mod:`winsession.testing`'s pure-Python simulator) instead of a DLL. That is an explicit
+call by the program itself, not a redirection from outside: the rule above stands.
 """
 
 from __future__ import annotations
@@ -21,19 +25,34 @@ from typing import Any, Callable, Optional
 
 from .errors import UnsupportedPlatformError
 
-__all__ = ["Function", "clear_stand_ins", "last_error", "load", "use_stand_in"]
+__all__ = [
+    "Function",
+    "clear_simulator",
+    "clear_stand_ins",
+    "last_error",
+    "load",
+    "use_simulator",
+    "use_stand_in",
+]
 
 _IS_WINDOWS = sys.platform == "win32"
 _lock = threading.Lock()
 _libraries: dict[str, ctypes.CDLL] = {}
 _stand_ins: dict[str, str] = {}
 _functions: list[Function] = []
+_simulators: dict[str, Any] = {}
 
 ErrCheck = Callable[[Any, Any, tuple[Any, ...]], Any]
 
 
 def load(name: str) -> ctypes.CDLL:
-    """Return the loaded library ``name`` (e.g. ``"netapi32"``), loading it on first use."""
+    """Return the loaded library ``name`` (e.g. ``"netapi32"``), loading it on first use.
+
+    A provider bound with :func:`use_simulator` is returned instead, on every OS.
+    """
+    simulated = _simulators.get(name)
+    if simulated is not None:
+        return simulated  # type: ignore[no-any-return]
     lib = _libraries.get(name)
     if lib is not None:
         return lib
@@ -67,8 +86,12 @@ def last_error(dll: str) -> int:
 
     On Windows that is ctypes' saved copy (``use_last_error=True`` swaps it in and out
     around every call, so nothing between the call and this read can change it). Off
-    Windows the stand-ins keep a thread-local value of their own.
+    Windows the stand-ins keep a thread-local value of their own. A simulated DLL (see
+    :func:`use_simulator`) answers through its provider's ``get_last_error()``.
     """
+    simulated = _simulators.get(dll)
+    if simulated is not None:
+        return int(simulated.get_last_error())
     if sys.platform == "win32":
         return ctypes.get_last_error()
     getter = load(dll).stub_get_last_error
@@ -91,6 +114,38 @@ def use_stand_in(name: str, path: str) -> None:
         for fn in _functions:
             if fn.dll == name:
                 fn._unbind()
+
+
+def _unbind_all(name: str) -> None:
+    for fn in _functions:
+        if fn.dll == name:
+            fn._unbind()
+
+
+def use_simulator(name: str, provider: Any) -> Optional[Any]:
+    """Make ``load(name)`` return ``provider`` (an in-process simulator); return the previous one.
+
+    ``provider`` has one attribute per export (a ctypes function pointer that
+    :meth:`Function.bind` configures) and ``get_last_error()``. Allowed on every OS: it is
+    an explicit call inside the process (``winsession.testing.Simulator`` makes it), not a
+    way to redirect which DLL is loaded. Every declaration of ``name`` is rebound on its
+    next call. Undo with ``clear_simulator(name, previous)``.
+    """
+    with _lock:
+        previous = _simulators.get(name)
+        _simulators[name] = provider
+        _unbind_all(name)
+        return previous
+
+
+def clear_simulator(name: str, previous: Optional[Any] = None) -> None:
+    """Stop simulating ``name``: restore ``previous`` (from :func:`use_simulator`) or the DLL."""
+    with _lock:
+        if previous is None:
+            _simulators.pop(name, None)
+        else:
+            _simulators[name] = previous
+        _unbind_all(name)
 
 
 def clear_stand_ins() -> None:

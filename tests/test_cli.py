@@ -1,0 +1,411 @@
+"""The winsession command, in-process through main(argv): every subcommand against the C
+stand-ins (host and wine-standin tiers) and with --simulate (every tier), exit codes and
+messages of each error family, and the confirmation rules of destructive commands."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import runpy
+import sys
+import types
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from stubctl import NetStub, WtsStub
+from stubctl import Session as StubSmb
+
+from winsession import _dll, cli, errors, testing, wts
+from winsession.testing import Simulator
+
+Capsys = pytest.CaptureFixture[str]
+
+
+def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class FakeStdin(io.StringIO):
+    def __init__(self, text: str, tty: bool) -> None:
+        super().__init__(text)
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+@pytest.fixture(autouse=True)
+def no_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """By default stdin is not a terminal (as in CI); tests that want one say so.
+
+    Afterwards ctypes' saved last error (Windows) is cleared again: the fault injection here
+    leaves e.g. 120 in it, which later tests reading it would otherwise inherit.
+    """
+    monkeypatch.setattr(sys, "stdin", FakeStdin("", tty=False))
+    yield
+    if sys.platform == "win32":
+        import ctypes
+
+        ctypes.set_last_error(0)
+
+
+TABLE = [
+    StubSmb("\\\\10.0.0.5", "alice", 3, 3600, 20, 0, "Windows 10", "\\Device\\NetbiosSmb"),
+    StubSmb("\\\\10.0.0.6", "bob", 1, 125, 5, 1, "Samba", "\\Device\\Tcpip"),
+]
+
+
+@pytest.fixture
+def stand_in(netstub: NetStub, wtsstub: WtsStub) -> Iterator[tuple[NetStub, WtsStub]]:
+    netstub.load(TABLE)
+    wtsstub.add_session(None, 1, 0, "Console")
+    wtsstub.set_string(None, 1, 5, "Administrator")
+    wtsstub.add_session(None, 2, 4, "")
+    wtsstub.set_string(None, 2, 5, "alice")
+    wtsstub.set_string(None, 2, 7, "CONTOSO")
+    wtsstub.set_string(None, 2, 10, "ALICE-PC")
+    wtsstub.set_number(None, 2, 16, 2)
+    wtsstub.set_current_session(1)
+    yield netstub, wtsstub
+
+
+# --- against the C stand-ins --------------------------------------------------------------
+
+
+def test_smb_list(stand_in: Any, capsys: Capsys) -> None:
+    code, out, _ = run(capsys, "smb", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["Computer", "User", "name", "Active", "Idle"]
+    assert lines[1].split() == ["\\\\10.0.0.5", "alice", "1:00:00", "0:00:20"]
+    assert lines[-1] == "2 session(s)"
+    code, out, _ = run(capsys, "smb", "list", "--level", "502", "--user", "bob")
+    assert out.splitlines()[1].split() == [
+        "\\\\10.0.0.6", "bob", "1", "0:02:05", "0:00:05", "Samba", "\\Device\\Tcpip",
+    ]
+
+
+def test_smb_list_json_and_csv(stand_in: Any, capsys: Capsys) -> None:
+    code, out, _ = run(capsys, "smb", "list", "--json", "--level", "502")
+    assert code == 0
+    data = json.loads(out)
+    assert data[1] == {
+        "client_name": "\\\\10.0.0.6", "user_name": "bob", "num_opens": 1, "active_time": 125,
+        "idle_time": 5, "user_flags": 1, "client_type": "Samba", "transport": "\\Device\\Tcpip",
+    }  # fmt: skip
+    code, out, _ = run(capsys, "smb", "list", "--csv", "--client", "10.0.0.5")
+    assert list(csv.DictReader(io.StringIO(out))) == [
+        {"client_name": "\\\\10.0.0.5", "user_name": "alice", "active_time": "3600",
+         "idle_time": "20"}
+    ]  # fmt: skip
+
+
+def test_smb_info(stand_in: Any, capsys: Capsys) -> None:
+    code, out, _ = run(capsys, "smb", "info", "10.0.0.6", "bob")
+    assert code == 0
+    assert "Active time  0:02:05" in out
+    assert "User flags   GUEST" in out
+    code, out, _ = run(capsys, "smb", "info", "10.0.0.6", "bob", "--json", "--level", "10")
+    assert json.loads(out) == {"client_name": "\\\\10.0.0.6", "user_name": "bob",
+                               "active_time": 125, "idle_time": 5}  # fmt: skip
+
+
+def test_smb_close(stand_in: Any, capsys: Capsys) -> None:
+    netstub, _ = stand_in
+    code, out, _ = run(capsys, "smb", "close", "--client", "10.0.0.5", "--yes")
+    assert (code, out) == (0, "Closed the SMB sessions from 10.0.0.5 on this computer.\n")
+    assert netstub.session_count() == 1
+    code, out, _ = run(capsys, "smb", "close", "--all", "--yes")
+    assert code == 0 and "1 client(s)" in out
+    assert netstub.session_count() == 0
+    code, out, _ = run(capsys, "smb", "close", "--all", "--yes")
+    assert (code, out) == (0, "No SMB sessions on this computer.\n")
+
+
+def test_ts_list(stand_in: Any, capsys: Capsys) -> None:
+    code, out, _ = run(capsys, "ts", "list")
+    assert code == 0
+    lines = [line.split() for line in out.splitlines()]
+    assert lines[0] == ["SESSIONNAME", "USERNAME", "ID", "STATE", "TYPE", "DEVICE"]
+    assert lines[1] == ["Console", "Administrator", "1", "Active", "console"]
+    assert lines[2] == ["alice", "2", "Disconnected", "rdp", "ALICE-PC"]
+    code, out, _ = run(capsys, "ts", "list", "--json")
+    assert json.loads(out)[1]["state"] == "DISCONNECTED"
+    code, out, _ = run(capsys, "ts", "list", "--csv")
+    assert list(csv.DictReader(io.StringIO(out)))[1]["device"] == "ALICE-PC"
+
+
+def test_ts_info(stand_in: Any, capsys: Capsys) -> None:
+    code, out, _ = run(capsys, "ts", "info", "2")
+    assert code == 0
+    assert "User                 CONTOSO\\alice" in out
+    assert "State                Disconnected" in out
+    code, out, _ = run(capsys, "ts", "info", "2", "--json")
+    data = json.loads(out)
+    assert (data["user"], data["client_protocol"], data["state"]) == (
+        "CONTOSO\\alice", "RDP", "DISCONNECTED",
+    )
+
+
+def test_ts_disconnect_logoff_message(stand_in: Any, capsys: Capsys) -> None:
+    _, wtsstub = stand_in
+    code, out, _ = run(capsys, "ts", "disconnect", "--yes", "--wait")
+    assert (code, out) == (0, "Disconnected the current session.\n")
+    assert wtsstub.session_state(None, 1) == 4 and wtsstub.last_wait() == 1
+    code, out, _ = run(capsys, "ts", "logoff", "2", "--yes")
+    assert (code, out) == (0, "Logged off session 2.\n")
+    assert wtsstub.session_count(None) == 1
+    code, out, _ = run(capsys, "ts", "message", "1", "--title", "Hi", "Go home", "--timeout", "5",
+                       "--wait")  # fmt: skip
+    assert (code, out) == (0, "Sent to session 1: TIMEOUT\n")
+    assert wtsstub.last_message_text() == ("Hi", "Go home", 0)
+
+
+def test_ts_watch(stand_in: Any, capsys: Capsys) -> None:
+    _, wtsstub = stand_in
+    wtsstub.queue_event(wts.Event.LOGON)
+    wtsstub.queue_event(wts.Event.LOGOFF | wts.Event.DELETE)
+    code, out, _ = run(capsys, "ts", "watch", "--count", "2", "--json")
+    assert code == 0
+    events = [json.loads(line) for line in out.splitlines()]
+    assert [e["event"] for e in events] == ["LOGON", "DELETE|LOGOFF"]
+    assert events[1]["flags"] == 0x42
+    assert wtsstub.waiters() == 0
+
+
+# --- error families through fault injection -----------------------------------------------
+
+FAMILIES = [
+    (5, "ERROR_ACCESS_DENIED", "elevated"),
+    (2312, "NERR_ClientNameNotFound", "No such session"),
+    (53, "ERROR_BAD_NETPATH", "Check the server name"),
+    (1722, "RPC_S_SERVER_UNAVAILABLE", "Check the server name"),
+    (120, "ERROR_CALL_NOT_IMPLEMENTED", "does not offer that API"),
+]
+
+
+@pytest.mark.parametrize(("code", "symbol", "advice"), FAMILIES)
+def test_error_families_standin(
+    stand_in: Any, capsys: Capsys, code: int, symbol: str, advice: str
+) -> None:
+    netstub, wtsstub = stand_in
+    netstub.fail_on_call(1, code)
+    rc, out, err = run(capsys, "smb", "list")
+    assert (rc, out) == (1, "")
+    assert symbol in err and advice in err
+    wtsstub.fail_on_call(1, code)
+    rc, out, err = run(capsys, "ts", "logoff", "2", "--yes")
+    assert rc == 1 and symbol in err and advice in err
+
+
+@pytest.fixture
+def faulty_demo(monkeypatch: pytest.MonkeyPatch) -> list[Simulator]:
+    """--simulate's demo simulator, kept so a test can schedule faults on it first."""
+    made: list[Simulator] = []
+    original = testing.demo_simulator
+
+    def demo() -> Simulator:
+        sim = made.pop(0) if made else original()
+        return sim
+
+    monkeypatch.setattr(testing, "demo_simulator", demo)
+    made.append(original())
+    return made
+
+
+@pytest.mark.parametrize(("code", "symbol", "advice"), FAMILIES)
+def test_error_families_simulated(
+    faulty_demo: list[Simulator], capsys: Capsys, code: int, symbol: str, advice: str
+) -> None:
+    faulty_demo[0].fail_on_call(1, code, api="wts")
+    rc, out, err = run(capsys, "--simulate", "ts", "list")
+    assert (rc, out) == (1, "")
+    assert symbol in err and advice in err
+
+
+def test_server_not_found_names_the_server(capsys: Capsys) -> None:
+    rc, _, err = run(capsys, "--simulate", "smb", "list", "--server", "FS9")
+    assert rc == 1 and "NetSessionEnum on FS9 failed: ERROR_BAD_NETPATH (53)" in err
+    rc, _, err = run(capsys, "--simulate", "ts", "info", "99")
+    assert rc == 1 and "ERROR_CTX_WINSTATION_NOT_FOUND (7022)" in err and "session 99" in err
+
+
+def test_not_windows_points_to_simulate(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_dll, "_stand_ins", {})
+    monkeypatch.setattr(_dll, "_libraries", {})
+    for fn in _dll._functions:
+        monkeypatch.setattr(fn, "_bound", None)
+    if sys.platform == "win32":
+        # The Windows loader always finds the DLLs; make it behave as it does elsewhere.
+        def refuse(name: str) -> Any:
+            raise errors.UnsupportedPlatformError(function=name, message=f"{name}: no DLL")
+
+        monkeypatch.setattr(_dll, "_open", refuse)
+        monkeypatch.setattr(cli, "_on_windows", lambda: False)
+    rc, _, err = run(capsys, "smb", "list")
+    assert rc == 1 and "netapi32.dll" in err
+    rc, _, err2 = run(capsys, "ts", "list")
+    assert rc == 1 and "needs Windows" in err2 and "wtsapi32.dll" in err2
+    assert rc == 1
+    assert "needs Windows" in err
+    assert "--simulate" in err and "winsession --simulate smb list" in err
+
+
+# --- --simulate: every subcommand ---------------------------------------------------------
+
+
+def test_simulated_smb(capsys: Capsys) -> None:
+    rc, out, _ = run(capsys, "--simulate", "smb", "list")
+    assert rc == 0 and out.splitlines()[-1] == "3 session(s)"
+    rc, out, _ = run(capsys, "--simulate", "smb", "info", "10.0.0.7", "carol")
+    assert rc == 0 and "Idle time    2:00:00" in out
+    rc, out, _ = run(capsys, "--simulate", "smb", "close", "--user", "bob", "--yes")
+    assert rc == 0 and "of user bob" in out
+    rc, out, _ = run(capsys, "--simulate", "smb", "close", "--all", "--yes")
+    assert rc == 0 and "3 client(s)" in out  # each run starts from the demo table
+
+
+def test_simulated_ts(capsys: Capsys) -> None:
+    rc, out, _ = run(capsys, "--simulate", "ts", "list")
+    assert rc == 0 and out.splitlines()[3].split() == [
+        "RDP-Tcp#3", "alice", "2", "Active", "rdp", "ALICE-PC",
+    ]
+    rc, out, _ = run(capsys, "--simulate", "ts", "info", "2", "--csv")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert (row["user"], row["idle_time"], row["locked"]) == ("CONTOSO\\alice", "300", "False")
+    rc, out, _ = run(capsys, "--simulate", "ts", "disconnect", "current", "--yes")
+    assert (rc, out) == (0, "Disconnected the current session.\n")
+    rc, out, _ = run(capsys, "--simulate", "ts", "logoff", "3", "-y")
+    assert (rc, out) == (0, "Logged off session 3.\n")
+    rc, out, _ = run(capsys, "--simulate", "ts", "message", "2", "--title", "T", "hello")
+    assert (rc, out) == (0, "Sent to session 2: ASYNC\n")
+
+
+def test_simulated_watch(capsys: Capsys) -> None:
+    rc, out, _ = run(capsys, "--simulate", "ts", "watch")
+    assert rc == 0
+    assert [line.split()[-1] for line in out.splitlines()] == ["LOGON", "CONNECT", "DISCONNECT"]
+    rc, out, _ = run(capsys, "--simulate", "ts", "watch", "--count", "1", "--json")
+    assert json.loads(out)["event"] == "LOGON"
+
+
+# --- confirmation ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["smb", "close", "--user", "bob"], ["smb", "close", "--all"], ["ts", "disconnect"],
+     ["ts", "logoff", "2"]],
+)  # fmt: skip
+def test_destructive_commands_refuse_without_a_terminal(capsys: Capsys, argv: list[str]) -> None:
+    rc, out, err = run(capsys, "--simulate", *argv)
+    assert (rc, out) == (2, "")
+    assert "refusing without --yes because stdin is not a terminal" in err
+
+
+@pytest.mark.parametrize(("answer", "rc"), [("y\n", 0), ("yes\n", 0), ("n\n", 1), ("\n", 1)])
+def test_destructive_commands_ask_on_a_terminal(
+    capsys: Capsys, monkeypatch: pytest.MonkeyPatch, answer: str, rc: int
+) -> None:
+    monkeypatch.setattr(sys, "stdin", FakeStdin(answer, tty=True))
+    code, out, err = run(capsys, "--simulate", "ts", "logoff", "2")
+    assert code == rc
+    assert "Log off session 2 on this computer? [y/N]" in err
+    assert ("Logged off session 2." in out) == (rc == 0)
+    if rc:
+        assert "nothing was changed" in err
+
+
+# --- usage ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["smb"], ["smb", "list", "--level", "3"], ["ts", "info", "x"],
+     ["smb", "close", "--all", "--client", "PC", "--yes"], ["smb", "close", "--yes"],
+     ["ts", "message", "2", "text"], ["smb", "list", "--json", "--csv"]],
+)  # fmt: skip
+def test_usage_errors_exit_2(capsys: Capsys, argv: list[str]) -> None:
+    assert cli.main(["--simulate", *argv]) == 2
+    assert "winsession" in capsys.readouterr().err
+
+
+def test_help_exits_0(capsys: Capsys) -> None:
+    assert cli.main(["--help"]) == 0
+    assert "--simulate" in capsys.readouterr().out
+
+
+def test_python_dash_m(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "argv", ["winsession", "--simulate", "smb", "list", "--level", "0"])
+    monkeypatch.delitem(sys.modules, "winsession.__main__", raising=False)
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("winsession", run_name="__main__")
+    assert done.value.code == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "3 session(s)"
+
+
+# --- events watch (SENS) ----------------------------------------------------------------
+
+
+class _Kind:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def test_events_watch(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    when = datetime.datetime(2024, 5, 6, 9, 0, tzinfo=datetime.timezone.utc)
+    received = [
+        types.SimpleNamespace(kind=_Kind("LOGON"), user_name="CONTOSO\\alice", session_id=2,
+                              received_at=when),
+        types.SimpleNamespace(kind=_Kind("SESSION_DISCONNECT"), user_name="CONTOSO\\alice",
+                              session_id=2, received_at=when),
+    ]  # fmt: skip
+    closed = []
+
+    class SessionEvents:
+        def __enter__(self) -> Iterator[Any]:
+            return iter(received)
+
+        def __exit__(self, *exc: object) -> None:
+            closed.append(True)
+
+    fake = types.ModuleType("winsession.sens")
+    fake.SessionEvents = SessionEvents  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "winsession.sens", fake)
+    rc, out, _ = run(capsys, "events", "watch")
+    assert rc == 0 and closed == [True]
+    assert out.splitlines()[0].split() == ["2024-05-06", "09:00:00", "LOGON", "session", "2",
+                                           "CONTOSO\\alice"]  # fmt: skip
+    rc, out, _ = run(capsys, "events", "watch", "--json", "--count", "1")
+    assert json.loads(out) == {"time": "2024-05-06T09:00:00+00:00", "kind": "LOGON",
+                               "user_name": "CONTOSO\\alice", "session_id": 2}  # fmt: skip
+
+
+def test_events_watch_without_sens(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "winsession.sens", None)  # import fails
+    rc, out, err = run(capsys, "events", "watch")
+    assert (rc, out) == (1, "")
+    assert "SENS logon events are not available here" in err
+    rc, _, err = run(capsys, "--simulate", "events", "watch")
+    assert rc == 1 and "not simulated" in err
+
+
+def test_format_duration() -> None:
+    assert cli.format_duration(0) == "0:00:00"
+    assert cli.format_duration(90061) == "25:01:01"
+    assert cli.format_duration(None) == ""
+
+
+@pytest.mark.parametrize("group", ["smb", "ts"])
+def test_readme_shows_real_output(capsys: Capsys, group: str) -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rc, out, _ = run(capsys, "--simulate", group, "list")
+    assert rc == 0
+    assert f"$ python3 -m winsession --simulate {group} list\n{out}" in readme

@@ -1,0 +1,730 @@
+"""One scenario suite, two backends: the C stand-ins and winsession.testing's simulator.
+
+Every scenario loads the same table into a backend, drives winsession's public API (so the
+real decoding and freeing code runs through the FFI) and asserts the same expected results.
+``test_standin`` runs each scenario against the C stand-ins (host and wine-standin tiers);
+``test_simulator`` against the pure-Python simulator (every tier: it needs no DLL).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime
+import ipaddress
+from collections.abc import Iterator
+from typing import Any, Callable, Optional
+
+import pytest
+from stubctl import NetStub, WtsStub
+from stubctl import Session as StubSmb
+
+from winsession import errors, net, testing, wts
+from winsession.testing import Process, Session, Simulator, SmbSession
+
+UTC = datetime.timezone.utc
+T0 = datetime.datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
+NOW = T0 + datetime.timedelta(hours=2)
+
+
+class Backend:
+    """What a scenario may ask of either backend."""
+
+    local_name = ""
+
+    def load_smb(self, sessions: list[SmbSession]) -> None:
+        raise NotImplementedError
+
+    def load_wts(
+        self, sessions: list[Session], processes: Optional[list[Process]] = None,
+        servers: Optional[list[str]] = None,
+    ) -> None:  # fmt: skip
+        raise NotImplementedError
+
+    net: Any
+    wts: Any
+
+
+class StandinBackend(Backend):
+    local_name = "STANDIN"
+
+    def __init__(self, netstub: NetStub, wtsstub: WtsStub) -> None:
+        self.net = netstub
+        self.wts = wtsstub
+
+    def load_smb(self, sessions: list[SmbSession]) -> None:
+        self.net.load([
+            StubSmb(s.client or "", s.user or "", s.num_opens, s.active_time, s.idle_time,
+                    s.user_flags, s.client_type or "", s.transport or "", s.server)
+            for s in sessions
+        ])  # fmt: skip
+
+    def load_wts(
+        self, sessions: list[Session], processes: Optional[list[Process]] = None,
+        servers: Optional[list[str]] = None,
+    ) -> None:  # fmt: skip
+        w = self.wts
+        w.reset()
+        for name in servers or []:
+            w.add_server(name)
+        for s in sessions:
+            srv = s.server
+            if srv is not None:
+                w.add_server(srv)
+            assert w.add_session(srv, s.session_id, int(s.state), s.win_station_name) >= 0
+            for code, attr in STRINGS.items():
+                assert w.set_string(srv, s.session_id, code, getattr(s, attr)) == 0
+            for code, attr in NUMBERS.items():
+                value = getattr(s, attr)
+                if isinstance(value, datetime.datetime) or value is None:
+                    if value is None:
+                        continue  # unset: CurrentTime follows the clock, others stay 0
+                    value = testing._filetime(value)
+                assert w.set_number(srv, s.session_id, code, int(value)) == 0
+            family, raw = testing._address_bytes(s.client_address)
+            if family:
+                assert w.set_address(srv, s.session_id, family, raw, len(raw)) == 0
+            for cls, blob in ((26, s.config_info), (27, s.validation_info)):
+                assert w.set_blob(srv, s.session_id, cls, blob, len(blob)) == 0
+            if s.session_address is not None:
+                raw = b"\0\0" + s.session_address.packed
+                assert w.set_blob(srv, s.session_id, 28, raw, len(raw)) == 0
+        for p in processes or []:
+            sid = testing._sid_bytes(p.user_sid)
+            assert w.add_process(
+                p.server, p.session_id, p.process_id, p.name, sid, len(sid or b"")
+            ) == 0
+
+    # uniform control surface (the stand-in's exports under the simulator's names)
+    def net_outstanding(self) -> int:
+        return int(self.net.outstanding())
+
+    def net_calls(self) -> int:
+        return int(self.net.calls())
+
+    def wts_calls(self) -> int:
+        return int(self.wts.calls())
+
+    def last_prefmaxlen(self) -> int:
+        return int(self.net.last_prefmaxlen())
+
+    def set_current_session(self, session_id: int) -> None:
+        self.wts.set_current_session(session_id)
+
+    def empty_is_error(self) -> None:
+        self.wts.empty_is_error(1)
+
+    def unsupported_class(self, cls: int) -> None:
+        self.wts.unsupported_class(cls)
+
+    def set_message_response(self, response: int) -> None:
+        self.wts.set_message_response(response)
+
+    def last_message(self) -> tuple[str, str, int, int, int]:
+        title, text, style = self.wts.last_message_text()
+        return title, text, style, int(self.wts.last_timeout()), int(self.wts.last_wait())
+
+    def queue_event(self, flags: int) -> None:
+        self.wts.queue_event(flags)
+
+    def waiters(self) -> int:
+        return int(self.wts.waiters())
+
+    def session_count(self, server: Optional[str] = None) -> int:
+        return int(self.wts.session_count(server))
+
+
+class SimulatorBackend(Backend):
+    local_name = "SIMULATED"
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self.net = sim.net
+        self.wts = sim.wts
+
+    def load_smb(self, sessions: list[SmbSession]) -> None:
+        self.sim.net.reset()
+        for s in sessions:
+            self.sim.net.add(s)
+
+    def load_wts(
+        self, sessions: list[Session], processes: Optional[list[Process]] = None,
+        servers: Optional[list[str]] = None,
+    ) -> None:  # fmt: skip
+        self.sim.wts.reset()
+        for name in servers or []:
+            self.sim.wts.add_server(name)
+        for item in [*sessions, *(processes or [])]:
+            self.sim.wts.add(item)
+
+    def net_outstanding(self) -> int:
+        return self.sim.net.outstanding
+
+    def net_calls(self) -> int:
+        return self.sim.net.calls
+
+    def wts_calls(self) -> int:
+        return self.sim.wts.calls
+
+    def last_prefmaxlen(self) -> int:
+        return self.sim.net.last_prefmaxlen
+
+    def set_current_session(self, session_id: int) -> None:
+        self.sim.wts.current_session = session_id
+
+    def empty_is_error(self) -> None:
+        self.sim.wts.empty_is_error = True
+
+    def unsupported_class(self, cls: int) -> None:
+        self.sim.wts.unsupported.add(cls)
+
+    def set_message_response(self, response: int) -> None:
+        self.sim.wts.message_response = response
+
+    def last_message(self) -> tuple[str, str, int, int, int]:
+        title, text, style = self.sim.wts.last_message
+        return title, text, style, self.sim.wts.last_timeout, self.sim.wts.last_wait
+
+    def queue_event(self, flags: int) -> None:
+        self.sim.wts.queue_event(flags)
+
+    def waiters(self) -> int:
+        return self.sim.wts.waiters_blocked
+
+    def session_count(self, server: Optional[str] = None) -> int:
+        key = self.sim.wts._find_server(server)
+        return sum(1 for s in self.sim.wts.sessions if self.sim.wts._find_server(s.server) == key)
+
+
+STRINGS = {
+    0: "initial_program", 1: "application_name", 2: "working_directory", 3: "oem_id",
+    5: "user_name", 7: "domain_name", 10: "client_name", 11: "client_directory",
+    100: "host_name", 101: "farm_name",
+}  # fmt: skip
+NUMBERS = {
+    9: "client_build_number", 12: "client_product_id", 13: "client_hardware_id",
+    16: "client_protocol", 29: "is_remote", 200: "connect_time", 201: "disconnect_time",
+    202: "last_input_time", 203: "logon_time", 204: "current_time", 205: "incoming_bytes",
+    206: "outgoing_bytes", 207: "incoming_frames", 208: "outgoing_frames",
+    209: "incoming_compressed_bytes", 210: "outgoing_compressed_bytes", 211: "session_flags",
+    212: "exec_env_id", 213: "horizontal_resolution", 214: "vertical_resolution",
+    215: "color_depth", 216: "encryption_level",
+}  # fmt: skip
+
+# --- tables -------------------------------------------------------------------------------
+
+SMB = [
+    SmbSession("\\\\10.0.0.5", "alice", 3, 3600, 20, 0, "Windows 10", "\\Device\\NetbiosSmb"),
+    SmbSession("\\\\10.0.0.6", "bob", 1, 125, 5, 1, "Samba", "\\Device\\Tcpip"),
+    SmbSession("\\\\10.0.0.5", "carol", 0, 60, 60, 2, "Windows 11", "\\Device\\Tcpip"),
+    SmbSession("PC7", "Dave", 7, 7, 7, 3, "", ""),
+    SmbSession("\\\\10.0.0.9", "erin", 2, 10, 1, 0, "Windows", "tcp", server="FS01"),
+]
+LOCAL = SMB[:4]
+
+ALICE = Session(
+    2, state=0, win_station_name="RDP-Tcp#3", user_name="alice", domain_name="CONTOSO",
+    client_name="ALICE-PC", client_address=ipaddress.ip_address("10.0.0.5"),
+    client_protocol=2, client_build_number=22631, client_product_id=1,
+    client_hardware_id=77, client_directory="C:\\Windows\\System32\\mstscax.dll",
+    application_name="app", working_directory="C:\\work", oem_id="OEM",
+    host_name="RDS01", farm_name="FARM", connect_time=T0,
+    last_input_time=NOW - datetime.timedelta(minutes=5), logon_time=T0, current_time=NOW,
+    incoming_bytes=1000, outgoing_bytes=2000, incoming_frames=10, outgoing_frames=20,
+    incoming_compressed_bytes=5, outgoing_compressed_bytes=6, session_flags=0,
+    exec_env_id=3, horizontal_resolution=1920, vertical_resolution=1080, color_depth=24,
+    encryption_level=2, is_remote=True, config_info=b"\x01\x02\x03",
+    session_address=ipaddress.IPv4Address("192.168.1.50"),
+)  # fmt: skip
+BOB = Session(
+    3, state=4, win_station_name="", user_name="bob", domain_name="CONTOSO",
+    client_name="BOB-LAPTOP", client_address=ipaddress.ip_address("fe80::1"),
+    client_protocol=2, logon_time=T0, connect_time=T0,
+    disconnect_time=T0 + datetime.timedelta(minutes=30), current_time=NOW, session_flags=1,
+)  # fmt: skip
+LONG = Session(
+    4, state=1, win_station_name="S" * 40, user_name="U" * 30, domain_name="D" * 25,
+    client_name="C" * 30, current_time=NOW, session_flags=-1,
+)  # fmt: skip
+SERVICES = Session(0, state=4, win_station_name="Services", current_time=NOW)
+SESSIONS = [SERVICES, ALICE, BOB, LONG]
+PROCESSES = [
+    Process(4, 0, "System", "S-1-5-18"),
+    Process(4242, 2, "notepad.exe", "S-1-5-21-1004336348-1177238915-682003330-1001"),
+    Process(99, 3, "nosid.exe", None),
+]
+
+
+def raises(exc: type[BaseException], code: int, call: Callable[[], Any]) -> BaseException:
+    with pytest.raises(exc) as info:
+        call()
+    assert isinstance(info.value, errors.WinSessionError)
+    assert info.value.winerror == code, info.value
+    return info.value
+
+
+def entry_size(level: int, s: SmbSession) -> int:
+    """Bytes one entry takes in a NetSessionEnum buffer (structure + its strings)."""
+    from winsession.raw.netapi32 import SESSION_INFO_LEVELS
+
+    strings = {
+        0: ["client"], 1: ["client", "user"], 2: ["client", "user", "client_type"],
+        10: ["client", "user"], 502: ["client", "user", "client_type", "transport"],
+    }[level]  # fmt: skip
+    size = ctypes.sizeof(SESSION_INFO_LEVELS[level])
+    return size + sum(ctypes.sizeof(ctypes.create_unicode_buffer(getattr(s, a))) for a in strings)
+
+
+# --- SMB scenarios ------------------------------------------------------------------------
+
+SCENARIOS: list[Callable[[Backend], None]] = []
+
+
+def scenario(fn: Callable[[Backend], None]) -> Callable[[Backend], None]:
+    SCENARIOS.append(fn)
+    return fn
+
+
+def _expected(level: int, s: SmbSession) -> net.SessionInfo0:
+    return {
+        0: lambda: net.SessionInfo0(s.client),
+        1: lambda: net.SessionInfo1(s.client, s.user, s.num_opens, s.active_time, s.idle_time,
+                                    net.SessionFlags(s.user_flags)),
+        2: lambda: net.SessionInfo2(s.client, s.user, s.num_opens, s.active_time, s.idle_time,
+                                    net.SessionFlags(s.user_flags), s.client_type),
+        10: lambda: net.SessionInfo10(s.client, s.user, s.active_time, s.idle_time),
+        502: lambda: net.SessionInfo502(s.client, s.user, s.num_opens, s.active_time,
+                                        s.idle_time, net.SessionFlags(s.user_flags),
+                                        s.client_type, s.transport),
+    }[level]()  # type: ignore[no-any-return]  # fmt: skip
+
+
+def _levels(b: Backend, prefmaxlen: int) -> None:
+    b.load_smb(SMB)
+    for level in (0, 1, 2, 10, 502):
+        got = list(net.enum_sessions(level=level, prefmaxlen=prefmaxlen))  # type: ignore[call-overload]
+        assert got == [_expected(level, s) for s in LOCAL], level
+        assert b.last_prefmaxlen() == prefmaxlen
+    assert b.net_outstanding() == 0
+
+
+@scenario
+def smb_enum_every_level(b: Backend) -> None:
+    _levels(b, net.MAX_PREFERRED_LENGTH)
+
+
+@scenario
+def smb_enum_every_level_one_per_page(b: Backend) -> None:
+    _levels(b, 1)
+    assert b.net_calls() == 5 * len(LOCAL)
+
+
+@scenario
+def smb_enum_paging_by_bytes(b: Backend) -> None:
+    b.load_smb(SMB)
+    budget = entry_size(502, LOCAL[0]) + entry_size(502, LOCAL[1])  # two entries fit
+    got = list(net.enum_sessions(level=502, prefmaxlen=budget))
+    assert [s.user_name for s in got] == ["alice", "bob", "carol", "Dave"]
+    assert b.net_calls() == 2
+
+
+@scenario
+def smb_filters(b: Backend) -> None:
+    b.load_smb(SMB)
+    by_client = [s.user_name for s in net.enum_sessions(client="10.0.0.5", level=10)]
+    assert by_client == ["alice", "carol"]
+    assert [s.user_name for s in net.enum_sessions(client="\\\\pc7", level=10)] == ["Dave"]
+    assert [s.client_name for s in net.enum_sessions(user="BOB", level=10)] == ["\\\\10.0.0.6"]
+    both = list(net.enum_sessions(client="10.0.0.5", user="carol", level=1))
+    assert both == [_expected(1, SMB[2])]
+    assert list(net.enum_sessions(client="10.9.9.9")) == []
+    assert list(net.enum_sessions(user="nobody")) == []
+    assert list(net.enum_sessions(client="10.0.0.5", user="bob")) == []
+
+
+@scenario
+def smb_remote_servers(b: Backend) -> None:
+    b.load_smb(SMB)
+    assert [s.user_name for s in net.enum_sessions("FS01", level=10)] == ["erin"]
+    assert [s.user_name for s in net.enum_sessions("\\\\fs01", level=10)] == ["erin"]
+    local = [s.user_name for s in net.enum_sessions(b.local_name, level=10)]
+    assert local == ["alice", "bob", "carol", "Dave"]
+    err = raises(errors.ServerNotFoundError, 53, lambda: list(net.enum_sessions("NOWHERE")))
+    assert err.server == "NOWHERE"
+
+
+@scenario
+def smb_get_info(b: Backend) -> None:
+    b.load_smb(SMB)
+    for level in (0, 1, 2, 10):
+        got = net.get_session_info("10.0.0.5", "CAROL", level=level)  # type: ignore[call-overload]
+        assert got == _expected(level, SMB[2])
+    assert net.get_session_info("10.0.0.9", "erin", server="FS01", level=10).active_time == 10
+    raises(errors.SessionNotFoundError, 2312, lambda: net.get_session_info("10.1.1.1", "alice"))
+    raises(errors.SessionNotFoundError, 2221, lambda: net.get_session_info("10.0.0.5", "bob"))
+    raises(errors.ServerNotFoundError, 53,
+           lambda: net.get_session_info("10.0.0.5", "alice", server="X"))  # fmt: skip
+    assert b.net_outstanding() == 0
+
+
+@scenario
+def smb_delete_by_client(b: Backend) -> None:
+    b.load_smb(SMB)
+    net.delete_session(client="10.0.0.5")
+    assert [s.user_name for s in net.enum_sessions(level=10)] == ["bob", "Dave"]
+    raises(errors.SessionNotFoundError, 2312, lambda: net.delete_session(client="10.0.0.5"))
+
+
+@scenario
+def smb_delete_by_user_and_both(b: Backend) -> None:
+    b.load_smb([*SMB, SmbSession("\\\\10.0.0.5", "alice", 1, 1, 1)])
+    net.delete_session(client="10.0.0.5", user="alice")  # the first match only
+    assert [s.user_name for s in net.enum_sessions(level=10)] == ["bob", "carol", "Dave", "alice"]
+    net.delete_session(user="ALICE")
+    assert [s.user_name for s in net.enum_sessions(level=10)] == ["bob", "carol", "Dave"]
+    raises(errors.SessionNotFoundError, 2221, lambda: net.delete_session(user="alice"))
+    raises(errors.SessionNotFoundError, 2221,
+           lambda: net.delete_session(client="10.0.0.6", user="carol"))  # fmt: skip
+    raises(errors.ServerNotFoundError, 53, lambda: net.delete_session("Y", user="bob"))
+    net.delete_session("FS01", user="erin")
+    assert list(net.enum_sessions("FS01")) == []
+
+
+@scenario
+def smb_fault_families(b: Backend) -> None:
+    b.load_smb(SMB)
+    cases = [
+        (5, errors.AccessDeniedError), (53, errors.ServerNotFoundError),
+        (1722, errors.ServerNotFoundError), (8, errors.NetApiError),
+        (120, errors.UnsupportedPlatformError), (2312, errors.SessionNotFoundError),
+    ]  # fmt: skip
+    for call_no, (code, family) in enumerate(cases, start=1):
+        b.net.fail_on_call(call_no, code)
+        err = raises(family, code, lambda: list(net.enum_sessions()))
+        assert isinstance(err, errors.NetApiError)
+    assert b.net_calls() == len(cases)
+    assert list(net.enum_sessions(level=0)) == [_expected(0, s) for s in LOCAL]
+
+
+@scenario
+def smb_fault_on_second_page(b: Backend) -> None:
+    b.load_smb(SMB)
+    b.net.fail_on_call(2, 5)
+    pages = net.enum_sessions(level=10, prefmaxlen=1)
+    assert next(pages).user_name == "alice"
+    raises(errors.AccessDeniedError, 5, lambda: next(pages))
+    assert b.net_outstanding() == 0
+
+
+@scenario
+def smb_table_changes_between_pages(b: Backend) -> None:
+    b.load_smb(SMB)
+    b.net.remove_on_call(2, 0)  # alice logs off after the first page
+    got = [s.user_name for s in net.enum_sessions(level=10, prefmaxlen=1)]
+    assert got == ["alice", "carol", "Dave"]  # the resume index now skips bob
+
+
+@scenario
+def smb_misbehaving_servers(b: Backend) -> None:
+    b.load_smb(SMB)
+    b.net.stall_on_call(1)
+    with pytest.raises(errors.WinSessionError):
+        list(net.enum_sessions())
+    b.net.lazy_on_call(2)
+    assert list(net.enum_sessions()) == []
+    assert b.net_outstanding() == 0
+
+
+@scenario
+def smb_empty_table(b: Backend) -> None:
+    b.load_smb([])
+    assert list(net.enum_sessions()) == []
+    assert b.net_calls() == 1
+
+
+# --- WTS scenarios ------------------------------------------------------------------------
+
+
+@scenario
+def wts_enumerate(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    assert wts.enumerate_sessions() == [
+        wts.SessionInfo(0, "Services", wts.ConnectState.DISCONNECTED),
+        wts.SessionInfo(2, "RDP-Tcp#3", wts.ConnectState.ACTIVE),
+        wts.SessionInfo(3, "", wts.ConnectState.DISCONNECTED),
+        wts.SessionInfo(4, "S" * 40, wts.ConnectState.CONNECTED),
+    ]
+    assert wts.enumerate_sessions_ex()[1] == wts.SessionInfo1(
+        3, wts.ConnectState.ACTIVE, 2, "RDP-Tcp#3", "RDS01", "alice", "CONTOSO", "FARM"
+    )
+    assert [s.user_name for s in wts.enumerate_sessions_ex()] == ["", "alice", "bob", "U" * 30]
+    assert b.wts_calls() == 3
+
+
+@scenario
+def wts_enumerate_empty(b: Backend) -> None:
+    b.load_wts([])
+    assert wts.enumerate_sessions() == []
+    assert wts.enumerate_sessions_ex() == []
+    b.empty_is_error()
+    assert wts.enumerate_sessions() == []
+    assert wts.enumerate_sessions_ex() == []
+
+
+@scenario
+def wts_query_strings(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    q = wts.query_session_information
+    ic = wts.InfoClass
+    assert q(2, ic.USER_NAME) == "alice"
+    assert q(2, ic.DOMAIN_NAME) == "CONTOSO"
+    assert q(2, ic.WIN_STATION_NAME) == "RDP-Tcp#3"
+    assert q(2, ic.CLIENT_NAME) == "ALICE-PC"
+    assert q(2, ic.CLIENT_DIRECTORY) == "C:\\Windows\\System32\\mstscax.dll"
+    assert q(2, ic.INITIAL_PROGRAM) == ""
+    assert q(2, ic.APPLICATION_NAME) == "app"
+    assert q(2, ic.WORKING_DIRECTORY) == "C:\\work"
+    assert q(2, ic.OEM_ID) == "OEM"
+    assert q(4, ic.WIN_STATION_NAME) == "S" * 40  # strings are not truncated here
+
+
+@scenario
+def wts_query_numbers(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    q = wts.query_session_information
+    ic = wts.InfoClass
+    assert q(2, ic.SESSION_ID) == 2
+    assert q(3, ic.CONNECT_STATE) is wts.ConnectState.DISCONNECTED
+    assert q(2, ic.CLIENT_BUILD_NUMBER) == 22631
+    assert q(2, ic.CLIENT_PRODUCT_ID) == 1
+    assert q(2, ic.CLIENT_HARDWARE_ID) == 77
+    assert q(2, ic.CLIENT_PROTOCOL_TYPE) is wts.ProtocolType.RDP
+    assert q(2, ic.IS_REMOTE_SESSION) is True
+    assert q(3, ic.IS_REMOTE_SESSION) is False
+    assert q(2, ic.CONFIG_INFO) == b"\x01\x02\x03"
+    assert q(2, ic.VALIDATION_INFO) == b""
+
+
+@scenario
+def wts_query_addresses_and_display(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    q = wts.query_session_information
+    ic = wts.InfoClass
+    assert q(2, ic.CLIENT_ADDRESS).address == ipaddress.ip_address("10.0.0.5")
+    assert q(2, ic.CLIENT_ADDRESS).family == 2
+    assert q(3, ic.CLIENT_ADDRESS).address == ipaddress.ip_address("fe80::1")
+    assert q(4, ic.CLIENT_ADDRESS).address is None
+    assert q(2, ic.SESSION_ADDRESS_V4).address == ipaddress.ip_address("192.168.1.50")
+    assert q(2, ic.CLIENT_DISPLAY) == wts.ClientDisplay(1920, 1080, 24)
+
+
+@scenario
+def wts_query_client_info(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    c = wts.query_session_information(2, wts.InfoClass.CLIENT_INFO)
+    assert (c.client_name, c.domain, c.user_name) == ("ALICE-PC", "CONTOSO", "alice")
+    assert (c.work_directory, c.initial_program) == ("C:\\work", "")
+    assert (c.encryption_level, c.client_address_family) == (2, 2)
+    assert (c.horizontal_resolution, c.vertical_resolution, c.color_depth) == (1920, 1080, 24)
+    assert (c.client_build_number, c.client_hardware_id, c.client_product_id) == (22631, 77, 1)
+    assert c.client_directory == "C:\\Windows\\System32\\mstscax.dll"
+    long = wts.query_session_information(4, wts.InfoClass.CLIENT_INFO)
+    assert (long.client_name, long.domain, long.user_name) == ("C" * 20, "D" * 17, "U" * 20)
+
+
+@scenario
+def wts_query_station_info(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    s = wts.query_session_information(2, wts.InfoClass.SESSION_INFO)
+    assert s == wts.StationInfo(
+        wts.ConnectState.ACTIVE, 2, 1000, 2000, 10, 20, 5, 6, "RDP-Tcp#3", "CONTOSO", "alice",
+        T0, None, NOW - datetime.timedelta(minutes=5), T0, NOW,
+    )
+    long = wts.query_session_information(4, wts.InfoClass.SESSION_INFO)
+    assert (long.win_station_name, long.domain, long.user_name) == ("S" * 31, "D" * 16, "U" * 20)
+    ex = wts.query_session_information(2, wts.InfoClass.SESSION_INFO_EX)
+    assert (ex.session_id, ex.state, ex.session_flags, ex.locked) == (
+        2, wts.ConnectState.ACTIVE, 0, True,
+    )
+    assert (ex.logon_time, ex.current_time, ex.incoming_bytes) == (T0, NOW, 1000)
+    assert wts.query_session_information(3, wts.InfoClass.SESSION_INFO_EX).locked is False
+    long_ex = wts.query_session_information(4, wts.InfoClass.SESSION_INFO_EX)
+    assert (long_ex.win_station_name, long_ex.domain_name) == ("S" * 32, "D" * 17)
+    assert long_ex.locked is None
+
+
+@scenario
+def wts_session_details(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    d = wts.session_details(3)
+    assert (d.user, d.state, d.client_name) == ("CONTOSO\\bob", wts.ConnectState.DISCONNECTED,
+                                                 "BOB-LAPTOP")  # fmt: skip
+    assert d.idle_time == NOW - (T0 + datetime.timedelta(minutes=30))
+    assert d.client_protocol is wts.ProtocolType.RDP
+    assert d.locked is False
+    alice = wts.session_details(2)
+    assert alice.idle_time == datetime.timedelta(minutes=5)
+    assert alice.client_display == wts.ClientDisplay(1920, 1080, 24)
+
+
+@scenario
+def wts_unsupported_classes(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    for cls in range(wts.InfoClass.IDLE_TIME, wts.InfoClass.OUTGOING_FRAMES + 1):
+        raises(errors.UnsupportedPlatformError, 50,
+               lambda: wts.query_session_information(2, cls))  # noqa: B023  # fmt: skip
+    b.unsupported_class(wts.InfoClass.SESSION_INFO_EX)
+    assert wts.session_details(2).locked is None
+    raises(errors.UnsupportedPlatformError, 50,
+           lambda: wts.query_session_information(2, wts.InfoClass.SESSION_INFO_EX))  # fmt: skip
+
+
+@scenario
+def wts_unknown_and_current_session(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    q = wts.query_session_information
+    raises(errors.SessionNotFoundError, 7022, lambda: q(9, wts.InfoClass.USER_NAME))
+    current = wts.CURRENT_SESSION
+    raises(errors.SessionNotFoundError, 7022, lambda: q(current, wts.InfoClass.USER_NAME))
+    b.set_current_session(2)
+    assert q(wts.CURRENT_SESSION, wts.InfoClass.USER_NAME) == "alice"
+    assert q(wts.CURRENT_SESSION, wts.InfoClass.SESSION_ID) == 2
+
+
+@scenario
+def wts_disconnect(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    wts.disconnect_session(2, wait=True)
+    s = wts.query_session_information(2, wts.InfoClass.SESSION_INFO)
+    assert (s.state, s.disconnect_time) == (wts.ConnectState.DISCONNECTED, NOW)
+    assert b.last_message()[4] == 1
+    b.set_current_session(4)
+    wts.disconnect_session()
+    assert wts.query_session_information(4, wts.InfoClass.CONNECT_STATE) == 4
+    assert b.last_message()[4] == 0
+    raises(errors.SessionNotFoundError, 7022, lambda: wts.disconnect_session(9))
+
+
+@scenario
+def wts_logoff_and_vanish(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    ids = [s.session_id for s in wts.enumerate_sessions()]
+    wts.logoff_session(3)  # gone between the enumeration and the query
+    assert b.session_count() == 3
+    err = raises(errors.SessionNotFoundError, 7022, lambda: wts.session_details(ids[2]))
+    assert "session 3" in str(err)
+    raises(errors.SessionNotFoundError, 7022, lambda: wts.logoff_session(3))
+    assert [s.session_id for s in wts.enumerate_sessions()] == [0, 2, 4]
+
+
+@scenario
+def wts_send_message(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    R = wts.MessageResponse
+    assert wts.send_message(2, "Title", "Hello there", style=0x40) is R.ASYNC
+    assert b.last_message() == ("Title", "Hello there", 0x40, 0, 0)
+    assert wts.send_message(2, "T", "m", timeout=30, wait=True) is R.TIMEOUT
+    assert b.last_message()[3:] == (30, 1)
+    assert wts.send_message(2, "T", "ünïcode ✓", wait=True) is R.OK
+    assert b.last_message()[1] == "ünïcode ✓"
+    b.set_message_response(R.YES)
+    assert wts.send_message(2, "T", "m", wait=True) is R.YES
+    raises(errors.SessionNotFoundError, 7022, lambda: wts.send_message(9, "T", "m"))
+
+
+@scenario
+def wts_servers(b: Backend) -> None:
+    remote = Session(5, state=0, win_station_name="RDP-Tcp#1", user_name="frank", server="RDS02")
+    b.load_wts([*SESSIONS, remote])
+    with wts.open_server("rds02") as server:
+        assert wts.enumerate_sessions(server) == [
+            wts.SessionInfo(5, "RDP-Tcp#1", wts.ConnectState.ACTIVE)
+        ]
+        assert wts.query_session_information(5, wts.InfoClass.USER_NAME, server) == "frank"
+        raises(
+            errors.SessionNotFoundError, 7022,
+            lambda: wts.query_session_information(2, wts.InfoClass.USER_NAME, server),
+        )  # fmt: skip
+    assert [s.session_id for s in wts.enumerate_sessions("RDS02")] == [5]
+    assert len(wts.enumerate_sessions(b.local_name)) == 4
+    err = raises(errors.ServerNotFoundError, 1722, lambda: wts.enumerate_sessions("NOWHERE"))
+    assert err.server == "NOWHERE"
+    calls = b.wts_calls()
+    wts.logoff_session(5, server="RDS02")
+    assert b.wts_calls() == calls + 3  # open, logoff, close
+    assert b.session_count("RDS02") == 0
+
+
+@scenario
+def wts_fault_families(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    cases = [
+        (5, errors.AccessDeniedError), (1722, errors.ServerNotFoundError),
+        (120, errors.UnsupportedPlatformError), (7022, errors.SessionNotFoundError),
+        (87, errors.InvalidParameterError),
+    ]  # fmt: skip
+    for call_no, (code, family) in enumerate(cases, start=1):
+        b.wts.fail_on_call(call_no, code)
+        err = raises(family, code, lambda: wts.enumerate_sessions_ex())
+        assert isinstance(err, errors.WtsError)
+    b.wts.fail_on_call(len(cases) + 2, 5)  # the query after the enumeration
+    ids = [s.session_id for s in wts.enumerate_sessions()]
+    raises(errors.AccessDeniedError, 5,
+           lambda: wts.query_session_information(ids[1], wts.InfoClass.USER_NAME))  # fmt: skip
+    assert b.wts_calls() == len(cases) + 2
+
+
+@scenario
+def wts_processes(b: Backend) -> None:
+    b.load_wts(SESSIONS, PROCESSES)
+    assert wts.processes() == [
+        wts.Process(0, 4, "System", "S-1-5-18"),
+        wts.Process(2, 4242, "notepad.exe", "S-1-5-21-1004336348-1177238915-682003330-1001"),
+        wts.Process(3, 99, "nosid.exe", None),
+    ]
+    wts.terminate_process(4242)
+    assert [p.process_id for p in wts.processes()] == [4, 99]
+    raises(errors.InvalidParameterError, 87, lambda: wts.terminate_process(4242))
+
+
+@scenario
+def wts_events(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    b.queue_event(wts.Event.LOGON | wts.Event.CONNECT)
+    assert wts.wait_system_event() == wts.Event.LOGON | wts.Event.CONNECT
+    b.queue_event(wts.Event.LOGOFF)
+    assert wts.wait_system_event(wts.Event.LOGOFF | wts.Event.LOGON) == wts.Event.LOGOFF
+    with wts.watch_events(wts.Event.DISCONNECT) as watcher:
+        b.queue_event(wts.Event.DISCONNECT)
+        assert next(watcher) == wts.Event.DISCONNECT
+        import threading
+
+        threading.Timer(0.2, watcher.stop).start()
+        assert list(watcher) == []
+    assert b.waiters() == 0
+
+
+# --- the two backends ---------------------------------------------------------------------
+
+IDS = [fn.__name__ for fn in SCENARIOS]
+
+
+@pytest.fixture
+def simulator() -> Iterator[Simulator]:
+    with Simulator() as sim:
+        yield sim
+        sim.assert_clean()
+
+
+@pytest.mark.parametrize("run", SCENARIOS, ids=IDS)
+def test_standin(run: Callable[[Backend], None], netstub: NetStub, wtsstub: WtsStub) -> None:
+    run(StandinBackend(netstub, wtsstub))
+
+
+@pytest.mark.parametrize("run", SCENARIOS, ids=IDS)
+def test_simulator(run: Callable[[Backend], None], simulator: Simulator) -> None:
+    run(SimulatorBackend(simulator))
+
+
+def test_suite_size() -> None:
+    """The closing note of issue 5 quotes this: scenarios x 2 backends."""
+    assert len(SCENARIOS) >= 30
