@@ -395,6 +395,20 @@ def test_events_watch_without_sens(capsys: Capsys, monkeypatch: pytest.MonkeyPat
     assert rc == 1 and "not simulated" in err
 
 
+def test_events_watch_off_windows(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = types.ModuleType("winsession.sens")
+
+    def refuse() -> None:
+        raise errors.UnsupportedPlatformError(function="ole32", message="ole32: no DLL")
+
+    fake.SessionEvents = refuse  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "winsession.sens", fake)
+    monkeypatch.setattr(cli, "_on_windows", lambda: False)
+    rc, out, err = run(capsys, "events", "watch")
+    assert (rc, out) == (1, "")
+    assert "needs Windows" in err and "--simulate ts watch" in err
+
+
 def test_format_duration() -> None:
     assert cli.format_duration(0) == "0:00:00"
     assert cli.format_duration(90061) == "25:01:01"

@@ -458,12 +458,21 @@ def _ts_watch(args: argparse.Namespace) -> int:
 
 def _events_watch(args: argparse.Namespace) -> int:
     if args.simulate:
-        raise _SensUnavailable("SENS logon events are not simulated; run this on Windows")
+        raise _SensUnavailable(
+            "SENS logon events are not simulated; run this on Windows, or try"
+            " winsession --simulate ts watch for the Remote Desktop session events"
+        )
     try:
         sens = importlib.import_module("winsession.sens")
         events = sens.SessionEvents()
         iterator = events.__enter__()
     except Exception as exc:
+        if isinstance(exc, UnsupportedPlatformError) and not _on_windows():
+            raise _SensUnavailable(
+                "this command needs Windows: SENS logon events come from Windows' COM+ Event"
+                f" System, which cannot run on {sys.platform}. --simulate does not cover SENS;"
+                " for session events here try: winsession --simulate ts watch"
+            ) from None
         raise _SensUnavailable(f"SENS logon events are not available here: {exc}") from None
 
     def emit(event: Any) -> None:
