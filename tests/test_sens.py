@@ -419,3 +419,88 @@ def test_watch_session_events_example_off_windows(capsys: pytest.CaptureFixture[
         sys.argv = saved
     assert done.value.code == 1
     assert "ole32.dll is part of Windows" in capsys.readouterr().err
+
+
+# --- the winsession command against the stand-in (Wine tiers) -------------------------------
+
+
+def _fire_when_subscribed(sensstub: SensStub, events: list[tuple[int, str, int]],
+                          via_invoke: int) -> threading.Thread:  # fmt: skip
+    def fire() -> None:
+        wait_for(lambda: sensstub.subscriptions() == 5)
+        for kind, user, session_id in events:
+            assert sensstub.fire(kind, user, session_id, via_invoke) == 1
+
+    thread = threading.Thread(target=fire)
+    thread.start()
+    return thread
+
+
+@pytest.mark.windows
+@pytest.mark.mingw
+@pytest.mark.parametrize("via_invoke", [0, 1], ids=["vtable", "invoke"])
+def test_events_watch_command(
+    sensstub: SensStub, capsys: pytest.CaptureFixture[str], via_invoke: int
+) -> None:
+    from winsession import cli
+
+    fired = [(int(sens.EventKind.LOGON), "CONTOSO\\alice", 2),
+             (int(sens.EventKind.SESSION_DISCONNECT), "CONTOSO\\alice", 2)]  # fmt: skip
+    thread = _fire_when_subscribed(sensstub, fired, via_invoke)
+    try:
+        assert cli.main(["events", "watch", "--count", "2"]) == 0
+    finally:
+        thread.join(10)
+    out, err = capsys.readouterr()
+    assert err == ""
+    lines = [line.split() for line in out.splitlines()]
+    assert [line[2:] for line in lines] == [
+        ["LOGON", "session", "2", "CONTOSO\\alice"],
+        ["SESSION_DISCONNECT", "session", "2", "CONTOSO\\alice"],
+    ]
+    for line in lines:  # the time the event arrived, in UTC
+        stamp = datetime.datetime.strptime(" ".join(line[:2]), "%Y-%m-%d %H:%M:%S")
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        assert abs((now - stamp).total_seconds()) < 60
+    assert not sens._open  # the command unsubscribed (the fixture checks the stand-in)
+
+
+@pytest.mark.windows
+@pytest.mark.mingw
+def test_events_watch_command_json(
+    sensstub: SensStub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from winsession import cli
+
+    fired = [(int(kind), f"u{int(kind)}", 10 + int(kind)) for kind in sens.EventKind]
+    thread = _fire_when_subscribed(sensstub, fired, 1)
+    try:
+        assert cli.main(["events", "watch", "--json", "--count", str(len(fired))]) == 0
+    finally:
+        thread.join(10)
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["kind"], r["user_name"], r["session_id"]) for r in records] == [
+        (kind.name, f"u{int(kind)}", 10 + int(kind)) for kind in sens.EventKind
+    ]
+    assert all(
+        datetime.datetime.fromisoformat(r["time"]).tzinfo == datetime.timezone.utc
+        for r in records
+    )
+
+
+@pytest.mark.windows
+@pytest.mark.mingw
+def test_events_watch_command_without_the_event_system(
+    sensstub: SensStub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from winsession import cli
+
+    _unregister()
+    try:
+        assert cli.main(["events", "watch", "--count", "1"]) == 1
+    finally:
+        _register(STANDIN)
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "SENS logon events are not available here" in err and "REGDB_E_CLASSNOTREG" in err
+    assert not sens._open
