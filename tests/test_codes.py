@@ -176,6 +176,9 @@ def test_unknown_code_gets_the_generic_text() -> None:
     assert message(-2147172625) == "Unknown error 0x8004BEEF (-2147172625)."
     assert symbol(0x8004BEEF) == "0x8004BEEF"
     assert symbol(0x80004005) == "E_FAIL"  # HRESULTs of the COM calls are known
+    # ... also as ctypes gives them, signed
+    assert symbol(-0x7FFFBFFB) == "E_FAIL" and message(-0x7FFFBFFB) == message(0x80004005)
+    assert symbol(-0x8000_0001) == "-0x80000001"  # not a 32-bit value: no wrap-around
 
 
 def test_non_integers_are_rejected() -> None:

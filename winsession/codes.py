@@ -41,6 +41,11 @@ class NERR(IntEnum):
 
     ``NERR_Success`` is 0, the same value as ``ERROR_SUCCESS``. ``NERR_BASE`` (2100) is the base
     of the range, not an error a function returns.
+
+    >>> NERR(2312), NERR["UserNotFound"] == 2221
+    (<NERR.ClientNameNotFound: 2312>, True)
+    >>> str(NERR.ClientNameNotFound), f"{NERR.ClientNameNotFound}"
+    ('NERR_ClientNameNotFound', '2312')
     """
 
     Success = 0
@@ -398,6 +403,11 @@ class WinError(IntEnum):
     (``WinError.ERROR_ACCESS_DENIED``, ``WinError.RPC_S_SERVER_UNAVAILABLE``). ``NO_ERROR`` is
     an alias of ``ERROR_SUCCESS`` (both 0). :attr:`symbol` and ``str()`` give the name;
     ``format()`` and f-strings give the number, as for ``int``.
+
+    >>> WinError(5), WinError.ERROR_MORE_DATA == 234
+    (<WinError.ERROR_ACCESS_DENIED: 5>, True)
+    >>> WinError.NO_ERROR is WinError.ERROR_SUCCESS, str(WinError(1722))
+    (True, 'RPC_S_SERVER_UNAVAILABLE')
     """
 
     ERROR_SUCCESS = 0
@@ -1057,6 +1067,11 @@ def _as_code(code: int) -> int:
     raise TypeError(f"code must be an int, not {type(code).__name__}")
 
 
+def _key(value: int) -> int:
+    # HRESULTs arrive signed from ctypes (HRESULT is a LONG); the tables hold them unsigned.
+    return value + 0x1_0000_0000 if -0x8000_0000 <= value < 0 else value
+
+
 def _hex(value: int) -> str:
     if -0x8000_0000 <= value < 0:
         value += 0x1_0000_0000  # a negative HRESULT/NTSTATUS-style value read as signed
@@ -1070,7 +1085,13 @@ def symbol(code: int) -> str:
 
     A :class:`NERR` or :class:`WinError` member gives its own name. A plain ``int`` is looked up
     in :class:`NERR` first (so 0 gives ``"NERR_Success"``), then in :class:`WinError`; a code in
-    neither gives its hexadecimal form, ``"0x%08X"`` (negative 32-bit values as unsigned).
+    neither gives its hexadecimal form, ``"0x%08X"``. A negative 32-bit value is read as the
+    unsigned one, as an ``HRESULT`` from ctypes is signed.
+
+    >>> symbol(2312), symbol(5), symbol(0)
+    ('NERR_ClientNameNotFound', 'ERROR_ACCESS_DENIED', 'NERR_Success')
+    >>> symbol(-2147467259), symbol(123456)
+    ('E_FAIL', '0x0001E240')
 
     Raises:
         TypeError: ``code`` is not an integer.
@@ -1078,7 +1099,7 @@ def symbol(code: int) -> str:
     if isinstance(code, (NERR, WinError)):
         return code.symbol
     value = _as_code(code)
-    return _SYMBOLS.get(value) or _hex(value)
+    return _SYMBOLS.get(_key(value)) or _hex(value)
 
 
 def message(code: int) -> str:
@@ -1087,11 +1108,16 @@ def message(code: int) -> str:
     Known codes (every member of :class:`NERR` and :class:`WinError`) give Windows' own text;
     any other code gives ``"Unknown error 0x%08X (%d)."``.
 
+    >>> message(2221)
+    'The user name could not be found.'
+    >>> message(123456)
+    'Unknown error 0x0001E240 (123456).'
+
     Raises:
         TypeError: ``code`` is not an integer.
     """
     value = _as_code(code)
-    text = _MESSAGES.get(value)
+    text = _MESSAGES.get(_key(value))
     if text is None:
         return f"Unknown error {_hex(value)} ({value})."
     return text
