@@ -118,3 +118,22 @@ def test_bool_failure_without_last_error_says_so(wtsstub: object) -> None:
         check(0, type("F", (), {"__name__": "WTSEnumerateSessionsExW"})(), ())
     assert type(info.value) is winsession.WtsError and info.value.winerror == 0
     assert check(1, None, ()) == 1
+
+
+def test_hresults_read_in_hex_win32_codes_in_decimal() -> None:
+    com = errors.ComError(0x80040154, "CoCreateInstance")
+    assert "REGDB_E_CLASSNOTREG (0x80040154): " in str(com)
+    assert "winerror=0x80040154 [REGDB_E_CLASSNOTREG]" in repr(com)
+    assert com.winerror == 0x80040154 == com.hresult  # the value stays an int
+    wts = errors.WtsError(7022, "WTSLogoffSession", None, None, 7)
+    assert "ERROR_CTX_WINSTATION_NOT_FOUND (7022): " in str(wts)
+    assert repr(wts) == (
+        "WtsError(winerror=7022 [ERROR_CTX_WINSTATION_NOT_FOUND], function='WTSLogoffSession',"
+        " server=None, session_id=7)"
+    )
+
+
+def test_combined_classes_document_themselves_without_copying_examples() -> None:
+    cls = errors.error_class(errors.NetApiError, 5)
+    doc = cls.__doc__ or ""
+    assert ">>>" not in doc and "AccessDeniedError" in doc and "NetApiError" in doc

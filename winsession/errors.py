@@ -15,6 +15,9 @@ The class actually raised combines the family (:class:`NetApiError`, :class:`Wts
 :class:`ComError`) with the meaning (:class:`AccessDeniedError`,
 :class:`SessionNotFoundError`, ...), e.g. ``NetApiAccessDeniedError`` -- so both
 ``except NetApiError`` and ``except AccessDeniedError`` catch it.
+
+The examples below show what the calls give in :func:`winsession.testing.demo_simulator`
+(SMB sessions of alice, bob and carol; Remote Desktop sessions 0-3 and 65536).
 """
 
 from __future__ import annotations
@@ -54,6 +57,17 @@ class WinSessionError(OSError):
         server: the server named in the call, or ``None`` for the local computer.
         session_id: the Remote Desktop session concerned, or ``None``.
         symbol: the symbolic name of ``winerror`` (e.g. ``"NERR_ClientNameNotFound"``).
+
+    >>> from winsession import net
+    >>> from winsession.errors import WinSessionError
+    >>> try:
+    ...     net.get_session_info("10.0.0.9", "dave")
+    ... except WinSessionError as e:
+    ...     print(e.winerror, e.symbol, e.function, e.server)
+    ...     print(e)
+    2312 NERR_ClientNameNotFound NetSessionGetInfo None
+    NetSessionGetInfo failed: NERR_ClientNameNotFound (2312): A session does not exist with
+    that computer name.
     """
 
     winerror: int
@@ -103,9 +117,10 @@ class WinSessionError(OSError):
         return str(self.strerror)
 
     def __repr__(self) -> str:
+        session = "" if self.session_id is None else f", session_id={self.session_id}"
         return (
-            f"{type(self).__name__}(winerror={self.winerror} [{self.symbol}], "
-            f"function={self.function!r}, server={self.server!r})"
+            f"{type(self).__name__}(winerror={_number(self.winerror)} [{self.symbol}], "
+            f"function={self.function!r}, server={self.server!r}{session})"
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -117,15 +132,39 @@ class WinSessionError(OSError):
 
 # Families: which API raised it.
 class NetApiError(WinSessionError):
-    """A netapi32 call (``NetSessionEnum``, ``NetSessionGetInfo``, ``NetSessionDel``) failed."""
+    """A netapi32 call (``NetSessionEnum``, ``NetSessionGetInfo``, ``NetSessionDel``) failed.
+
+    >>> from winsession import net
+    >>> from winsession.errors import NetApiError
+    >>> try:
+    ...     net.delete_session(user="nobody")
+    ... except NetApiError as e:
+    ...     type(e).__name__, e.function
+    ('NetApiSessionNotFoundError', 'NetSessionDel')
+    """
 
 
 class WtsError(WinSessionError):
-    """A wtsapi32 (Remote Desktop Services) call failed."""
+    """A wtsapi32 (Remote Desktop Services) call failed.
+
+    >>> from winsession import wts
+    >>> from winsession.errors import WtsError
+    >>> try:
+    ...     wts.disconnect_session(99)
+    ... except WtsError as e:
+    ...     type(e).__name__, e.function, e.session_id
+    ('WtsSessionNotFoundError', 'WTSDisconnectSession', 99)
+    """
 
 
 class ComError(WinSessionError):
-    """A COM call failed; :attr:`hresult` holds the HRESULT as an unsigned 32-bit int."""
+    """A COM call failed; :attr:`hresult` holds the HRESULT as an unsigned 32-bit int.
+
+    >>> from winsession.errors import ComError
+    >>> e = ComError(0x80040154, "CoCreateInstance")
+    >>> hex(e.hresult), e.symbol
+    ('0x80040154', 'REGDB_E_CLASSNOTREG')
+    """
 
     @property
     def hresult(self) -> int:
@@ -135,27 +174,81 @@ class ComError(WinSessionError):
 
 # Meanings: what a caller would want to catch, each also a builtin exception.
 class AccessDeniedError(WinSessionError, PermissionError):
-    """The caller lacks the rights for this call (ERROR_ACCESS_DENIED and kin)."""
+    """The caller lacks the rights for this call (ERROR_ACCESS_DENIED and kin).
+
+    >>> from winsession.errors import AccessDeniedError, NetApiError, error_class
+    >>> cls = error_class(NetApiError, 5)        # ERROR_ACCESS_DENIED from netapi32
+    >>> cls.__name__, issubclass(cls, AccessDeniedError), issubclass(cls, PermissionError)
+    ('NetApiAccessDeniedError', True, True)
+
+    Also caught by ``except PermissionError``."""
 
 
 class SessionNotFoundError(WinSessionError, LookupError):
-    """No session matches the client, user or session id given."""
+    """No session matches the client, user or session id given.
+
+    >>> from winsession import net
+    >>> from winsession.errors import SessionNotFoundError
+    >>> try:
+    ...     net.get_session_info("\\\\\\\\nobody", "x")
+    ... except SessionNotFoundError as e:
+    ...     e.winerror, e.function
+    (2312, 'NetSessionGetInfo')
+
+    Also caught by ``except LookupError``."""
 
 
 class ServerNotFoundError(WinSessionError, ConnectionError):
-    """The server cannot be found or reached (bad network path, invalid name, RPC down)."""
+    """The server cannot be found or reached (bad network path, invalid name, RPC down).
+
+    >>> from winsession import net
+    >>> from winsession.errors import ServerNotFoundError
+    >>> try:
+    ...     list(net.enum_sessions("FS99"))
+    ... except ServerNotFoundError as e:
+    ...     e.symbol, e.server
+    ('ERROR_BAD_NETPATH', 'FS99')
+
+    Also caught by ``except ConnectionError``."""
 
 
 class InvalidLevelError(WinSessionError, ValueError):
-    """The information level is not one the API supports."""
+    """The information level is not one the API supports.
+
+    >>> from winsession import net
+    >>> from winsession.errors import InvalidLevelError
+    >>> try:
+    ...     net.enum_sessions(level=3)              # checked at once, before any call
+    ... except InvalidLevelError as e:
+    ...     print(e.winerror, e)
+    124 level must be one of 0, 1, 2, 10, 502 for NetSessionEnum, not 3
+
+    Also caught by ``except ValueError``."""
 
 
 class InvalidParameterError(WinSessionError, ValueError):
-    """The API rejected a parameter (ERROR_INVALID_PARAMETER, ERROR_INVALID_NAME)."""
+    """The API rejected a parameter (ERROR_INVALID_PARAMETER, ERROR_INVALID_NAME).
+
+    >>> from winsession import wts
+    >>> from winsession.errors import InvalidParameterError
+    >>> try:
+    ...     wts.process_session_id(99999)           # no such process
+    ... except InvalidParameterError as e:
+    ...     e.symbol, e.function
+    ('ERROR_INVALID_PARAMETER', 'ProcessIdToSessionId')
+
+    Also caught by ``except ValueError``."""
 
 
 class UnsupportedPlatformError(WinSessionError, NotImplementedError):
-    """The API is not available here: not Windows, or not this edition of Windows."""
+    """The API is not available here: not Windows, or not this edition of Windows.
+
+    >>> from winsession.errors import UnsupportedPlatformError
+    >>> e = UnsupportedPlatformError(function="WTSEnumerateSessionsExW")
+    >>> e.winerror, e.symbol
+    (120, 'ERROR_CALL_NOT_IMPLEMENTED')
+
+    Also caught by ``except NotImplementedError``."""
 
     def __init__(
         self,
@@ -173,6 +266,15 @@ class SensUnavailableError(ComError, UnsupportedPlatformError):
 
     Raised by :class:`winsession.sens.SessionEvents` with the failing HRESULT
     (e.g. ``REGDB_E_CLASSNOTREG``); nothing is left subscribed.
+
+    >>> from winsession.errors import ComError, SensUnavailableError, UnsupportedPlatformError
+    >>> issubclass(SensUnavailableError, ComError)
+    True
+    >>> issubclass(SensUnavailableError, UnsupportedPlatformError)
+    True
+    >>> e = SensUnavailableError(0x80040154, "CoCreateInstance(CLSID_CEventSystem)")
+    >>> hex(e.hresult), e.symbol
+    ('0x80040154', 'REGDB_E_CLASSNOTREG')
     """
 
 
@@ -214,6 +316,15 @@ _MEANING_OF: dict[int, type[WinSessionError]] = {
 _combined: dict[tuple[type[WinSessionError], type[WinSessionError]], type[WinSessionError]] = {}
 
 
+def _combined_doc(family: type[WinSessionError], meaning: type[WinSessionError]) -> str:
+    # The meaning's first line, not its whole docstring: its examples run once, there.
+    summary = (meaning.__doc__ or "").strip().splitlines()[0]
+    return (
+        f"{summary} Raised by a {family.__name__[: -len('Error')]} call: catch it as"
+        f" :class:`{meaning.__name__}` or :class:`{family.__name__}`."
+    )
+
+
 def _define_combinations() -> None:
     # One concrete class per (family, meaning), defined here at import so that each has a
     # module-level name and pickles like any other class.
@@ -224,7 +335,7 @@ def _define_combinations() -> None:
             cls = type(
                 name,
                 (meaning, family),
-                {"__module__": __name__, "__doc__": f"{meaning.__doc__} (from {prefix})"},
+                {"__module__": __name__, "__doc__": _combined_doc(family, meaning)},
             )
             cls.__qualname__ = name
             globals()[name] = cls
@@ -235,7 +346,16 @@ _define_combinations()
 
 
 def error_class(family: type[WinSessionError], code: int) -> type[WinSessionError]:
-    """The class raised for ``code`` coming from an API of ``family``."""
+    """The class raised for ``code`` coming from an API of ``family``.
+
+    >>> from winsession.errors import NetApiError, WtsError, error_class
+    >>> error_class(NetApiError, 5)              # ERROR_ACCESS_DENIED
+    <class 'winsession.errors.NetApiAccessDeniedError'>
+    >>> error_class(WtsError, 7022)              # ERROR_CTX_WINSTATION_NOT_FOUND
+    <class 'winsession.errors.WtsSessionNotFoundError'>
+    >>> error_class(NetApiError, 2102)           # no meaning known: the family itself
+    <class 'winsession.errors.NetApiError'>
+    """
     meaning = _MEANING_OF.get(code)
     if meaning is None:
         return family
@@ -266,14 +386,29 @@ def _describe(
     where = f" on {server}" if server else ""
     if session_id is not None:
         where += f" for session {session_id}"
-    text = f"{function}{where} failed: {symbol(winerror)} ({winerror}): {message(winerror)}"
+    text = f"{function}{where} failed: {symbol(winerror)} ({_number(winerror)}):"
+    text += f" {message(winerror)}"
     return text + _HINTS.get((function, winerror), _HINTS.get(("*", winerror), ""))
+
+
+def _number(code: int) -> str:
+    # HRESULTs (and NTSTATUS) are read in hex, as Microsoft prints them; Win32 codes in decimal.
+    return f"0x{code:08X}" if code >= 0x8000_0000 else str(code)
 
 
 def net_api_error(
     status: int, function: str, server: Optional[str] = None, message: Optional[str] = None
 ) -> WinSessionError:
-    """Build the exception for a failing NET_API_STATUS ``status`` from ``function``."""
+    """Build the exception for a failing NET_API_STATUS ``status`` from ``function``.
+
+    >>> from winsession.errors import net_api_error
+    >>> e = net_api_error(2221, "NetSessionDel", "FS01")
+    >>> e
+    NetApiSessionNotFoundError(winerror=2221 [NERR_UserNotFound], function='NetSessionDel',
+                               server='FS01')
+    >>> print(e)
+    NetSessionDel on FS01 failed: NERR_UserNotFound (2221): The user name could not be found.
+    """
     return error_class(NetApiError, status)(status, function, server, message)
 
 
@@ -283,6 +418,18 @@ def check_net_api_status(result: int, func: Any, args: tuple[Any, ...]) -> int:
     ``NERR_Success`` and ``ERROR_MORE_DATA`` (a page of a longer enumeration, not an error)
     are returned; anything else raises. Every NetApi function takes the server name as its
     first argument, which the message names.
+
+    >>> from winsession.errors import check_net_api_status
+    >>> def NetSessionDel(): ...
+    >>> check_net_api_status(0, NetSessionDel, ("FS01",))       # NERR_Success
+    0
+    >>> check_net_api_status(234, NetSessionDel, ("FS01",))     # ERROR_MORE_DATA: a page
+    234
+    >>> check_net_api_status(2312, NetSessionDel, ("FS01", "\\\\\\\\PC9", None))
+    Traceback (most recent call last):
+    ...
+    winsession.errors.NetApiSessionNotFoundError: NetSessionDel on FS01 failed:
+    NERR_ClientNameNotFound (2312): A session does not exist with that computer name.
     """
     if result in (ERROR_SUCCESS, ERROR_MORE_DATA):
         return result
@@ -297,6 +444,16 @@ class BoolCheck:
     ``BoolCheck(WtsError, "wtsapi32")``: a zero result raises the class for the thread's
     last error; a non-zero one is returned. The arguments are handles and ids, so the
     high-level callers add the server and session to the message.
+
+    >>> from winsession import wts
+    >>> from winsession.errors import BoolCheck, WtsError
+    >>> BoolCheck(WtsError, "wtsapi32")(1, None, ())     # TRUE: returned as is
+    1
+    >>> try:                               # FALSE: wts functions raise through a BoolCheck
+    ...     wts.logoff_session(99)
+    ... except WtsError as e:
+    ...     type(e).__name__, e.symbol, e.function
+    ('WtsSessionNotFoundError', 'ERROR_CTX_WINSTATION_NOT_FOUND', 'WTSLogoffSession')
     """
 
     __slots__ = ("dll", "family")
@@ -324,8 +481,16 @@ class BoolCheck:
 def check_hresult(hresult: int, function: str) -> None:
     """Raise the :class:`ComError` class for a failing HRESULT (negative when signed).
 
-    ``winerror`` (and ``hresult``) hold it as an unsigned 32-bit value, the form Microsoft
-    prints (``0x80040154``).
+    ``winerror`` (and ``hresult``) hold it as an unsigned 32-bit value; messages and reprs
+    show it in hex, as Microsoft prints it (``0x80040154``).
+
+    >>> from winsession.errors import check_hresult
+    >>> check_hresult(0, "CoInitializeEx")                  # S_OK: nothing happens
+    >>> check_hresult(-2147024891, "CoCreateInstance")      # 0x80070005 as a signed int
+    Traceback (most recent call last):
+    ...
+    winsession.errors.ComAccessDeniedError: CoCreateInstance failed: E_ACCESSDENIED
+    (0x80070005): Access is denied.
     """
     if hresult >= 0:
         return
