@@ -89,6 +89,42 @@ def run_bench(exe: Path, *args: str, timeout: float = 600) -> list[dict[str, Any
     return found
 
 
+IMPORTS = ("import winsession", "from winsession import net", "from winsession import wts",
+           "from winsession import net, wts", "import winsession.cli")
+
+
+def import_times(runs: int) -> dict[str, Any]:
+    """Import cost on this (Linux) CPython, as a user sees it: bytecode already cached.
+
+    ``import winsession`` is read from ``-X importtime`` (its cumulative line); every
+    statement is also timed with ``perf_counter`` around it. Fresh process per run, median.
+    """
+    import os
+    import statistics
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = cache  # warmed below, like an installed package's .pyc
+
+        def once(statement: str) -> tuple[float, float]:
+            code = (f"import time; t = time.perf_counter(); {statement}; "
+                    "print(time.perf_counter() - t)")
+            done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env,
+                                  cwd=REPO, capture_output=True, text=True, check=True)
+            top = [line.split("|") for line in done.stderr.splitlines()
+                   if line.rstrip().endswith("| winsession")]
+            cumulative = int(top[0][1]) / 1e6 if top else float("nan")
+            return float(done.stdout), cumulative
+
+        for statement in IMPORTS:
+            once(statement)
+        wall = {s: statistics.median(once(s)[0] for _ in range(runs * 3)) for s in IMPORTS}
+        importtime = statistics.median(once("import winsession")[1] for _ in range(runs * 3))
+    return {"mode": "import", "python": platform.python_version(), "wall": wall,
+            "importtime": importtime}
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -173,6 +209,16 @@ def table(results: list[dict[str, Any]], runs: int) -> str:
             f" `stub_net_add_session` (one ctypes call each), {r['bulk_s']:.2f} s through"
             " `stub_net_add_sessions_bulk`.",
         ]
+    for r in (r for r in results if r.get("mode") == "import"):
+        lines += [
+            "",
+            f"Import cost on Linux CPython {r['python']} (bytecode cached, median of fresh"
+            f" processes): `import winsession` {ms(r['importtime'])} ms by `-X importtime`.",
+            "",
+            "| statement | ms |",
+            "|---|---:|",
+        ]
+        lines += [f"| `{stmt}` | {ms(t)} |" for stmt, t in r["wall"].items()]
     for r in [r for r in results if r.get("check") == "pywin32" and r["level"] == 502][:1]:
         lines += ["", f"pywin32's NetSessionEnum made {r['calls']} call(s) with prefmaxlen"
                   f" {r['prefmaxlen']:#x} for the whole table."]
@@ -196,6 +242,7 @@ def main() -> None:
         for impl in ("stream", "list", "pywin32"):
             results += run_bench(exe, "mem", str(sizes[-1]), str(level), impl)
     results += run_bench(exe, "wts", "10000", str(opts.runs))
+    results.append(import_times(opts.runs))
     (BUILD / "bench-results.json").write_text(json.dumps(results, indent=1))
     text = table(results, opts.runs)
     (BUILD / "bench-results.md").write_text(text + "\n")

@@ -10,6 +10,9 @@ Modules
   ``wts.enumerate_sessions()``, ``wts.enumerate_sessions_ex()``, ``wts.session_details(id)``,
   ``wts.query_session_information(id, wts.InfoClass...)``, ``wts.disconnect_session()``,
   ``wts.logoff_session(id)``, ``wts.send_message(id, title, text)``, ``wts.watch_events()``.
+- :mod:`winsession.sens` -- logon, logoff, disconnect and reconnect notifications from SENS
+  (``ISensLogon2``): ``with sens.subscribe(callback): ...`` or ``for event in
+  sens.SessionEvents(): ...``; Windows only.
 - :mod:`winsession.errors` / :mod:`winsession.codes` -- the exceptions below, ``NERR`` and
   ``WinError`` code enums with their messages.
 - :mod:`winsession.testing` -- a simulated netapi32/wtsapi32 for your own tests, on any OS
@@ -27,30 +30,48 @@ dataclasses: ``dataclasses.asdict()`` gives dicts for JSON or pandas.
 
 >>> import winsession
 >>> from winsession import net
->>> for s in net.enum_sessions(level=10):                  # doctest: +SKIP
+>>> for s in net.enum_sessions(level=10):
 ...     print(s.client_name, s.user_name, s.idle_duration)
 \\\\10.0.0.5 alice 0:00:20
+\\\\10.0.0.6 bob 0:00:05
+\\\\10.0.0.7 carol 2:00:00
+>>> try:
+...     net.delete_session(client="10.0.0.99")
+... except winsession.SessionNotFoundError as e:
+...     print(e.symbol, e.function)
+NERR_ClientNameNotFound NetSessionDel
 
+(The examples in winsession's docstrings show what the demo table of
+``winsession.testing.demo_simulator()`` gives; on Windows you see your own sessions.)
+
+The API modules load on first use, so ``import winsession`` costs about a millisecond.
 Everything imports on any OS; calling an API off Windows raises
 :class:`UnsupportedPlatformError` (try ``winsession.testing`` there).
 """
 
 from __future__ import annotations
 
-from . import codes, errors, net, wts
-from .codes import NERR, WinError
+import importlib as _importlib
+import typing as _typing
+
+from . import errors
 from .errors import (
     AccessDeniedError,
     ComError,
     InvalidLevelError,
     InvalidParameterError,
     NetApiError,
+    SensUnavailableError,
     ServerNotFoundError,
     SessionNotFoundError,
     UnsupportedPlatformError,
     WinSessionError,
     WtsError,
 )
+
+if _typing.TYPE_CHECKING:
+    from . import codes, net, sens, wts
+    from .codes import NERR, WinError
 
 __version__ = "0.1.0"
 
@@ -61,6 +82,7 @@ __all__ = [
     "InvalidLevelError",
     "InvalidParameterError",
     "NetApiError",
+    "SensUnavailableError",
     "ServerNotFoundError",
     "SessionNotFoundError",
     "UnsupportedPlatformError",
@@ -71,5 +93,25 @@ __all__ = [
     "codes",
     "errors",
     "net",
+    "sens",
     "wts",
 ]
+
+# Loaded on first use (PEP 562), so that `import winsession` costs only the exceptions and a
+# program using net alone never builds wts's classes or the code tables.
+_SUBMODULES = frozenset({"codes", "net", "sens", "wts"})
+_FROM_CODES = frozenset({"NERR", "WinError"})
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name in _SUBMODULES:
+        return _importlib.import_module(f"{__name__}.{name}")  # binds it here as well
+    if name in _FROM_CODES:
+        value = getattr(_importlib.import_module(f"{__name__}.codes"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _SUBMODULES | _FROM_CODES)
