@@ -100,8 +100,12 @@ def test_package_all_is_complete() -> None:
         if not name.startswith("_") and not inspect.ismodule(value) and name != "annotations"
     }  # fmt: skip
     assert public <= set(winsession.__all__)
-    for name in ("net", "wts", "errors", "codes"):
+    for name in ("net", "wts", "sens", "errors", "codes", "SensUnavailableError"):
         assert name in winsession.__all__
+    for name in winsession.__all__:  # the lazily loaded ones too
+        assert getattr(winsession, name) is not None and name in dir(winsession)
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        winsession.nope  # noqa: B018
     assert "testing" not in winsession.__all__  # importable, not imported: keeps import fast
 
 
@@ -143,10 +147,40 @@ def test_records_convert_to_dicts_and_json() -> None:
 
 
 def test_reprs_read_well() -> None:
-    d = next(r for r in _records() if isinstance(r, wts.SessionDetails))
-    assert "state=<ConnectState.ACTIVE: 0>" in repr(d)
-    s = next(r for r in _records() if isinstance(r, net.SessionInfo502))
-    assert s.idle_duration.total_seconds() == 20
+    records = _records()
+    d = next(r for r in records if isinstance(r, wts.SessionDetails))
+    text = repr(d)
+    assert "state=ConnectState.ACTIVE," in text and "client_protocol=ProtocolType.RDP," in text
+    assert "connect_time=2024-05-06 08:30:00+00:00," in text and "disconnect_time=None," in text
+    assert "address=IPv4Address('10.0.0.5')" in text
+    s = next(r for r in records if isinstance(r, net.SessionInfo502))
+    assert repr(s) == (
+        "SessionInfo502(client_name='\\\\\\\\10.0.0.5', user_name='alice', num_opens=3,"
+        " active_time=3600 (1:00:00), idle_time=20 (0:00:20), user_flags=SessionFlags(0),"
+        " client_type='Windows 10 Enterprise', transport='\\\\Device\\\\NetbiosSmb')"
+    )
+    assert s.idle_duration.total_seconds() == 20 and s.active_time == 3600  # still int seconds
+    day = net.SessionInfo10("\\\\PC", "u", 90061, 0)
+    assert "active_time=90061 (1 day, 1:01:01), idle_time=0 (0:00:00)" in repr(day)
+    flags = net.SessionFlags
+    shown = {v: repr(net.SessionInfo1("c", "u", 0, 0, 0, flags(v))).split("user_flags=")[1]
+             for v in (0, 1, 2, 3, 8)}  # fmt: skip
+    assert shown == {0: "SessionFlags(0))", 1: "SessionFlags.GUEST)",
+                     2: "SessionFlags.NOENCRYPTION)", 3: "SessionFlags.GUEST|NOENCRYPTION)",
+                     8: "SessionFlags.0x8)"}  # fmt: skip
+    unknown = wts.SessionInfo(7, "x", wts.ConnectState(42))
+    assert repr(unknown) == (
+        "SessionInfo(session_id=7, win_station_name='x', state=ConnectState.UNKNOWN_42)"
+    )
+    assert "raw=" not in repr(next(r for r in records if isinstance(r, wts.ClientAddress)))
+
+
+def test_records_pickle_and_compare() -> None:
+    import pickle
+
+    for record in _records():
+        copy = pickle.loads(pickle.dumps(record))
+        assert copy == record and type(copy) is type(record) and repr(copy) == repr(record)
 
 
 def test_import_winsession_does_not_import_testing_or_cli() -> None:
@@ -159,3 +193,24 @@ def test_import_winsession_does_not_import_testing_or_cli() -> None:
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                              check=True).stdout  # fmt: skip
         assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("statement", "loaded"),
+    [
+        ("import winsession", {"winsession", "winsession.errors"}),
+        ("from winsession import net", {"winsession.net", "winsession._dll"}),
+        ("from winsession import wts", {"winsession.wts", "winsession._dll"}),
+    ],
+)
+def test_import_loads_only_what_is_used(statement: str, loaded: set[str]) -> None:
+    """`import winsession` costs only the exceptions; each API module loads on first use."""
+    import subprocess
+
+    code = f"import sys; {statement}; print(sorted(m for m in sys.modules if 'winsession' in m))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    modules = set(json.loads(out.strip().replace("'", '"')))
+    assert loaded <= modules
+    others = {"winsession.net", "winsession.wts", "winsession.codes", "winsession.sens"}
+    assert modules & others <= loaded, f"{statement} also loaded {modules & others - loaded}"

@@ -8,6 +8,7 @@ keep memory bounded by one page.
 from __future__ import annotations
 
 import gc
+import itertools
 import sys
 import threading
 import tracemalloc
@@ -144,3 +145,72 @@ def test_a_stream_peaks_at_one_page_of_memory(netstub: NetStub) -> None:
     assert seen == count and netstub.outstanding() == 0
     # One page decodes to a few hundred KiB; the list of these 100,000 records is ~37 MiB.
     assert peak < 2 * 2**20, f"peak {peak / 2**20:.1f} MiB"
+
+
+# --- the collector pause around large pages -------------------------------------------------
+
+
+_UNSEEN = itertools.count(0x3C0000)
+
+
+def _probe_gc_during_decode(netstub: NetStub, monkeypatch: pytest.MonkeyPatch, before: int,
+                            fail: bool = False) -> list[bool]:  # fmt: skip
+    """Put an unseen user_flags value after ``before`` sessions; when the decoder meets it,
+    note whether the collector is enabled (and optionally interrupt the decoding there)."""
+    odd = next(_UNSEEN)
+    assert odd not in net._FLAG_CACHE
+    netstub.add_sessions_bulk(before)
+    netstub.add_session(None, "\\\\ODD", "odd", 0, 0, 0, odd, "t", "x")
+    netstub.add_sessions_bulk(10)
+    seen: list[bool] = []
+    real = net.SessionFlags
+
+    def probe(value: int) -> net.SessionFlags:
+        seen.append(gc.isenabled())
+        if fail:
+            raise KeyboardInterrupt
+        return real(value)
+
+    monkeypatch.setattr(net, "SessionFlags", probe)
+    return seen
+
+
+def test_a_large_page_decodes_with_the_collector_paused(
+    netstub: NetStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _probe_gc_during_decode(netstub, monkeypatch, 5000)
+    assert gc.isenabled()
+    assert len(list(net.enum_sessions(level=502))) == 5011
+    assert seen == [False] and gc.isenabled()  # paused inside, on again afterwards
+    assert netstub.outstanding() == 0
+
+
+def test_a_small_page_leaves_the_collector_alone(
+    netstub: NetStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _probe_gc_during_decode(netstub, monkeypatch, 100)
+    assert len(list(net.enum_sessions(level=1))) == 111
+    assert seen == [True] and gc.isenabled()
+
+
+def test_a_collector_the_caller_disabled_stays_disabled(
+    netstub: NetStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _probe_gc_during_decode(netstub, monkeypatch, 5000)
+    gc.disable()
+    try:
+        assert len(list(net.enum_sessions(level=2))) == 5011
+        assert seen == [False] and not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_an_interrupt_inside_a_large_page_turns_the_collector_back_on(
+    netstub: NetStub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _probe_gc_during_decode(netstub, monkeypatch, 5000, fail=True)
+    sessions = net.enum_sessions(level=502)
+    with pytest.raises(KeyboardInterrupt):
+        next(sessions)
+    assert seen == [False] and gc.isenabled()
+    assert netstub.outstanding() == 0

@@ -1,9 +1,14 @@
 """SMB sessions on a Windows server: list them, look one up, close them.
 
 >>> from winsession import net
->>> for s in net.enum_sessions(level=10):          # doctest: +SKIP
+>>> for s in net.enum_sessions(level=10):
 ...     print(s.client_name, s.user_name, s.idle_duration)
-\\\\10.0.0.5 alice 0:03:20
+\\\\10.0.0.5 alice 0:00:20
+\\\\10.0.0.6 bob 0:00:05
+\\\\10.0.0.7 carol 2:00:00
+
+The examples in this module show the output of :func:`winsession.testing.demo_simulator`
+(SMB sessions of alice, bob and carol), the table ``winsession --simulate`` runs against.
 
 ``enum_sessions`` streams: it asks ``NetSessionEnum`` for one page at a time (following the
 resume handle through ``ERROR_MORE_DATA``), copies the page into frozen dataclasses, frees
@@ -24,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Literal, Optional, Union, overload
 
 from . import errors
+from ._records import Record, column_decoder, decode_paused
 from .raw import netapi32 as _raw
 from .raw._types import DWORD, LPBYTE
 
@@ -46,7 +52,15 @@ MAX_PREFERRED_LENGTH: int = _raw.MAX_PREFERRED_LENGTH
 
 
 class SessionFlags(enum.IntFlag):
-    """How the user established the session (``sesiN_user_flags``)."""
+    """How the user established the session (``sesiN_user_flags``).
+
+    >>> from winsession import net
+    >>> net.SessionFlags(1)
+    <SessionFlags.GUEST: 1>
+    >>> bob = net.get_session_info("10.0.0.6", "bob")
+    >>> net.SessionFlags.GUEST in bob.user_flags, int(bob.user_flags)
+    (True, 1)
+    """
 
     GUEST = _raw.SESS_GUEST
     """The user connected with the guest account."""
@@ -54,10 +68,11 @@ class SessionFlags(enum.IntFlag):
     """The user connected without password encryption."""
 
 
-class _Durations:
+class _Durations(Record):
     # active_time/idle_time stay int seconds as the API gives them; these read them as
     # timedelta for people who want to print or compare durations.
     __slots__ = ()
+    _durations = frozenset({"active_time", "idle_time"})
     active_time: int
     idle_time: int
 
@@ -72,29 +87,34 @@ class _Durations:
         return datetime.timedelta(seconds=self.idle_time)
 
 
-class _Record:
-    __slots__ = ()
+@dataclass(frozen=True, repr=False)
+class SessionInfo0(Record):
+    """A session at level 0 (``SESSION_INFO_0``): only the client's name.
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Frozen + hand-written __slots__ (3.9 has no dataclass(slots=True)): the default
-        # pickle protocol would setattr() and hit FrozenInstanceError.
-        return (type(self), tuple(getattr(self, name) for name in self.__dataclass_fields__))
-
-    __dataclass_fields__: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class SessionInfo0(_Record):
-    """A session at level 0 (``SESSION_INFO_0``): only the client's name."""
+    >>> from winsession import net
+    >>> net.get_session_info("10.0.0.5", "alice", level=0)
+    SessionInfo0(client_name='\\\\\\\\10.0.0.5')
+    >>> [s.client_name for s in net.enum_sessions(level=0)]
+    ['\\\\\\\\10.0.0.5', '\\\\\\\\10.0.0.6', '\\\\\\\\10.0.0.7']
+    """
 
     __slots__ = ("client_name",)
     client_name: str
     """The client computer, as the server reports it (usually ``\\\\name`` or ``\\\\ip``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SessionInfo10(SessionInfo0, _Durations):
-    """A session at level 10 (``SESSION_INFO_10``): client, user and times."""
+    """A session at level 10 (``SESSION_INFO_10``): client, user and times.
+
+    >>> from winsession import net
+    >>> s = net.get_session_info("10.0.0.5", "alice", level=10)
+    >>> s
+    SessionInfo10(client_name='\\\\\\\\10.0.0.5', user_name='alice',
+                  active_time=3600 (1:00:00), idle_time=20 (0:00:20))
+    >>> s.idle_time, s.idle_duration
+    (20, datetime.timedelta(seconds=20))
+    """
 
     __slots__ = ("active_time", "idle_time", "user_name")
     user_name: str
@@ -105,9 +125,16 @@ class SessionInfo10(SessionInfo0, _Durations):
     """Seconds the session has been idle."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SessionInfo1(SessionInfo0, _Durations):
-    """A session at level 1 (``SESSION_INFO_1``)."""
+    """A session at level 1 (``SESSION_INFO_1``).
+
+    >>> import dataclasses
+    >>> from winsession import net
+    >>> dataclasses.asdict(net.get_session_info("10.0.0.6", "bob", level=1))
+    {'client_name': '\\\\\\\\10.0.0.6', 'user_name': 'bob', 'num_opens': 1, 'active_time': 125,
+     'idle_time': 5, 'user_flags': <SessionFlags.GUEST: 1>}
+    """
 
     __slots__ = ("active_time", "idle_time", "num_opens", "user_flags", "user_name")
     user_name: str
@@ -122,18 +149,30 @@ class SessionInfo1(SessionInfo0, _Durations):
     """How the user established the session."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SessionInfo2(SessionInfo1):
-    """A session at level 2 (``SESSION_INFO_2``): level 1 plus the client type."""
+    """A session at level 2 (``SESSION_INFO_2``): level 1 plus the client type.
+
+    >>> from winsession import net
+    >>> s = net.get_session_info("10.0.0.7", "carol")     # level 2 is the default
+    >>> s.client_type, s.num_opens, s.active_duration
+    ('Windows 11 Pro', 0, datetime.timedelta(seconds=9000))
+    """
 
     __slots__ = ("client_type",)
     client_type: str
     """The type of client that established the session (e.g. ``"Windows 10"``)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SessionInfo502(SessionInfo2):
-    """A session at level 502 (``SESSION_INFO_502``): level 2 plus the transport."""
+    """A session at level 502 (``SESSION_INFO_502``): level 2 plus the transport.
+
+    >>> from winsession import net
+    >>> {s.user_name: s.transport for s in net.enum_sessions(level=502)}
+    {'alice': '\\\\Device\\\\NetbiosSmb', 'bob': '\\\\Device\\\\Tcpip',
+     'carol': '\\\\Device\\\\NetbiosSmb'}
+    """
 
     __slots__ = ("transport",)
     transport: str
@@ -166,77 +205,13 @@ class _FlagCache(dict[int, SessionFlags]):
 _FLAG_CACHE = _FlagCache((value, SessionFlags(value)) for value in range(4))
 
 
-_CHUNK = 4096
-"""Entries decoded per column batch: bounds the temporary column lists on huge pages."""
-
-
 def _make_decoder(level: int) -> Callable[[int, int], list[SessionInfo0]]:
-    """Build the (address, count) -> records function for one level, once, from the layout.
-
-    Speed matters here (10**6 records per call is ordinary), so the decoder:
-
-    * reads each field of a batch of entries as one column, by slicing a pointer with a
-      step of one structure (``c_wchar_p`` for the string members, ``c_uint32`` for the
-      DWORDs): ctypes converts the whole column in C, with no Structure object per entry;
-    * creates each frozen record with ``object.__new__`` and fills its slots through the
-      slot descriptors, in one generated loop (the dataclass ``__init__`` costs one
-      ``object.__setattr__`` call per field and dominated the time). The result is the same
-      object ``record(*values)`` gives: the records have no ``__post_init__``.
-    """
+    """The (address, count) -> records function for one level, built from its layout."""
     struct = _raw.SESSION_INFO_LEVELS[level]
     record = _RECORDS[level]
-    slots = list(record.__dataclass_fields__)
-    size = ctypes.sizeof(struct)
-    wide = ctypes.sizeof(ctypes.c_wchar_p)
-    assert len(slots) == len(struct._fields_) and "__post_init__" not in dir(record)
-    assert size % wide == 0 and size % 4 == 0
-    env: dict[str, Any] = {
-        "new": object.__new__,
-        "record": record,
-        "flags": _FLAG_CACHE,
-        "POINTER": ctypes.POINTER,
-        "cast": ctypes.cast,
-        "c_wchar_p": ctypes.c_wchar_p,
-        "c_uint32": ctypes.c_uint32,
-        "zip": zip,
-        "min": min,
-    }
-    columns, body = [], []
-    for i, (field, slot) in enumerate(zip(struct._fields_, slots)):
-        name, ctype = field[0], field[1]
-        offset = getattr(struct, name).offset
-        env[f"set{i}"] = getattr(record, slot).__set__
-        if ctype is ctypes.c_wchar_p:
-            assert offset % wide == 0
-            step, first = size // wide, offset // wide
-            columns.append(f"text[e * {step} + {first}:(e + n) * {step}:{step}]")
-            value = f'"" if v{i} is None else v{i}'  # NULL -> "": every field is a str
-        else:
-            assert ctypes.sizeof(ctype) == 4 and offset % 4 == 0
-            step, first = size // 4, offset // 4
-            columns.append(f"word[e * {step} + {first}:(e + n) * {step}:{step}]")
-            value = f"flags[v{i}]" if name.endswith("_user_flags") else f"v{i}"
-        body.append(f"            set{i}(obj, {value})")
-    # Everything the loop uses is a default argument: local-variable loads only.
-    params = ", ".join(f"{name}={name}" for name in env)
-    targets = "".join(f"v{i}, " for i in range(len(columns)))
-    source = "\n".join([
-        f"def decode(address, count, {params}):",
-        "    text = cast(address, POINTER(c_wchar_p))",
-        "    word = cast(address, POINTER(c_uint32))",
-        "    out = []",
-        "    append = out.append",
-        f"    for e in range(0, count, {_CHUNK}):",
-        f"        n = min({_CHUNK}, count - e)",
-        f"        for {targets}in zip({', '.join(columns)}):",
-        "            obj = new(record)",
-        *body,
-        "            append(obj)",
-        "    return out",
-    ])
-    exec(compile(source, f"<winsession.net decoder, level {level}>", "exec"), env)
-    decode: Callable[[int, int], list[SessionInfo0]] = env["decode"]
-    return decode
+    # The flags go through _FLAG_CACHE: one C-level dict lookup per record.
+    flags = {"user_flags": lambda column: map(_FLAG_CACHE.__getitem__, column)}
+    return column_decoder(struct, record, flags)
 
 
 _DECODERS: dict[int, Callable[[int, int], list[SessionInfo0]]] = {}
@@ -257,7 +232,7 @@ def _decode_page(level: int, buf: Any, count: int) -> list[SessionInfo0]:
     decode = _DECODERS.get(level)
     if decode is None:  # two threads may both build it: the same function either way
         decode = _DECODERS[level] = _make_decoder(level)
-    return decode(address, count)
+    return decode_paused(decode, address, count)
 
 
 # --- argument checks: every one runs before any DLL call --------------------------------
@@ -395,6 +370,14 @@ def enum_sessions(
     errors are raised when iteration reaches them. A ``client`` or ``user`` filter that
     matches no session gives an empty iteration rather than
     :class:`~winsession.errors.SessionNotFoundError`.
+
+    >>> from winsession import net
+    >>> [s.user_name for s in net.enum_sessions(level=10)]
+    ['alice', 'bob', 'carol']
+    >>> [(s.user_name, s.idle_time) for s in net.enum_sessions(client="10.0.0.7", level=10)]
+    [('carol', 7200)]
+    >>> list(net.enum_sessions(user="nobody"))
+    []
     """
     args = (
         _server(server),
@@ -486,6 +469,15 @@ def get_session_info(
     ``level`` is 0, 1, 2 (the default, the richest this API offers) or 10; for the transport
     (level 502) use ``enum_sessions(client=..., user=..., level=502)``. Raises
     :class:`~winsession.errors.SessionNotFoundError` when there is no such session.
+
+    >>> from winsession import net
+    >>> net.get_session_info("10.0.0.6", "bob", level=10)
+    SessionInfo10(client_name='\\\\\\\\10.0.0.6', user_name='bob', active_time=125 (0:02:05),
+                  idle_time=5 (0:00:05))
+    >>> net.get_session_info("10.0.0.6", "alice")
+    Traceback (most recent call last):
+    ...
+    winsession.errors.NetApiSessionNotFoundError: NetSessionGetInfo failed: NERR_UserNotFound ...
     """
     if client is None:
         raise TypeError("client is required: the client computer's name")
@@ -520,6 +512,15 @@ def delete_session(
     Passing neither is a ``ValueError``: closing every session on a server is not something
     to do by leaving out an argument. Raises
     :class:`~winsession.errors.SessionNotFoundError` when nothing matches.
+
+    >>> from winsession import net
+    >>> net.delete_session(user="bob")
+    >>> [s.user_name for s in net.enum_sessions(level=10)]
+    ['alice', 'carol']
+    >>> net.delete_session()
+    Traceback (most recent call last):
+    ...
+    ValueError: delete_session needs client=, user= or both; ...
     """
     server_name = _server(server)
     client_name = _client(client)

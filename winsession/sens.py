@@ -39,6 +39,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from ._records import Record
 from .codes import message
 from .errors import ComError, SensUnavailableError
 from .raw import com
@@ -49,7 +50,14 @@ log = logging.getLogger("winsession.sens")
 
 
 class EventKind(enum.IntEnum):
-    """Which ``ISensLogon2`` method fired (the value is its DISPID)."""
+    """Which ``ISensLogon2`` method fired (the value is its DISPID).
+
+    >>> from winsession.sens import EventKind
+    >>> EventKind(3)
+    <EventKind.SESSION_DISCONNECT: 3>
+    >>> EventKind.SESSION_DISCONNECT.method, int(EventKind.LOGOFF)
+    ('SessionDisconnect', 2)
+    """
 
     LOGON = 1
     LOGOFF = 2
@@ -67,9 +75,17 @@ _METHODS = ("Logon", "Logoff", "SessionDisconnect", "SessionReconnect", "PostShe
 _BY_NAME = {name.lower(): EventKind(i + 1) for i, name in enumerate(_METHODS)}
 
 
-@dataclass(frozen=True)
-class SessionEvent:
-    """One event: what happened, to whom, in which session, and when it arrived (UTC)."""
+@dataclass(frozen=True, repr=False)
+class SessionEvent(Record):
+    """One event: what happened, to whom, in which session, and when it arrived (UTC).
+
+    >>> import datetime
+    >>> from winsession.sens import EventKind, SessionEvent
+    >>> when = datetime.datetime(2024, 5, 6, 8, 30, tzinfo=datetime.timezone.utc)
+    >>> SessionEvent(EventKind.LOGON, "CONTOSO\\\\alice", 2, when)
+    SessionEvent(kind=EventKind.LOGON, user_name='CONTOSO\\\\alice', session_id=2,
+                 received_at=2024-05-06 08:30:00+00:00)
+    """
 
     kind: EventKind
     user_name: str
@@ -297,6 +313,16 @@ class SessionEvents:
     Raises:
         SensUnavailableError: the COM+ event system is missing or refused.
         UnsupportedPlatformError: not Windows.
+
+    >>> from winsession import sens
+    >>> with sens.SessionEvents(kinds=[sens.EventKind.LOGON]) as events:  # doctest: +SKIP
+    ...     event = events.get(timeout=60)
+    ...     print(events, event.kind.name, event.user_name, event.session_id)
+    <sens.SessionEvents LOGON (1 subscription)> LOGON CONTOSO\\alice 2
+    >>> sens.SessionEvents(kinds=())          # checked before anything is subscribed
+    Traceback (most recent call last):
+    ...
+    ValueError: kinds must name at least one EventKind
     """
 
     def __init__(
@@ -504,14 +530,23 @@ class SessionEvents:
         self.close()
 
     def __repr__(self) -> str:
-        state = "closed" if self._closed else f"{len(self._ids)} subscriptions"
+        count = len(self._ids)
+        state = "closed" if self._closed else f"{count} subscription{'' if count == 1 else 's'}"
         return f"<sens.SessionEvents {', '.join(k.name for k in self._kinds)} ({state})>"
 
 
 def subscribe(
     callback: Callable[[SessionEvent], None], *, kinds: Iterable[EventKind] = tuple(EventKind)
 ) -> SessionEvents:
-    """Shorthand: ``SessionEvents(callback, kinds=kinds)``; call ``.close()`` when done."""
+    """Shorthand: ``SessionEvents(callback, kinds=kinds)``; call ``.close()`` when done.
+
+    >>> from winsession import sens
+    >>> seen = []
+    >>> events = sens.subscribe(seen.append, kinds=[sens.EventKind.LOGOFF])  # doctest: +SKIP
+    >>> events.close()                                  # bob has logged off  # doctest: +SKIP
+    >>> [(e.kind.name, e.user_name, e.session_id) for e in seen]  # doctest: +SKIP
+    [('LOGOFF', 'CONTOSO\\\\bob', 3)]
+    """
     return SessionEvents(callback, kinds=kinds)
 
 

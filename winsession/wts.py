@@ -2,11 +2,18 @@
 message, and wait for session events.
 
 >>> from winsession import wts
->>> for s in wts.enumerate_sessions():                    # doctest: +SKIP
+>>> for s in wts.enumerate_sessions():
 ...     print(s.session_id, s.win_station_name, s.state.name)
+0 Services DISCONNECTED
 1 Console ACTIVE
->>> wts.session_details(1).user_name                      # doctest: +SKIP
-'alice'
+2 RDP-Tcp#3 ACTIVE
+3  DISCONNECTED
+65536 RDP-Tcp LISTEN
+>>> print(wts.session_details(2).user)
+CONTOSO\\alice
+
+The examples here show the output of ``winsession.testing.demo_simulator()``, the small
+Remote Desktop server that ``winsession --simulate`` runs against.
 
 Every function takes ``server=``: ``None`` (this computer), a server name, or a
 :class:`Server` from :func:`open_server` (reuse one handle for many calls). Buffers the API
@@ -26,9 +33,10 @@ import threading
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional, Union, overload
+from typing import Any, Callable, Literal, Optional, Union, overload
 
 from . import errors
+from ._records import Column, Record, column_decoder, decode_paused
 from .errors import WinSessionError
 from .raw import kernel32 as _k32
 from .raw import wtsapi32 as _raw
@@ -91,7 +99,16 @@ class _Open(enum.IntEnum):
 
 
 class ConnectState(_Open):
-    """A session's connection state (``WTS_CONNECTSTATE_CLASS``)."""
+    """A session's connection state (``WTS_CONNECTSTATE_CLASS``).
+
+    Values a newer Windows may add decode to ``UNKNOWN_<n>`` instead of raising.
+
+    >>> from winsession import wts
+    >>> [s.state.name for s in wts.enumerate_sessions()]
+    ['DISCONNECTED', 'ACTIVE', 'ACTIVE', 'DISCONNECTED', 'LISTEN']
+    >>> wts.ConnectState(42)
+    <ConnectState.UNKNOWN_42: 42>
+    """
 
     ACTIVE = _raw.WTSActive
     CONNECTED = _raw.WTSConnected
@@ -106,7 +123,14 @@ class ConnectState(_Open):
 
 
 class InfoClass(enum.IntEnum):
-    """What :func:`query_session_information` asks for (``WTS_INFO_CLASS``)."""
+    """What :func:`query_session_information` asks for (``WTS_INFO_CLASS``).
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_NAME)
+    'ALICE-PC'
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_BUILD_NUMBER)
+    22631
+    """
 
     INITIAL_PROGRAM = _raw.WTSInitialProgram
     APPLICATION_NAME = _raw.WTSApplicationName
@@ -141,7 +165,14 @@ class InfoClass(enum.IntEnum):
 
 
 class ProtocolType(_Open):
-    """How the client is connected (``WTSClientProtocolType``)."""
+    """How the client is connected (``WTSClientProtocolType``).
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(1, wts.InfoClass.CLIENT_PROTOCOL_TYPE)
+    <ProtocolType.CONSOLE: 0>
+    >>> wts.session_details(2).client_protocol
+    <ProtocolType.RDP: 2>
+    """
 
     CONSOLE = _raw.WTS_PROTOCOL_TYPE_CONSOLE
     ICA = _raw.WTS_PROTOCOL_TYPE_ICA
@@ -149,7 +180,17 @@ class ProtocolType(_Open):
 
 
 class Event(enum.IntFlag):
-    """Session events for :func:`wait_system_event` (``WTS_EVENT_*``)."""
+    """Session events for :func:`wait_system_event` (``WTS_EVENT_*``).
+
+    Flags: combine them into a mask with ``|``; ``str()`` gives their names.
+
+    >>> from winsession import wts
+    >>> mask = wts.Event.LOGON | wts.Event.LOGOFF
+    >>> print(mask, wts.Event.LOGOFF in mask, wts.Event.CONNECT in mask)
+    LOGON|LOGOFF True False
+    >>> print(wts.wait_system_event(mask))      # the demo's first queued event
+    LOGON
+    """
 
     NONE = _raw.WTS_EVENT_NONE
     CREATE = _raw.WTS_EVENT_CREATE
@@ -172,7 +213,15 @@ class Event(enum.IntFlag):
 
 
 class MessageStyle(enum.IntFlag):
-    """``MessageBox`` style flags for :func:`send_message`."""
+    """``MessageBox`` style flags for :func:`send_message`.
+
+    >>> from winsession import wts
+    >>> style = wts.MessageStyle.YES_NO | wts.MessageStyle.ICON_QUESTION
+    >>> int(style)
+    36
+    >>> wts.send_message(2, "Updates", "Restart now?", style=style, timeout=60, wait=True)
+    <MessageResponse.TIMEOUT: 32000>
+    """
 
     OK = _raw.MB_OK
     OK_CANCEL = _raw.MB_OKCANCEL
@@ -193,7 +242,14 @@ class MessageStyle(enum.IntFlag):
 
 
 class MessageResponse(_Open):
-    """The button the user chose, or ``TIMEOUT``/``ASYNC`` (``MESSAGEBOX_RESULT``)."""
+    """The button the user chose, or ``TIMEOUT``/``ASYNC`` (``MESSAGEBOX_RESULT``).
+
+    >>> from winsession import wts
+    >>> wts.send_message(2, "Backup", "Backup finished.")
+    <MessageResponse.ASYNC: 32001>
+    >>> wts.MessageResponse(6), wts.MessageResponse(99)
+    (<MessageResponse.YES: 6>, <MessageResponse.UNKNOWN_99: 99>)
+    """
 
     OK = _raw.IDOK
     CANCEL = _raw.IDCANCEL
@@ -213,18 +269,31 @@ class MessageResponse(_Open):
 # --- records --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SessionInfo:
-    """A session from :func:`enumerate_sessions` (``WTS_SESSION_INFOW``)."""
+@dataclass(frozen=True, repr=False)
+class SessionInfo(Record):
+    """A session from :func:`enumerate_sessions` (``WTS_SESSION_INFOW``).
 
+    >>> from winsession import wts
+    >>> wts.enumerate_sessions()[2]
+    SessionInfo(session_id=2, win_station_name='RDP-Tcp#3', state=ConnectState.ACTIVE)
+    """
+
+    __slots__ = ("session_id", "state", "win_station_name")  # servers can have thousands
     session_id: int
     win_station_name: str
     state: ConnectState
 
 
-@dataclass(frozen=True)
-class SessionInfo1:
-    """A session from :func:`enumerate_sessions_ex` (``WTS_SESSION_INFO_1W``)."""
+@dataclass(frozen=True, repr=False)
+class SessionInfo1(Record):
+    """A session from :func:`enumerate_sessions_ex` (``WTS_SESSION_INFO_1W``).
+
+    >>> from winsession import wts
+    >>> wts.enumerate_sessions_ex()[2]
+    SessionInfo1(exec_env_id=0, state=ConnectState.ACTIVE, session_id=2,
+                 session_name='RDP-Tcp#3', host_name='RDS01', user_name='alice',
+                 domain_name='CONTOSO', farm_name='')
+    """
 
     exec_env_id: int
     state: ConnectState
@@ -236,12 +305,18 @@ class SessionInfo1:
     farm_name: str
 
 
-@dataclass(frozen=True)
-class ClientAddress:
+@dataclass(frozen=True, repr=False)
+class ClientAddress(Record):
     """The client's network address (``WTS_CLIENT_ADDRESS``).
 
     ``address`` is an :mod:`ipaddress` object for AF_INET (2) and AF_INET6 (23), else
     ``None``; ``raw`` keeps the 20 bytes as the API gave them.
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)
+    ClientAddress(family=2, address=IPv4Address('10.0.0.5'))
+    >>> str(wts.session_details(2).client_address.address)
+    '10.0.0.5'
     """
 
     family: int
@@ -249,18 +324,31 @@ class ClientAddress:
     raw: bytes = field(repr=False)
 
 
-@dataclass(frozen=True)
-class ClientDisplay:
-    """The client's display (``WTS_CLIENT_DISPLAY``); ``color_depth`` is the API's code."""
+@dataclass(frozen=True, repr=False)
+class ClientDisplay(Record):
+    """The client's display (``WTS_CLIENT_DISPLAY``); ``color_depth`` is the API's code.
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_DISPLAY)
+    ClientDisplay(horizontal_resolution=1920, vertical_resolution=1080, color_depth=24)
+    """
 
     horizontal_resolution: int
     vertical_resolution: int
     color_depth: int
 
 
-@dataclass(frozen=True)
-class ClientInfo:
-    """Everything the client reported (``WTSCLIENTW``)."""
+@dataclass(frozen=True, repr=False)
+class ClientInfo(Record):
+    """Everything the client reported (``WTSCLIENTW``).
+
+    >>> from winsession import wts
+    >>> client = wts.query_session_information(2, wts.InfoClass.CLIENT_INFO)
+    >>> client.client_name, client.user_name, client.client_build_number
+    ('ALICE-PC', 'alice', 22631)
+    >>> client.horizontal_resolution, client.vertical_resolution
+    (1920, 1080)
+    """
 
     client_name: str
     domain: str
@@ -284,9 +372,17 @@ class ClientInfo:
     device_id: str
 
 
-@dataclass(frozen=True)
-class StationInfo:
-    """``WTSSessionInfo`` (``WTSINFOW``): counters and times (UTC; ``None`` when unset)."""
+@dataclass(frozen=True, repr=False)
+class StationInfo(Record):
+    """``WTSSessionInfo`` (``WTSINFOW``): counters and times (UTC; ``None`` when unset).
+
+    >>> from winsession import wts
+    >>> info = wts.query_session_information(3, wts.InfoClass.SESSION_INFO)
+    >>> info
+    StationInfo(state=ConnectState.DISCONNECTED, session_id=3, ..., user_name='bob', ...)
+    >>> print(info.disconnect_time, info.current_time - info.disconnect_time)
+    2024-05-06 09:30:00+00:00 1:55:00
+    """
 
     state: ConnectState
     session_id: int
@@ -306,13 +402,20 @@ class StationInfo:
     current_time: Optional[datetime.datetime]
 
 
-@dataclass(frozen=True)
-class StationInfoEx:
+@dataclass(frozen=True, repr=False)
+class StationInfoEx(Record):
     """``WTSSessionInfoEx`` level 1 (``WTSINFOEX_LEVEL1_W``).
 
     ``session_flags`` is the raw value (``WTS_SESSIONSTATE_LOCK`` 0, ``_UNLOCK`` 1, -1
     unknown); :attr:`locked` interprets it, including Windows 7 / Server 2008 R2's
     documented inversion.
+
+    >>> from winsession import wts
+    >>> ex = wts.query_session_information(3, wts.InfoClass.SESSION_INFO_EX)
+    >>> ex.user_name, ex.session_flags, ex.locked
+    ('bob', 0, True)
+    >>> wts.query_session_information(2, wts.InfoClass.SESSION_INFO_EX).locked
+    False
     """
 
     session_id: int
@@ -339,9 +442,15 @@ class StationInfoEx:
         return _lock_state(self.session_flags)
 
 
-@dataclass(frozen=True)
-class Process:
-    """A process from :func:`processes` (``WTS_PROCESS_INFOW``)."""
+@dataclass(frozen=True, repr=False)
+class Process(Record):
+    """A process from :func:`processes` (``WTS_PROCESS_INFOW``).
+
+    >>> from winsession import wts
+    >>> wts.processes()[1]
+    Process(session_id=2, process_id=4242, name='notepad.exe',
+            user_sid='S-1-5-21-1004336348-1177238915-682003330-1001')
+    """
 
     session_id: int
     process_id: int
@@ -350,11 +459,18 @@ class Process:
     """The owner's SID as ``S-1-5-...``, or ``None`` when the API gave none."""
 
 
-@dataclass(frozen=True)
-class SessionDetails:
+@dataclass(frozen=True, repr=False)
+class SessionDetails(Record):
     """A session as Cassia users know it, gathered from several info classes.
 
     Times are timezone-aware UTC datetimes or ``None`` when Windows reports none.
+
+    >>> from winsession import wts
+    >>> alice = wts.session_details(2)
+    >>> alice.user, alice.client_name, alice.state
+    ('CONTOSO\\\\alice', 'ALICE-PC', <ConnectState.ACTIVE: 0>)
+    >>> print(alice.logon_time, alice.idle_time)
+    2024-05-06 08:30:00+00:00 0:05:00
     """
 
     server: Optional[str]
@@ -464,6 +580,14 @@ class Server:
     ``Server(None)`` is this computer (``WTS_CURRENT_SERVER_HANDLE``; nothing to close).
     The handle is closed exactly once: by :meth:`close`, the ``with`` block, or garbage
     collection. Using a closed server raises ``ValueError``.
+
+    >>> from winsession import wts
+    >>> with wts.Server() as here:
+    ...     print(here, here.handle, [s.session_id for s in wts.enumerate_sessions(here)])
+    <wts.Server local open> None [0, 1, 2, 3, 65536]
+    >>> wts.enumerate_sessions(here)
+    Traceback (most recent call last):
+    ValueError: <wts.Server local closed> is closed
     """
 
     def __init__(self, name: Optional[str] = None) -> None:
@@ -514,8 +638,20 @@ class Server:
 def open_server(name: Optional[str]) -> Server:
     """Open a handle to the Remote Desktop server ``name`` (``None``: this computer).
 
-    >>> with wts.open_server("RDS01") as srv:               # doctest: +SKIP
-    ...     sessions = wts.enumerate_sessions(srv)
+    Opening does not contact the server; the first call on the handle does. The demo knows
+    no remote server, so the first example fails as an unreachable server would; the
+    second builds a simulator (nested inside the demo one) that knows ``RDS02``.
+
+    >>> from winsession import wts
+    >>> with wts.open_server("RDS02") as srv:
+    ...     wts.enumerate_sessions(srv)
+    Traceback (most recent call last):
+    winsession.errors.WtsServerNotFoundError: WTSEnumerateSessionsW on RDS02 failed: ...
+    >>> from winsession.testing import Session, Simulator
+    >>> with Simulator(sessions=[Session(5, user_name="carol", server="RDS02")]):
+    ...     with wts.open_server("RDS02") as srv:
+    ...         print(srv, [(s.session_id, s.user_name) for s in wts.enumerate_sessions_ex(srv)])
+    <wts.Server RDS02 open> [(5, 'carol')]
     """
     return Server(name)
 
@@ -584,46 +720,33 @@ def _bool(value: object, argument: str) -> bool:
 _ERROR_NO_MORE_ITEMS = 259
 
 
-_STATES = {int(state): state for state in ConnectState}
+class _StateCache(dict[int, ConnectState]):
+    # State values -> ConnectState members, one C-level lookup per session; a value the API
+    # adds later becomes an UNKNOWN_n pseudo-member once.
+    def __missing__(self, value: int) -> ConnectState:
+        state = ConnectState(value)
+        if len(self) < 64:
+            self[value] = state
+        return state
 
 
-def _column(address: int, ctype: Any, offset: int, count: int) -> list[Any]:
-    # One member of every WTS_SESSION_INFOW in the array, converted by ctypes in C.
-    step = ctypes.sizeof(_raw.WTS_SESSION_INFOW) // ctypes.sizeof(ctype)
-    first = offset // ctypes.sizeof(ctype)
-    column: list[Any] = ctypes.cast(address, ctypes.POINTER(ctype))[
-        first : first + count * step : step
-    ]
-    return column
+_STATES = _StateCache((int(state), state) for state in ConnectState)
 
 
 def _session_infos(buf: Any, count: int) -> list[SessionInfo]:
-    # The hot loop of enumerate_sessions. Each member is read as one column (no Structure
-    # object per entry), and records are made the way the dataclass __init__ would (same
-    # __dict__, same order) without its object.__setattr__ per field; known states come
-    # from a dict instead of a ConnectState(...) call each.
+    """Copy ``count`` WTS_SESSION_INFOW at ``buf`` into records (before the buffer is freed)."""
     address = ctypes.cast(buf, ctypes.c_void_p).value
     if not count or not address:
         return []
-    layout = _raw.WTS_SESSION_INFOW
-    ids = _column(address, ctypes.c_uint32, layout.SessionId.offset, count)
-    names = _column(address, ctypes.c_wchar_p, layout.pWinStationName.offset, count)
-    raw_states = _column(address, ctypes.c_int32, layout.State.offset, count)
-    new = object.__new__
-    set_dict = SessionInfo.__dict__["__dict__"].__set__
-    states = _STATES
-    records: list[SessionInfo] = []
-    append = records.append
-    for session_id, name, value in zip(ids, names, raw_states):
-        record = new(SessionInfo)
-        state = states.get(value)
-        set_dict(record, {
-            "session_id": session_id,
-            "win_station_name": "" if name is None else name,
-            "state": ConnectState(value) if state is None else state,
-        })
-        append(record)
-    return records
+    global _decode_sessions
+    if _decode_sessions is None:
+        states: Column = lambda column: map(_STATES.__getitem__, column)  # noqa: E731
+        _decode_sessions = column_decoder(_raw.WTS_SESSION_INFOW, SessionInfo, {"state": states})
+    return decode_paused(_decode_sessions, address, count)
+
+
+_decode_sessions: Optional[Callable[[int, int], list[SessionInfo]]] = None
+"""Built on first use, from the layout."""
 
 
 def enumerate_sessions(server: ServerArg = None) -> list[SessionInfo]:
@@ -631,6 +754,12 @@ def enumerate_sessions(server: ServerArg = None) -> list[SessionInfo]:
 
     ``ERROR_NO_MORE_ITEMS``, which some systems return when nobody is logged on, is an
     empty list.
+
+    >>> from winsession import wts
+    >>> [s.session_id for s in wts.enumerate_sessions()]
+    [0, 1, 2, 3, 65536]
+    >>> [s.win_station_name for s in wts.enumerate_sessions() if s.state == wts.ConnectState.ACTIVE]
+    ['Console', 'RDP-Tcp#3']
     """
     buf = ctypes.POINTER(_raw.WTS_SESSION_INFOW)()
     count = DWORD(0)
@@ -652,6 +781,11 @@ def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
 
     The buffer is freed with ``WTSFreeMemoryExW(WTSTypeSessionInfoLevel1, ...)`` as the
     API requires.
+
+    >>> from winsession import wts
+    >>> [(s.session_id, s.user_name, s.state.name) for s in wts.enumerate_sessions_ex()
+    ...  if s.user_name]
+    [(1, 'Administrator', 'ACTIVE'), (2, 'alice', 'ACTIVE'), (3, 'bob', 'DISCONNECTED')]
     """
     buf = ctypes.POINTER(_raw.WTS_SESSION_INFO_1W)()
     count = DWORD(0)
@@ -684,7 +818,14 @@ def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
 
 
 def processes(server: ServerArg = None) -> list[Process]:
-    """The processes on ``server`` (``WTSEnumerateProcessesW``), with owner SIDs."""
+    """The processes on ``server`` (``WTSEnumerateProcessesW``), with owner SIDs.
+
+    >>> from winsession import wts
+    >>> [(p.process_id, p.name, p.session_id) for p in wts.processes()]
+    [(4, 'System', 0), (4242, 'notepad.exe', 2)]
+    >>> wts.processes()[0].user_sid
+    'S-1-5-18'
+    """
     buf = ctypes.POINTER(_raw.WTS_PROCESS_INFOW)()
     count = DWORD(0)
     with _server(server) as handle:
@@ -700,7 +841,13 @@ def processes(server: ServerArg = None) -> list[Process]:
 
 
 def terminate_process(process_id: int, exit_code: int = 0, *, server: ServerArg = None) -> None:
-    """End process ``process_id`` on ``server`` (``WTSTerminateProcess``)."""
+    """End process ``process_id`` on ``server`` (``WTSTerminateProcess``).
+
+    >>> from winsession import wts
+    >>> wts.terminate_process(4242, exit_code=1)
+    >>> [p.name for p in wts.processes()]
+    ['System']
+    """
     pid = _u32(process_id, "process_id")
     code = _u32(exit_code, "exit_code")
     with _server(server) as handle:
@@ -901,6 +1048,16 @@ def query_session_information(
     ``IDLE_TIME`` ... ``OUTGOING_FRAMES`` are not supported by Windows ("This value
     returns FALSE"); they raise :class:`~winsession.errors.UnsupportedPlatformError`
     pointing at ``SESSION_INFO``.
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)
+    ClientAddress(family=2, address=IPv4Address('10.0.0.5'))
+    >>> wts.query_session_information(wts.CURRENT_SESSION, wts.InfoClass.USER_NAME)
+    'alice'
+    >>> wts.query_session_information(2, wts.InfoClass.IDLE_TIME)
+    Traceback (most recent call last):
+    winsession.errors.WtsUnsupportedPlatformError: WTSQuerySessionInformationW does not support
+    IDLE_TIME (ERROR_NOT_SUPPORTED); Windows gives these facts through InfoClass.SESSION_INFO ...
     """
     sid = _session_id(session_id)
     if isinstance(info_class, bool) or not isinstance(info_class, int):
@@ -946,6 +1103,13 @@ def session_details(session_id: int, server: ServerArg = None) -> SessionDetails
     Gathered with one server handle from ``SESSION_INFO``, the client classes and
     ``SESSION_INFO_EX`` (for the lock state; ``locked`` is ``None`` where the system does
     not report it).
+
+    >>> from winsession import wts
+    >>> bob = wts.session_details(3)
+    >>> bob.user_name, bob.client_name, bob.state, bob.locked
+    ('bob', 'BOB-LAPTOP', <ConnectState.DISCONNECTED: 4>, True)
+    >>> print(bob.disconnect_time, bob.idle_time)       # idle since the disconnection
+    2024-05-06 09:30:00+00:00 1:55:00
     """
     sid = _session_id(session_id)
     srv = server if isinstance(server, Server) else Server(_name(server))
@@ -997,6 +1161,13 @@ def disconnect_session(
 
     The default, :data:`CURRENT_SESSION`, is the caller's own: the "switch user" use that
     Microsoft's page describes. ``wait=True`` returns once the disconnection is complete.
+
+    >>> from winsession import wts
+    >>> wts.disconnect_session(2, wait=True)
+    >>> wts.session_details(2).state
+    <ConnectState.DISCONNECTED: 4>
+    >>> wts.session_details(2).user_name        # still logged on
+    'alice'
     """
     sid = _session_id(session_id)
     wait = _bool(wait, "wait")
@@ -1005,7 +1176,13 @@ def disconnect_session(
 
 
 def logoff_session(session_id: int, *, server: ServerArg = None, wait: bool = False) -> None:
-    """Log a session off (``WTSLogoffSession``); ``wait=True`` waits for it to finish."""
+    """Log a session off (``WTSLogoffSession``); ``wait=True`` waits for it to finish.
+
+    >>> from winsession import wts
+    >>> wts.logoff_session(3, wait=True)
+    >>> [s.session_id for s in wts.enumerate_sessions()]
+    [0, 1, 2, 65536]
+    """
     sid = _session_id(session_id)
     wait = _bool(wait, "wait")
     with _server(server, sid) as handle:
@@ -1032,6 +1209,13 @@ def send_message(
     ``style`` is :class:`MessageStyle` flags; ``timeout`` seconds (0: no timeout). With
     ``wait=False`` the result is :attr:`MessageResponse.ASYNC`; otherwise the button the
     user chose, or :attr:`MessageResponse.TIMEOUT`.
+
+    >>> from winsession import wts
+    >>> wts.send_message(2, "Maintenance", "The server restarts at 18:00.")
+    <MessageResponse.ASYNC: 32001>
+    >>> wts.send_message(2, "Maintenance", "Restart now?", style=wts.MessageStyle.OK_CANCEL,
+    ...                  timeout=30, wait=True)      # nobody answered within 30 seconds
+    <MessageResponse.TIMEOUT: 32000>
     """
     sid = _session_id(session_id)
     title = _string(title, "title")
@@ -1065,6 +1249,12 @@ def wait_system_event(mask: int = Event.ALL, *, server: ServerArg = None) -> Eve
 
     The wait runs without the GIL, so other Python threads keep running. Returns
     ``Event.NONE`` when another thread flushed the waits (see :func:`watch_events`).
+
+    >>> from winsession import wts
+    >>> print(wts.wait_system_event())       # at once: the demo has three events queued
+    LOGON
+    >>> print(wts.wait_system_event(wts.Event.DISCONNECT | wts.Event.LOGOFF))  # skips CONNECT
+    DISCONNECT
     """
     m = _mask(mask)
     flags = DWORD(0)
@@ -1076,9 +1266,13 @@ def wait_system_event(mask: int = Event.ALL, *, server: ServerArg = None) -> Eve
 class EventWatcher:
     """An iterator of :class:`Event` values; :meth:`stop` ends it from any thread.
 
-    >>> watcher = wts.watch_events(wts.Event.LOGON | wts.Event.LOGOFF)   # doctest: +SKIP
-    >>> threading.Timer(60, watcher.stop).start()                         # doctest: +SKIP
-    >>> for event in watcher:                                             # doctest: +SKIP
+    >>> import threading
+    >>> from winsession import wts
+    >>> watcher = wts.watch_events()
+    >>> print(next(watcher), next(watcher), next(watcher))   # the demo's three queued events
+    LOGON CONNECT DISCONNECT
+    >>> threading.Timer(0.1, watcher.stop).start()           # stop() from another thread ...
+    >>> for event in watcher:                                # ... ends this blocked loop
     ...     print(event)
     """
 
@@ -1144,7 +1338,13 @@ class EventWatcher:
 def watch_events(mask: int = Event.ALL, *, server: ServerArg = None) -> EventWatcher:
     """Iterate over session events until :meth:`EventWatcher.stop` is called.
 
-    Unlike pywin32's ``WTSWaitSystemEvent``, waiting never holds the GIL.
+    Unlike pywin32's ``WTSWaitSystemEvent``, waiting never holds the GIL. Leaving a ``with``
+    block stops the watcher.
+
+    >>> from winsession import wts
+    >>> with wts.watch_events(wts.Event.LOGON | wts.Event.DISCONNECT) as watcher:
+    ...     print(next(watcher), next(watcher))
+    LOGON DISCONNECT
     """
     return EventWatcher(mask, server)
 
@@ -1153,13 +1353,27 @@ def watch_events(mask: int = Event.ALL, *, server: ServerArg = None) -> EventWat
 
 
 def active_console_session_id() -> Optional[int]:
-    """The session attached to the physical console, or ``None`` during a switch."""
+    """The session attached to the physical console, or ``None`` during a switch.
+
+    >>> from winsession import wts
+    >>> wts.active_console_session_id()
+    1
+    >>> wts.session_details(wts.active_console_session_id()).user_name
+    'Administrator'
+    """
     value = int(_k32.WTSGetActiveConsoleSessionId())
     return None if value == _U32_MAX else value
 
 
 def process_session_id(pid: int) -> int:
-    """The Remote Desktop session process ``pid`` runs in (``ProcessIdToSessionId``)."""
+    """The Remote Desktop session process ``pid`` runs in (``ProcessIdToSessionId``).
+
+    >>> from winsession import wts
+    >>> wts.process_session_id(4242)         # notepad.exe, in alice's session
+    2
+    >>> wts.process_session_id(4)            # System runs in session 0
+    0
+    """
     p = _u32(pid, "pid")
     out = DWORD(0)
     _k32.ProcessIdToSessionId(p, ctypes.byref(out))

@@ -1,0 +1,111 @@
+"""Every public name has a docstring example, and every example runs.
+
+Examples in ``winsession.net``, ``.wts``, ``.errors``, ``.codes``, ``.sens`` and the package
+show what the demo table of ``winsession.testing.demo_simulator()`` gives: here each docstring
+runs in a fresh demo simulator (on every tier, Windows included) which must end clean, so an
+example that leaks a buffer or goes stale against the code fails. ``winsession.testing`` and
+``winsession.cli`` set up their own simulators. Lines that need a real Windows (SENS, a remote
+server) carry ``# doctest: +SKIP`` and are counted: most of an example must run.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import inspect
+from typing import Any
+
+import pytest
+
+from winsession import testing
+
+OWN_SETUP = ("winsession.testing", "winsession.cli")
+MODULES = (
+    "winsession", "winsession.net", "winsession.wts", "winsession.errors", "winsession.codes",
+    "winsession.sens", *OWN_SETUP,
+)  # fmt: skip
+FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def _docstring_tests() -> list[tuple[str, doctest.DocTest]]:
+    found = []
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    for module_name in MODULES:
+        module = importlib.import_module(module_name)
+        for test in finder.find(module, module_name):
+            if test.examples:
+                found.append((module_name, test))
+    return sorted(found, key=lambda item: item[1].name)
+
+
+TESTS = _docstring_tests()
+
+
+def _skipped(example: doctest.Example) -> bool:
+    return example.options.get(doctest.SKIP, False)
+
+
+@pytest.mark.parametrize(("module_name", "test"), TESTS, ids=[t.name for _, t in TESTS])
+def test_example_runs(module_name: str, test: doctest.DocTest) -> None:
+    report: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    test.globs = dict(test.globs)  # examples of one module must not see each other's names
+    if module_name in OWN_SETUP:
+        runner.run(test, out=report.append)
+    else:
+        with testing.demo_simulator() as sim:
+            runner.run(test, out=report.append)
+        assert sim.problems() == [], f"{test.name}: the example leaked: {sim.problems()}"
+    assert runner.failures == 0, "".join(report)
+
+
+def _example_of(value: Any) -> bool:
+    return ">>>" in (inspect.getdoc(value) or "")
+
+
+@pytest.mark.parametrize("module_name", MODULES)
+def test_every_public_class_and_function_has_an_example(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    missing = [
+        name for name in module.__all__
+        if (inspect.isclass(getattr(module, name)) or inspect.isfunction(getattr(module, name)))
+        and not _example_of(getattr(module, name))
+    ]  # fmt: skip
+    assert missing == [], f"{module_name}: no '>>>' example in the docstring of {missing}"
+
+
+def test_most_of_each_example_runs() -> None:
+    examples = [e for _, t in TESTS for e in t.examples]
+    skipped = [e for e in examples if _skipped(e)]
+    assert len(examples) >= 150
+    assert len(skipped) <= len(examples) // 5, "too many examples marked +SKIP"
+
+
+# --- the README's REPL sessions ---------------------------------------------------------
+
+
+def _readme_blocks() -> list[str]:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    parts = text.split("```pycon\n")[1:]
+    return [part.split("```", 1)[0] for part in parts]
+
+
+README_BLOCKS = _readme_blocks()
+
+
+@pytest.mark.parametrize("index", range(len(README_BLOCKS)))
+def test_readme_repl_session_is_real(index: int) -> None:
+    test = doctest.DocTestParser().get_doctest(README_BLOCKS[index], {}, f"README[{index}]",
+                                               "README.md", 0)  # fmt: skip
+    report: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    with testing.demo_simulator() as sim:
+        runner.run(test, out=report.append)
+    assert sim.problems() == []
+    assert len(test.examples) >= 4 and runner.failures == 0, "".join(report)
+
+
+def test_readme_has_repl_sessions() -> None:
+    assert len(README_BLOCKS) >= 2

@@ -1,0 +1,169 @@
+"""The base of winsession's record dataclasses: reprs that read well in a REPL.
+
+The dataclass default repr shows ``active_time=3600``, ``state=<ConnectState.ACTIVE: 0>`` and
+``datetime.datetime(2024, 5, 6, 8, 0, tzinfo=datetime.timezone.utc)``; people reading sessions
+want ``active_time=3600 (1:00:00)``, ``state=ConnectState.ACTIVE`` and
+``2024-05-06 08:00:00+00:00``. The fields keep their types (int seconds, enums, datetimes), so
+``dataclasses.asdict`` and comparisons are unchanged: only the text differs.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import datetime
+import enum
+import gc
+import types
+from collections import deque
+from collections.abc import Iterable, Mapping
+from itertools import repeat
+from typing import Any, Callable, ClassVar, TypeVar
+
+
+def show(value: Any) -> str:
+    """``value`` as a record's repr shows it: enums by name, datetimes as ISO text."""
+    if isinstance(value, enum.Flag):
+        return _flag_text(value)
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    if isinstance(value, datetime.datetime):
+        return str(value)
+    return repr(value)
+
+
+def _flag_text(value: enum.Flag) -> str:
+    cls = type(value)
+    bits = int(value.value)
+    names = []
+    for member in cls.__members__.values():
+        single = int(member.value)
+        if single and single & (single - 1) == 0 and bits & single:
+            names.append(str(member.name))
+            bits &= ~single
+    if bits:  # bits this enum has no name for
+        names.append(hex(bits))
+    return f"{cls.__name__}.{'|'.join(names)}" if names else f"{cls.__name__}(0)"
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds} ({datetime.timedelta(seconds=seconds)})"
+
+
+class Record:
+    """Base of the frozen record dataclasses (declared with ``repr=False``)."""
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    _durations: ClassVar[frozenset[str]] = frozenset()
+    """Fields holding int seconds, shown with their duration beside them."""
+
+    def __repr__(self) -> str:
+        parts = []
+        for spec in dataclasses.fields(self):
+            if not spec.repr:
+                continue
+            name = spec.name
+            value = getattr(self, name)
+            if name in self._durations and type(value) is int and value >= 0:
+                text = _duration(value)
+            else:
+                text = show(value)
+            parts.append(f"{name}={text}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Frozen + hand-written __slots__ (3.9 has no dataclass(slots=True)): the default
+        # pickle protocol would setattr() and hit FrozenInstanceError.
+        fields = dataclasses.fields(self)
+        return (type(self), tuple(getattr(self, spec.name) for spec in fields))
+
+
+
+# --- turning an array of structures into records, fast ----------------------------------------
+
+R = TypeVar("R")
+Column = Callable[[list[Any]], Iterable[Any]]
+
+_CHUNK = 4096
+"""Entries decoded per batch: keeps the temporary columns small and in cache."""
+
+GC_PAUSE_MIN = 2048
+"""Arrays smaller than this decode with the collector left alone (at most one run saved)."""
+
+
+def column_decoder(
+    struct: type[ctypes.Structure], record: type[R], convert: Mapping[str, Column]
+) -> Callable[[int, int], list[R]]:
+    """Build ``(address, count) -> records`` for an array of ``struct`` at ``address``.
+
+    Field ``i`` of ``struct`` fills dataclass field ``i`` of ``record`` (a slotted frozen
+    dataclass without ``__post_init__``). Speed matters (10**6 records per call is ordinary),
+    so no Python bytecode runs per record:
+
+    * each field of a batch is read as one column, by slicing a pointer with a step of one
+      structure (``c_wchar_p`` for strings, a 32-bit int type for the rest): ctypes converts
+      the whole column in C, with no Structure object per entry. NULL strings become ``""``;
+      ``convert[name]`` maps a column (e.g. a dict lookup per value, still in C via ``map``);
+    * the records are made with ``object.__new__`` and each slot filled through its slot
+      descriptor by ``map`` -- what the dataclass ``__init__`` does, without its
+      ``object.__setattr__`` call per field. The result equals ``record(*values)``.
+    """
+    names = [spec.name for spec in dataclasses.fields(record)]  # type: ignore[arg-type]
+    assert len(names) == len(struct._fields_) and "__post_init__" not in dir(record)
+    size = ctypes.sizeof(struct)
+    plan = []
+    for field, name in zip(struct._fields_, names):
+        ctype = field[1]
+        assert ctype is ctypes.c_wchar_p or ctypes.sizeof(ctype) == 4
+        width = ctypes.sizeof(ctype)
+        offset = getattr(struct, field[0]).offset
+        assert size % width == 0 and offset % width == 0
+        pointer = ctypes.POINTER(ctype)
+        slot = getattr(record, name)
+        assert isinstance(slot, types.MemberDescriptorType), f"{record.__name__} needs __slots__"
+        plan.append((slot.__set__, pointer, size // width, offset // width,
+                     ctype is ctypes.c_wchar_p, convert.get(name)))  # fmt: skip
+    new, cast = object.__new__, ctypes.cast
+    drain: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # runs an iterator in C
+
+    def decode_batch(address: int, first_entry: int, n: int) -> list[R]:
+        out: list[R] = list(map(new, repeat(record, n)))
+        for set_slot, pointer, step, first, text, converter in plan:
+            start = first_entry * step + first
+            column: Any = cast(address, pointer)[start : start + n * step : step]
+            if text and None in column:
+                column = ["" if value is None else value for value in column]
+            if converter is not None:
+                column = converter(column)
+            drain(map(set_slot, out, column))
+        return out
+
+    def decode(address: int, count: int) -> list[R]:
+        if count <= _CHUNK:
+            return decode_batch(address, 0, count)
+        records: list[R] = []
+        for first_entry in range(0, count, _CHUNK):
+            records += decode_batch(address, first_entry, min(_CHUNK, count - first_entry))
+        return records
+
+    return decode
+
+
+def decode_paused(decode: Callable[[int, int], list[R]], address: int, count: int) -> list[R]:
+    """``decode(address, count)`` with the cyclic garbage collector paused if it is large.
+
+    The collector would run every ~700-2000 new records and walk the growing list each time,
+    yet nothing made here can be garbage: the records are acyclic and all held by the
+    result. Pausing it for the call (pywin32's dicts of str and int, being untracked, never
+    trigger it) removes about a third of the time of 10**6 records; the next allocation
+    afterwards collects. A collector the caller disabled stays disabled.
+    """
+    if count < GC_PAUSE_MIN or not gc.isenabled():
+        return decode(address, count)
+    gc.disable()
+    try:
+        return decode(address, count)
+    finally:
+        gc.enable()
