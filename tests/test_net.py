@@ -373,3 +373,23 @@ def test_records_are_frozen_slotted_and_picklable() -> None:
 def test_raw_buffer_free_of_null_is_success(netstub: NetStub) -> None:
     assert raw.NetApiBufferFree(None) == 0
     assert raw.NetApiBufferFree(ctypes.c_void_p()) == 0
+
+
+def test_close_ends_the_iteration_mid_page(netstub: NetStub) -> None:
+    netstub.load([Session(f"\\\\c{i}", "u") for i in range(50)])
+    it = net.enum_sessions(level=10, prefmaxlen=200)  # a few entries per page
+    assert next(it).client_name == "\\\\c0" and netstub.calls() == 1
+    it.close()
+    assert next(it, None) is None  # the rest of the page is dropped...
+    assert netstub.calls() == 1 and netstub.outstanding() == 0  # ...and no more calls
+    it.close()  # idempotent
+
+
+def test_the_iterator_says_what_it_enumerates(netstub: NetStub) -> None:
+    assert repr(net.enum_sessions()) == "<net.enum_sessions(level=502) iterator>"
+    text = repr(net.enum_sessions("FS01", client="PC1", level=10, prefmaxlen=4096))
+    assert text == (
+        "<net.enum_sessions(server='FS01', client='\\\\\\\\PC1', level=10, prefmaxlen=4096)"
+        " iterator>"
+    )
+    assert netstub.calls() == 0  # nothing runs before iteration

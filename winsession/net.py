@@ -24,7 +24,9 @@ from __future__ import annotations
 import ctypes
 import datetime
 import enum
-from collections.abc import Iterator
+import itertools
+import typing
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, Optional, Union, overload
 
@@ -386,12 +388,49 @@ def enum_sessions(
         _level(level, _ENUM_LEVELS, "NetSessionEnum"),
         _prefmaxlen(prefmaxlen),
     )
-    return _enumerate(*args)
+    current: list[list[SessionInfo0]] = []
+    return _Stream.start(_pages(*args, current), current, args)
 
 
-def _enumerate(
-    server: Optional[str], client: Optional[str], user: Optional[str], level: int, prefmaxlen: int
-) -> Iterator[SessionInfo0]:
+class _Stream(itertools.chain):  # type: ignore[type-arg]
+    """The records of each page in turn: ``chain`` hands them out in C, so a record costs no
+    Python frame resumption; only each page runs :func:`_pages`. ``close()`` ends it early,
+    as a generator's would."""
+
+    _pages: Generator[list[SessionInfo0], None, None]
+    _current: list[list[SessionInfo0]]
+    _args: tuple[Any, ...]
+
+    @classmethod
+    def start(
+        cls,
+        pages: Generator[list[SessionInfo0], None, None],
+        current: list[list[SessionInfo0]],
+        args: tuple[Any, ...],
+    ) -> Iterator[Any]:
+        stream = typing.cast(_Stream, cls.from_iterable(pages))  # an instance of cls
+        stream._pages, stream._current, stream._args = pages, current, args
+        return stream
+
+    def __repr__(self) -> str:
+        names = ("server", "client", "user", "level", "prefmaxlen")
+        defaults = (None, None, None, None, MAX_PREFERRED_LENGTH)
+        given = ", ".join(
+            f"{n}={v!r}" for n, v, d in zip(names, self._args, defaults) if v != d
+        )
+        return f"<net.enum_sessions({given}) iterator>"
+
+    def close(self) -> None:
+        """Stop: no further NetSessionEnum call, and the rest of the page is dropped."""
+        self._pages.close()
+        for page in self._current:
+            page.clear()  # the iterator chain holds over it is then exhausted too
+
+
+def _pages(
+    server: Optional[str], client: Optional[str], user: Optional[str], level: int,
+    prefmaxlen: int, current: list[list[SessionInfo0]],
+) -> Generator[list[SessionInfo0], None, None]:  # fmt: skip
     filtered = client is not None or user is not None
     resume = DWORD(0)
     while True:
@@ -433,7 +472,8 @@ def _enumerate(
                     f" (prefmaxlen={prefmaxlen} may be smaller than one entry)"
                 ),
             )
-        yield from page
+        current[:] = [page]
+        yield page
         if status != _raw.ERROR_MORE_DATA:
             return
 
