@@ -9,6 +9,7 @@ Modes:
   mem N LEVEL IMPL     process peak working set for one consumer (IMPL: stream, list, pywin32)
   wts N RUNS           wts.enumerate_sessions vs win32ts.WTSEnumerateSessions
   load N               the control-export loop (one ctypes call per session) vs the bulk export
+  gc N RUNS LEVEL      where list() spends its time: inside the cyclic collector or not
 """
 
 from __future__ import annotations
@@ -221,6 +222,54 @@ def mode_load(n: int) -> None:
     result(mode="load", n=n, loop_s=loop, bulk_s=bulk)
 
 
+class CollectorClock:
+    """Time spent inside the cyclic garbage collector (gc.callbacks), and collections run."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.collections = 0
+        self._start = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+            self.collections += 1
+
+
+def mode_gc(n: int, count: int, level: int) -> None:
+    """list() of n records: total time, the part spent in the collector, and with it off."""
+    load_net(n)
+    out: dict[str, Any] = {"mode": "gc", "n": n, "level": level}
+    calls = {"winsession": lambda: list(net.enum_sessions(level=level))}
+    if win32net is not None:
+        calls["pywin32"] = lambda: win32net.NetSessionEnum(level, None, None, None)
+    for name, call in calls.items():
+        totals, in_gc, collections = [], [], []
+        for _ in range(count):
+            gc.collect()
+            clock = CollectorClock()
+            gc.callbacks.append(clock)
+            try:
+                seconds, value = timed(call)
+            finally:
+                gc.callbacks.remove(clock)
+            del value
+            totals.append(seconds)
+            in_gc.append(clock.seconds)
+            collections.append(clock.collections)
+        gc.collect()
+        gc.disable()
+        try:
+            off = runs(call, count)
+        finally:
+            gc.enable()
+        out[name] = {"total": stats(totals, n), "in_gc": stats(in_gc, n),
+                     "collections": statistics.median(collections), "gc_off": stats(off, n)}
+    result(**out)
+
+
 def main(argv: list[str]) -> None:
     mode, *args = argv
     if mode == "time":
@@ -231,6 +280,8 @@ def main(argv: list[str]) -> None:
         mode_wts(int(args[0]), int(args[1]))
     elif mode == "load":
         mode_load(int(args[0]))
+    elif mode == "gc":
+        mode_gc(int(args[0]), int(args[1]), int(args[2]))
     else:
         raise SystemExit(__doc__)
 

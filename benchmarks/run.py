@@ -202,6 +202,26 @@ def table(results: list[dict[str, Any]], runs: int) -> str:
             f" {us(w['median'])} | {us(p['best'])} / {us(p['median'])}"
             f" | {w['median'] / p['median']:.2f}x |",
         ]
+    gcs = [r for r in results if r.get("mode") == "gc"]
+    if gcs:
+        lines += [
+            "",
+            "Where `list()` spends its time (collector time from `gc.callbacks`; medians, µs"
+            " per record):",
+            "",
+            "| sessions | level | library | total | in the cyclic GC | collections |"
+            " total with the GC off |",
+            "|---:|---:|---|---:|---:|---:|---:|",
+        ]
+        for r in gcs:
+            for impl in ("winsession", "pywin32"):
+                if impl in r:
+                    x = r[impl]
+                    lines.append(
+                        f"| {r['n']:,} | {r['level']} | {impl} | {us(x['total']['median'])}"
+                        f" | {us(x['in_gc']['median'])} | {x['collections']:g}"
+                        f" | {us(x['gc_off']['median'])} |"
+                    )
     for r in (r for r in results if r.get("mode") == "load"):
         lines += [
             "",
@@ -242,6 +262,8 @@ def main() -> None:
         for impl in ("stream", "list", "pywin32"):
             results += run_bench(exe, "mem", str(sizes[-1]), str(level), impl)
     results += run_bench(exe, "wts", "10000", str(opts.runs))
+    for level in (10, 502):
+        results += run_bench(exe, "gc", str(sizes[-1]), str(opts.runs), str(level))
     results.append(import_times(opts.runs))
     (BUILD / "bench-results.json").write_text(json.dumps(results, indent=1))
     text = table(results, opts.runs)
