@@ -207,10 +207,10 @@ def test_import_loads_only_what_is_used(statement: str, loaded: set[str]) -> Non
     """`import winsession` costs only the exceptions; each API module loads on first use."""
     import subprocess
 
-    code = f"import sys; {statement}; print(sorted(m for m in sys.modules if 'winsession' in m))"
+    code = f"import json, sys; {statement}; print(json.dumps([*sys.modules]))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
-    modules = set(json.loads(out.strip().replace("'", '"')))
+    modules = {m for m in json.loads(out) if m.startswith("winsession")}
     assert loaded <= modules
     others = {"winsession.net", "winsession.wts", "winsession.codes", "winsession.sens"}
     assert modules & others <= loaded, f"{statement} also loaded {modules & others - loaded}"

@@ -1,4 +1,5 @@
-"""The base of winsession's record dataclasses: reprs that read well in a REPL.
+"""The base of winsession's record dataclasses: reprs that read well in a REPL, and the
+fast decoder that turns an API's array of structures into records.
 
 The dataclass default repr shows ``active_time=3600``, ``state=<ConnectState.ACTIVE: 0>`` and
 ``datetime.datetime(2024, 5, 6, 8, 0, tzinfo=datetime.timezone.utc)``; people reading sessions
@@ -18,7 +19,7 @@ import types
 from collections import deque
 from collections.abc import Iterable, Mapping
 from itertools import repeat
-from typing import Any, Callable, ClassVar, TypeVar
+from typing import Any, Callable, ClassVar, Generic, TypeVar
 
 
 def show(value: Any) -> str:
@@ -84,7 +85,7 @@ class Record:
 # --- turning an array of structures into records, fast ----------------------------------------
 
 R = TypeVar("R")
-Column = Callable[[list[Any]], Iterable[Any]]
+V = TypeVar("V")
 
 _CHUNK = 4096
 """Entries decoded per batch: keeps the temporary columns small and in cache."""
@@ -93,8 +94,23 @@ GC_PAUSE_MIN = 2048
 """Arrays smaller than this decode with the collector left alone (at most one run saved)."""
 
 
+class Memo(dict[int, V], Generic[V]):
+    """Raw values met so far -> their Python values (``make(raw)``), bounded at 64 entries
+    whatever a server sends: a column maps through it with one C-level lookup per value."""
+
+    def __init__(self, make: Callable[[int], V], known: Iterable[int]) -> None:
+        super().__init__((raw, make(raw)) for raw in known)
+        self._make = make
+
+    def __missing__(self, raw: int) -> V:
+        value = self._make(raw)
+        if len(self) < 64:
+            self[raw] = value
+        return value
+
+
 def column_decoder(
-    struct: type[ctypes.Structure], record: type[R], convert: Mapping[str, Column]
+    struct: type[ctypes.Structure], record: type[R], convert: Mapping[str, Mapping[int, Any]]
 ) -> Callable[[int, int], list[R]]:
     """Build ``(address, count) -> records`` for an array of ``struct`` at ``address``.
 
@@ -105,10 +121,15 @@ def column_decoder(
     * each field of a batch is read as one column, by slicing a pointer with a step of one
       structure (``c_wchar_p`` for strings, a 32-bit int type for the rest): ctypes converts
       the whole column in C, with no Structure object per entry. NULL strings become ``""``;
-      ``convert[name]`` maps a column (e.g. a dict lookup per value, still in C via ``map``);
+      a field named in ``convert`` is looked up there (a :class:`Memo`), still in C;
     * the records are made with ``object.__new__`` and each slot filled through its slot
       descriptor by ``map`` -- what the dataclass ``__init__`` does, without its
-      ``object.__setattr__`` call per field. The result equals ``record(*values)``.
+      ``object.__setattr__`` call per field. The result equals ``record(*values)``;
+    * an array of :data:`GC_PAUSE_MIN` entries or more decodes with the cyclic garbage
+      collector paused. It would run every ~700-2000 new records and walk the growing list
+      each time, yet nothing made here can be garbage: the records are acyclic and all held
+      by the result (pywin32's dicts of str and int, being untracked, never trigger it). The
+      next allocation afterwards collects; a collector the caller disabled stays disabled.
     """
     names = [spec.name for spec in dataclasses.fields(record)]  # type: ignore[arg-type]
     assert len(names) == len(struct._fields_) and "__post_init__" not in dir(record)
@@ -130,17 +151,17 @@ def column_decoder(
 
     def decode_batch(address: int, first_entry: int, n: int) -> list[R]:
         out: list[R] = list(map(new, repeat(record, n)))
-        for set_slot, pointer, step, first, text, converter in plan:
+        for set_slot, pointer, step, first, text, table in plan:
             start = first_entry * step + first
             column: Any = cast(address, pointer)[start : start + n * step : step]
             if text and None in column:
                 column = ["" if value is None else value for value in column]
-            if converter is not None:
-                column = converter(column)
+            if table is not None:
+                column = map(table.__getitem__, column)
             drain(map(set_slot, out, column))
         return out
 
-    def decode(address: int, count: int) -> list[R]:
+    def decode_all(address: int, count: int) -> list[R]:
         if count <= _CHUNK:
             return decode_batch(address, 0, count)
         records: list[R] = []
@@ -148,22 +169,13 @@ def column_decoder(
             records += decode_batch(address, first_entry, min(_CHUNK, count - first_entry))
         return records
 
+    def decode(address: int, count: int) -> list[R]:
+        if count < GC_PAUSE_MIN or not gc.isenabled():
+            return decode_all(address, count)
+        gc.disable()
+        try:
+            return decode_all(address, count)
+        finally:
+            gc.enable()
+
     return decode
-
-
-def decode_paused(decode: Callable[[int, int], list[R]], address: int, count: int) -> list[R]:
-    """``decode(address, count)`` with the cyclic garbage collector paused if it is large.
-
-    The collector would run every ~700-2000 new records and walk the growing list each time,
-    yet nothing made here can be garbage: the records are acyclic and all held by the
-    result. Pausing it for the call (pywin32's dicts of str and int, being untracked, never
-    trigger it) removes about a third of the time of 10**6 records; the next allocation
-    afterwards collects. A collector the caller disabled stays disabled.
-    """
-    if count < GC_PAUSE_MIN or not gc.isenabled():
-        return decode(address, count)
-    gc.disable()
-    try:
-        return decode(address, count)
-    finally:
-        gc.enable()

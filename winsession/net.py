@@ -28,10 +28,10 @@ import itertools
 import typing
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Literal, Optional, Union, overload
+from typing import Any, Literal, Optional, Union, overload
 
 from . import errors
-from ._records import Record, column_decoder, decode_paused
+from ._records import Memo, Record, column_decoder
 from .raw import netapi32 as _raw
 from .raw._types import DWORD, LPBYTE
 
@@ -195,29 +195,14 @@ _ENUM_LEVELS = tuple(_RECORDS)
 _GET_INFO_LEVELS = (0, 1, 2, 10)
 
 
-class _FlagCache(dict[int, SessionFlags]):
-    # Flag values met so far -> their SessionFlags: one C-level lookup per record.
-    def __missing__(self, value: int) -> SessionFlags:
-        flags = SessionFlags(value)
-        if len(self) < 64:  # bounded, whatever values a server sends
-            self[value] = flags
-        return flags
+# Raw user_flags -> SessionFlags; looks SessionFlags up when called, not when made.
+_FLAG_CACHE: Memo[SessionFlags] = Memo(lambda raw: SessionFlags(raw), range(4))
 
-
-_FLAG_CACHE = _FlagCache((value, SessionFlags(value)) for value in range(4))
-
-
-def _make_decoder(level: int) -> Callable[[int, int], list[SessionInfo0]]:
-    """The (address, count) -> records function for one level, built from its layout."""
-    struct = _raw.SESSION_INFO_LEVELS[level]
-    record = _RECORDS[level]
-    # The flags go through _FLAG_CACHE: one C-level dict lookup per record.
-    flags = {"user_flags": lambda column: map(_FLAG_CACHE.__getitem__, column)}
-    return column_decoder(struct, record, flags)
-
-
-_DECODERS: dict[int, Callable[[int, int], list[SessionInfo0]]] = {}
-"""Decoders by level, built on first use (keeps ``import winsession`` cheap)."""
+_DECODERS = {
+    level: column_decoder(_raw.SESSION_INFO_LEVELS[level], record, {"user_flags": _FLAG_CACHE})
+    for level, record in _RECORDS.items()
+}
+"""(address, count) -> records, per level, built from the layouts."""
 
 
 def _decode_page(level: int, buf: Any, count: int) -> list[SessionInfo0]:
@@ -231,10 +216,7 @@ def _decode_page(level: int, buf: Any, count: int) -> list[SessionInfo0]:
             "NetSessionEnum",
             message=f"NetSessionEnum reported {count} entries but returned no buffer",
         )
-    decode = _DECODERS.get(level)
-    if decode is None:  # two threads may both build it: the same function either way
-        decode = _DECODERS[level] = _make_decoder(level)
-    return decode_paused(decode, address, count)
+    return _DECODERS[level](address, count)
 
 
 # --- argument checks: every one runs before any DLL call --------------------------------

@@ -33,10 +33,10 @@ import threading
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal, Optional, Union, overload
+from typing import Any, Literal, Optional, Union, overload
 
 from . import errors
-from ._records import Column, Record, column_decoder, decode_paused
+from ._records import Memo, Record, column_decoder
 from .errors import WinSessionError
 from .raw import kernel32 as _k32
 from .raw import wtsapi32 as _raw
@@ -720,17 +720,11 @@ def _bool(value: object, argument: str) -> bool:
 _ERROR_NO_MORE_ITEMS = 259
 
 
-class _StateCache(dict[int, ConnectState]):
-    # State values -> ConnectState members, one C-level lookup per session; a value the API
-    # adds later becomes an UNKNOWN_n pseudo-member once.
-    def __missing__(self, value: int) -> ConnectState:
-        state = ConnectState(value)
-        if len(self) < 64:
-            self[value] = state
-        return state
+# Raw states -> ConnectState; a value the API adds later becomes an UNKNOWN_n pseudo-member.
+_STATES: Memo[ConnectState] = Memo(ConnectState, map(int, ConnectState))
 
-
-_STATES = _StateCache((int(state), state) for state in ConnectState)
+_decode_sessions = column_decoder(_raw.WTS_SESSION_INFOW, SessionInfo, {"state": _STATES})
+"""(address, count) -> SessionInfo records, built from the layout."""
 
 
 def _session_infos(buf: Any, count: int) -> list[SessionInfo]:
@@ -738,15 +732,7 @@ def _session_infos(buf: Any, count: int) -> list[SessionInfo]:
     address = ctypes.cast(buf, ctypes.c_void_p).value
     if not count or not address:
         return []
-    global _decode_sessions
-    if _decode_sessions is None:
-        states: Column = lambda column: map(_STATES.__getitem__, column)  # noqa: E731
-        _decode_sessions = column_decoder(_raw.WTS_SESSION_INFOW, SessionInfo, {"state": states})
-    return decode_paused(_decode_sessions, address, count)
-
-
-_decode_sessions: Optional[Callable[[int, int], list[SessionInfo]]] = None
-"""Built on first use, from the layout."""
+    return _decode_sessions(address, count)
 
 
 def enumerate_sessions(server: ServerArg = None) -> list[SessionInfo]:
