@@ -30,7 +30,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Optional, Union, overload
 
-from . import errors
+from . import _args, errors
 from ._records import Memo, Record, column_decoder
 from .raw import netapi32 as _raw
 from .raw._types import DWORD, LPBYTE
@@ -225,13 +225,10 @@ def _decode_page(level: int, buf: Any, count: int) -> list[SessionInfo0]:
 def _optional_text(value: object, argument: str) -> Optional[str]:
     if value is None:
         return None
-    if not isinstance(value, str):
-        raise TypeError(f"{argument} must be a str or None, not {type(value).__name__}")
-    if "\0" in value:
-        raise ValueError(f"{argument} must not contain NUL characters: {value!r}")
-    if not value:
+    text = _args.text(value, argument, "a str or None")
+    if not text:
         raise ValueError(f"{argument} must not be empty (pass None to leave it out)")
-    return value
+    return text
 
 
 def _server(value: object) -> Optional[str]:

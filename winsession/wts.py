@@ -35,7 +35,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Optional, Union, overload
 
-from . import errors
+from . import _args, errors
 from ._records import Memo, Record, column_decoder
 from .errors import WinSessionError
 from .raw import kernel32 as _k32
@@ -662,11 +662,7 @@ ServerArg = Union[None, str, Server]
 def _name(value: object) -> Optional[str]:
     if value is None or value == "":
         return None
-    if not isinstance(value, str):
-        raise TypeError(f"server must be a str, a wts.Server or None, not {type(value).__name__}")
-    if "\0" in value:
-        raise ValueError(f"server must not contain NUL characters: {value!r}")
-    return value
+    return _args.text(value, "server", "a str, a wts.Server or None")
 
 
 @contextlib.contextmanager
@@ -694,14 +690,6 @@ def _session_id(value: object, argument: str = "session_id") -> int:
         raise TypeError(f"{argument} must be an int, not {type(value).__name__}")
     if not 0 <= value <= _U32_MAX:
         raise ValueError(f"{argument} must be between 0 and 0xFFFFFFFF, not {value}")
-    return value
-
-
-def _string(value: object, argument: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{argument} must be a str, not {type(value).__name__}")
-    if "\0" in value:
-        raise ValueError(f"{argument} must not contain NUL characters")
     return value
 
 
@@ -1204,8 +1192,8 @@ def send_message(
     <MessageResponse.TIMEOUT: 32000>
     """
     sid = _session_id(session_id)
-    title = _string(title, "title")
-    message = _string(message, "message")
+    title = _args.text(title, "title")
+    message = _args.text(message, "message")
     style = _u32(style, "style")
     timeout = _u32(timeout, "timeout")
     wait = _bool(wait, "wait")
