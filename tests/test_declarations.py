@@ -28,6 +28,7 @@ NATIVE = {
     "Byte": ctypes.c_uint8,
     "UInt64": ctypes.c_uint64,
     "Int64": ctypes.c_int64,
+    "UIntPtr": ctypes.c_size_t,  # DWORD_PTR / ULONG_PTR: pointer-sized
 }
 API_REFS = {
     "PWSTR": ctypes.c_wchar_p,

@@ -31,6 +31,9 @@ WCHAR = ctypes.c_wchar
 HRESULT = ctypes.c_int32
 LPBYTE = ctypes.POINTER(BYTE)
 LPDWORD = ctypes.POINTER(DWORD)
+# Pointer-sized unsigned (DWORD_PTR, ULONG_PTR): 8 bytes on 64-bit Windows and Linux alike.
+DWORD_PTR = ctypes.c_size_t
+PDWORD_PTR = ctypes.POINTER(DWORD_PTR)
 NET_API_STATUS = DWORD
 
 __all__ = [
@@ -38,6 +41,7 @@ __all__ = [
     "BOOLEAN",
     "BYTE",
     "DWORD",
+    "DWORD_PTR",
     "HANDLE",
     "HRESULT",
     "HWND",
@@ -50,6 +54,7 @@ __all__ = [
     "LPVOID",
     "LPWSTR",
     "NET_API_STATUS",
+    "PDWORD_PTR",
     "UINT",
     "ULONG",
     "ULONGLONG",

@@ -1,4 +1,5 @@
-"""netapi32.dll: SMB server sessions (lmshare.h) and NetApi buffers (lmapibuf.h).
+"""netapi32.dll: SMB server sessions, open files and connections (lmshare.h), NetApi buffers
+(lmapibuf.h).
 
 Names, field names, argument order, widths and pointer depths are Microsoft's, checked by
 the tests against win32metadata and against mingw-w64's ``lm.h``. Every ``NET_API_STATUS``
@@ -12,7 +13,7 @@ import ctypes
 
 from .. import _dll
 from ..errors import check_net_api_status
-from ._types import DWORD, LPBYTE, LPDWORD, LPVOID, LPWSTR, NET_API_STATUS
+from ._types import DWORD, LPBYTE, LPDWORD, LPVOID, LPWSTR, NET_API_STATUS, PDWORD_PTR
 
 MAX_PREFERRED_LENGTH = 0xFFFFFFFF
 """``prefmaxlen`` asking the API to allocate as much as all the data needs."""
@@ -23,6 +24,20 @@ ERROR_MORE_DATA = 234
 # SESSION_INFO_USER_FLAGS
 SESS_GUEST = 0x00000001
 SESS_NOENCRYPTION = 0x00000002
+
+# FILE_INFO_FLAGS_PERMISSIONS (fi3_permissions)
+PERM_FILE_READ = 0x1
+PERM_FILE_WRITE = 0x2
+PERM_FILE_CREATE = 0x4
+
+# SHARE_TYPE (coni1_type): the low byte is the type, the high bits are modifiers.
+STYPE_DISKTREE = 0
+STYPE_PRINTQ = 1
+STYPE_DEVICE = 2
+STYPE_IPC = 3
+STYPE_MASK = 0xFF
+STYPE_TEMPORARY = 0x40000000
+STYPE_SPECIAL = 0x80000000
 
 
 # Each level's members, in declaration order; member names are "sesi<level>_<field>".
@@ -94,6 +109,55 @@ SESSION_INFO_LEVELS: dict[int, type[ctypes.Structure]] = {
 """Structure for each level ``NetSessionEnum`` accepts."""
 
 
+class FILE_INFO_2(ctypes.Structure):
+    """Level 2 of NetFileEnum/NetFileGetInfo: the open file's identifier."""
+
+    _fields_ = [("fi2_id", DWORD)]
+
+
+class FILE_INFO_3(ctypes.Structure):
+    """Level 3: identifier, permissions, locks, path and the user who opened it."""
+
+    _fields_ = [
+        ("fi3_id", DWORD),
+        ("fi3_permissions", DWORD),  # FILE_INFO_FLAGS_PERMISSIONS
+        ("fi3_num_locks", DWORD),
+        ("fi3_pathname", LPWSTR),
+        ("fi3_username", LPWSTR),
+    ]
+
+
+FILE_INFO_LEVELS: dict[int, type[ctypes.Structure]] = {2: FILE_INFO_2, 3: FILE_INFO_3}
+"""Structure for each level ``NetFileEnum`` and ``NetFileGetInfo`` accept."""
+
+
+class CONNECTION_INFO_0(ctypes.Structure):
+    """Level 0 of NetConnectionEnum: the connection's identifier."""
+
+    _fields_ = [("coni0_id", DWORD)]
+
+
+class CONNECTION_INFO_1(ctypes.Structure):
+    """Level 1: identifier, share type, opens, users, seconds connected, user and name."""
+
+    _fields_ = [
+        ("coni1_id", DWORD),
+        ("coni1_type", DWORD),  # SHARE_TYPE
+        ("coni1_num_opens", DWORD),
+        ("coni1_num_users", DWORD),
+        ("coni1_time", DWORD),
+        ("coni1_username", LPWSTR),
+        ("coni1_netname", LPWSTR),
+    ]
+
+
+CONNECTION_INFO_LEVELS: dict[int, type[ctypes.Structure]] = {
+    0: CONNECTION_INFO_0,
+    1: CONNECTION_INFO_1,
+}
+"""Structure for each level ``NetConnectionEnum`` accepts."""
+
+
 def _net(name: str, argtypes: list[object], doc: str) -> _dll.Function:
     return _dll.Function("netapi32", name, NET_API_STATUS, argtypes, check_net_api_status, doc)
 
@@ -113,6 +177,28 @@ NetSessionDel = _net(
     "NetSessionDel",
     [LPWSTR, LPWSTR, LPWSTR],
     "NetSessionDel(servername, UncClientName, username) -> NET_API_STATUS",
+)
+NetFileEnum = _net(
+    "NetFileEnum",
+    [LPWSTR, LPWSTR, LPWSTR, DWORD, ctypes.POINTER(LPBYTE), DWORD, LPDWORD, LPDWORD, PDWORD_PTR],
+    "NetFileEnum(servername, basepath, username, level, bufptr, prefmaxlen, entriesread,"
+    " totalentries, resume_handle) -> NET_API_STATUS  (resume_handle is a PDWORD_PTR)",
+)
+NetFileGetInfo = _net(
+    "NetFileGetInfo",
+    [LPWSTR, DWORD, DWORD, ctypes.POINTER(LPBYTE)],
+    "NetFileGetInfo(servername, fileid, level, bufptr) -> NET_API_STATUS",
+)
+NetFileClose = _net(
+    "NetFileClose",
+    [LPWSTR, DWORD],
+    "NetFileClose(servername, fileid) -> NET_API_STATUS",
+)
+NetConnectionEnum = _net(
+    "NetConnectionEnum",
+    [LPWSTR, LPWSTR, DWORD, ctypes.POINTER(LPBYTE), DWORD, LPDWORD, LPDWORD, LPDWORD],
+    "NetConnectionEnum(servername, qualifier, level, bufptr, prefmaxlen, entriesread,"
+    " totalentries, resume_handle) -> NET_API_STATUS",
 )
 NetApiBufferAllocate = _net(
     "NetApiBufferAllocate",
@@ -136,8 +222,17 @@ NetApiBufferSize = _net(
 )
 
 __all__ = [
+    "CONNECTION_INFO_0",
+    "CONNECTION_INFO_1",
+    "CONNECTION_INFO_LEVELS",
     "ERROR_MORE_DATA",
+    "FILE_INFO_2",
+    "FILE_INFO_3",
+    "FILE_INFO_LEVELS",
     "MAX_PREFERRED_LENGTH",
+    "PERM_FILE_CREATE",
+    "PERM_FILE_READ",
+    "PERM_FILE_WRITE",
     "SESSION_INFO_0",
     "SESSION_INFO_1",
     "SESSION_INFO_2",
@@ -146,11 +241,22 @@ __all__ = [
     "SESSION_INFO_LEVELS",
     "SESS_GUEST",
     "SESS_NOENCRYPTION",
+    "STYPE_DEVICE",
+    "STYPE_DISKTREE",
+    "STYPE_IPC",
+    "STYPE_MASK",
+    "STYPE_PRINTQ",
+    "STYPE_SPECIAL",
+    "STYPE_TEMPORARY",
     "NERR_Success",
     "NetApiBufferAllocate",
     "NetApiBufferFree",
     "NetApiBufferReallocate",
     "NetApiBufferSize",
+    "NetConnectionEnum",
+    "NetFileClose",
+    "NetFileEnum",
+    "NetFileGetInfo",
     "NetSessionDel",
     "NetSessionEnum",
     "NetSessionGetInfo",
