@@ -121,8 +121,11 @@ def check_same(stub: NetStub, level: int, n: int) -> None:
         assert len(theirs) == n, (len(theirs), n)
         assert theirs[-1]["client_name"] == ours[-1].client_name, theirs[-1]
         result(
-            check="pywin32", level=level, calls=stub.calls() - before,
-            prefmaxlen=stub.last_prefmaxlen(), keys=sorted(theirs[0]),
+            check="pywin32",
+            level=level,
+            calls=stub.calls() - before,
+            prefmaxlen=stub.last_prefmaxlen(),
+            keys=sorted(theirs[0]),
         )
 
 
@@ -213,9 +216,22 @@ def mode_wts(n: int, count: int) -> None:
 def mode_load(n: int) -> None:
     stub = NetStub()
     stub.reset()
-    loop, _ = timed(lambda: [stub.add_session(
-        None, f"\\\\C{i}", f"u{i}", i % 8, i, i % 3600, i % 4, "Windows 10 Enterprise",
-        "\\Device\\NetbiosSmb") for i in range(n)])
+    loop, _ = timed(
+        lambda: [
+            stub.add_session(
+                None,
+                f"\\\\C{i}",
+                f"u{i}",
+                i % 8,
+                i,
+                i % 3600,
+                i % 4,
+                "Windows 10 Enterprise",
+                "\\Device\\NetbiosSmb",
+            )
+            for i in range(n)
+        ]
+    )
     stub.reset()
     bulk, _ = timed(lambda: stub.add_sessions_bulk(n))
     stub.reset()
@@ -265,8 +281,12 @@ def mode_gc(n: int, count: int, level: int) -> None:
             off = runs(call, count)
         finally:
             gc.enable()
-        out[name] = {"total": stats(totals, n), "in_gc": stats(in_gc, n),
-                     "collections": statistics.median(collections), "gc_off": stats(off, n)}
+        out[name] = {
+            "total": stats(totals, n),
+            "in_gc": stats(in_gc, n),
+            "collections": statistics.median(collections),
+            "gc_off": stats(off, n),
+        }
     result(**out)
 
 

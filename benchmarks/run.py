@@ -45,9 +45,21 @@ def prepare() -> Path:
     if not wheels:
         log("downloading pywin32 (benchmark only)")
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--platform", "win_amd64",
-             "--python-version", "3.13", "--only-binary=:all:", "--no-deps", "pywin32",
-             "-d", str(WHEELS)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--platform",
+                "win_amd64",
+                "--python-version",
+                "3.13",
+                "--only-binary=:all:",
+                "--no-deps",
+                "pywin32",
+                "-d",
+                str(WHEELS),
+            ],
             check=True,
         )
         wheels = sorted(WHEELS.glob("pywin32-*-cp313-cp313-win_amd64.whl"))
@@ -59,16 +71,26 @@ def prepare() -> Path:
             zf.extractall(SITE)
         stamp.write_text(wheel.name)
     # A copy of the test Python: pywin32's DLLs and path entries never touch build/winpy.
-    shutil.copytree(winpy.WINPY, BENCHPY, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("site-packages"))
+    shutil.copytree(
+        winpy.WINPY, BENCHPY, dirs_exist_ok=True, ignore=shutil.ignore_patterns("site-packages")
+    )
     for dll in (SITE / "pywin32_system32").glob("*.dll"):
         shutil.copy2(dll, BENCHPY / dll.name)
     for dll in ("netapi32.dll", "wtsapi32.dll"):
         shutil.copy2(BUILD / "stubs" / "win64" / dll, BENCHPY / dll)
     win = winpy.to_windows_path
     (BENCHPY / "python313._pth").write_text(
-        "\n".join(["python313.zip", ".", win(SITE / "win32"), win(SITE / "win32" / "lib"),
-                   win(SITE), win(REPO)]) + "\n"
+        "\n".join(
+            [
+                "python313.zip",
+                ".",
+                win(SITE / "win32"),
+                win(SITE / "win32" / "lib"),
+                win(SITE),
+                win(REPO),
+            ]
+        )
+        + "\n"
     )
     return BENCHPY / "python.exe"
 
@@ -77,20 +99,34 @@ def run_bench(exe: Path, *args: str, timeout: float = 600) -> list[dict[str, Any
     output: list[str] = []
     cmd = [*winpy.wine_command(), str(exe), str(REPO / "benchmarks" / "bench.py"), *args]
     log(" ".join(args))
-    rc = winpy.stream(cmd, env=winpy.wine_env(None, OVERRIDES), cwd=REPO, output=output,
-                      timeout=timeout, on_timeout=lambda: winpy.wine_shutdown(kill=True))
+    rc = winpy.stream(
+        cmd,
+        env=winpy.wine_env(None, OVERRIDES),
+        cwd=REPO,
+        output=output,
+        timeout=timeout,
+        on_timeout=lambda: winpy.wine_shutdown(kill=True),
+    )
     if rc != 0:
         raise SystemExit(f"bench.py {' '.join(args)} failed with exit code {rc}")
     text = "".join(output)
-    found = [json.loads(line[len("RESULT "):]) for line in text.splitlines()
-             if line.startswith("RESULT ")]
+    found = [
+        json.loads(line[len("RESULT ") :])
+        for line in text.splitlines()
+        if line.startswith("RESULT ")
+    ]
     if not any("mode" in r for r in found):
         raise SystemExit(f"bench.py {' '.join(args)} exited ({rc}) without its result")
     return found
 
 
-IMPORTS = ("import winsession", "from winsession import net", "from winsession import wts",
-           "from winsession import net, wts", "import winsession.cli")
+IMPORTS = (
+    "import winsession",
+    "from winsession import net",
+    "from winsession import wts",
+    "from winsession import net, wts",
+    "import winsession.cli",
+)
 
 
 def import_times(runs: int) -> dict[str, Any]:
@@ -108,12 +144,22 @@ def import_times(runs: int) -> dict[str, Any]:
         env["PYTHONPYCACHEPREFIX"] = cache  # warmed below, like an installed package's .pyc
 
         def once(statement: str) -> tuple[float, float]:
-            code = (f"import time; t = time.perf_counter(); {statement}; "
-                    "print(time.perf_counter() - t)")
-            done = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env,
-                                  cwd=REPO, capture_output=True, text=True, check=True)
-            top = [line.split("|") for line in done.stderr.splitlines()
-                   if line.rstrip().endswith("| winsession")]
+            code = (
+                f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+            )
+            done = subprocess.run(
+                [sys.executable, "-X", "importtime", "-c", code],
+                env=env,
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            top = [
+                line.split("|")
+                for line in done.stderr.splitlines()
+                if line.rstrip().endswith("| winsession")
+            ]
             cumulative = int(top[0][1]) / 1e6 if top else float("nan")
             return float(done.stdout), cumulative
 
@@ -121,8 +167,12 @@ def import_times(runs: int) -> dict[str, Any]:
             once(statement)
         wall = {s: statistics.median(once(s)[0] for _ in range(runs * 3)) for s in IMPORTS}
         importtime = statistics.median(once("import winsession")[1] for _ in range(runs * 3))
-    return {"mode": "import", "python": platform.python_version(), "wall": wall,
-            "importtime": importtime}
+    return {
+        "mode": "import",
+        "python": platform.python_version(),
+        "wall": wall,
+        "importtime": importtime,
+    }
 
 
 def machine() -> str:
@@ -136,9 +186,11 @@ def machine() -> str:
         pass
     import os
 
-    return (f"{platform.system()} {platform.release()} {platform.machine()}, {cpu},"
-            f" {os.cpu_count()} CPUs, {winpy.wine_version()},"
-            " Windows embeddable CPython 3.13.2 (x64)")
+    return (
+        f"{platform.system()} {platform.release()} {platform.machine()}, {cpu},"
+        f" {os.cpu_count()} CPUs, {winpy.wine_version()},"
+        " Windows embeddable CPython 3.13.2 (x64)"
+    )
 
 
 def us(x: float) -> str:
@@ -240,8 +292,11 @@ def table(results: list[dict[str, Any]], runs: int) -> str:
         ]
         lines += [f"| `{stmt}` | {ms(t)} |" for stmt, t in r["wall"].items()]
     for r in [r for r in results if r.get("check") == "pywin32" and r["level"] == 502][:1]:
-        lines += ["", f"pywin32's NetSessionEnum made {r['calls']} call(s) with prefmaxlen"
-                  f" {r['prefmaxlen']:#x} for the whole table."]
+        lines += [
+            "",
+            f"pywin32's NetSessionEnum made {r['calls']} call(s) with prefmaxlen"
+            f" {r['prefmaxlen']:#x} for the whole table.",
+        ]
     return "\n".join(lines)
 
 

@@ -57,9 +57,7 @@ _WTS_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_wts_empty_is_error": (None, [c_i32]),
     "stub_wts_unsupported_class": (None, [c_u32]),
     "stub_wts_set_message_response": (None, [c_i32]),
-    "stub_wts_last_message": (
-        c_u32, [ctypes.c_wchar_p, c_u32, ctypes.c_wchar_p, c_u32]
-    ),
+    "stub_wts_last_message": (c_u32, [ctypes.c_wchar_p, c_u32, ctypes.c_wchar_p, c_u32]),
     "stub_wts_last_timeout": (c_u32, []),
     "stub_wts_last_wait": (c_i32, []),
     "stub_wts_queue_event": (None, [c_u32]),
@@ -97,7 +95,7 @@ def _bind(dll: str, exports: dict[str, tuple[Any, list[Any]]], prefix: str) -> d
         fn = getattr(ctl, name)
         fn.restype = restype
         fn.argtypes = argtypes
-        bound[name[len(prefix):]] = fn
+        bound[name[len(prefix) :]] = fn
     return bound
 
 
@@ -162,8 +160,15 @@ class NetStub(_Stub):
             if s.server is not None:
                 self.add_server(s.server)
             count = self.add_session(
-                s.server, s.cname, s.username, s.num_opens, s.time, s.idle_time,
-                s.user_flags, s.cltype_name, s.transport,
+                s.server,
+                s.cname,
+                s.username,
+                s.num_opens,
+                s.time,
+                s.idle_time,
+                s.user_flags,
+                s.cltype_name,
+                s.transport,
             )
             assert count > 0, "stand-in refused a session"
 
@@ -171,9 +176,14 @@ class NetStub(_Stub):
     def synthetic(index: int) -> Session:
         """The session ``stub_net_add_sessions_bulk`` puts at table index ``index``."""
         return Session(
-            cname=f"\\\\C{index}", username=f"u{index}", num_opens=index % 8, time=index,
-            idle_time=index % 3600, user_flags=index % 4,
-            cltype_name="Windows 10 Enterprise", transport="\\Device\\NetbiosSmb",
+            cname=f"\\\\C{index}",
+            username=f"u{index}",
+            num_opens=index % 8,
+            time=index,
+            idle_time=index % 3600,
+            user_flags=index % 4,
+            cltype_name="Windows 10 Enterprise",
+            transport="\\Device\\NetbiosSmb",
         )
 
     def assert_clean(self) -> None:

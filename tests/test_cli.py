@@ -86,7 +86,13 @@ def test_smb_list(stand_in: Any, capsys: Capsys) -> None:
     assert lines[-1] == "2 session(s)"
     code, out, _ = run(capsys, "smb", "list", "--level", "502", "--user", "bob")
     assert out.splitlines()[1].split() == [
-        "\\\\10.0.0.6", "bob", "1", "0:02:05", "0:00:05", "Samba", "\\Device\\Tcpip",
+        "\\\\10.0.0.6",
+        "bob",
+        "1",
+        "0:02:05",
+        "0:00:05",
+        "Samba",
+        "\\Device\\Tcpip",
     ]
 
 
@@ -148,7 +154,9 @@ def test_ts_info(stand_in: Any, capsys: Capsys) -> None:
     code, out, _ = run(capsys, "ts", "info", "2", "--json")
     data = json.loads(out)
     assert (data["user"], data["client_protocol"], data["state"]) == (
-        "CONTOSO\\alice", "RDP", "DISCONNECTED",
+        "CONTOSO\\alice",
+        "RDP",
+        "DISCONNECTED",
     )
 
 
@@ -273,7 +281,12 @@ def test_simulated_smb(capsys: Capsys) -> None:
 def test_simulated_ts(capsys: Capsys) -> None:
     rc, out, _ = run(capsys, "--simulate", "ts", "list")
     assert rc == 0 and out.splitlines()[3].split() == [
-        "RDP-Tcp#3", "alice", "2", "Active", "rdp", "ALICE-PC",
+        "RDP-Tcp#3",
+        "alice",
+        "2",
+        "Active",
+        "rdp",
+        "ALICE-PC",
     ]
     rc, out, _ = run(capsys, "--simulate", "ts", "info", "2", "--csv")
     row = next(csv.DictReader(io.StringIO(out)))

@@ -78,7 +78,10 @@ def test_any_code_pickles_and_describes_itself(
     again = pickle.loads(pickle.dumps(err))
     assert type(again) is type(err)
     assert (again.winerror, again.function, again.server, str(again)) == (
-        code, function, server, str(err),
+        code,
+        function,
+        server,
+        str(err),
     )
     assert repr(err).startswith(type(err).__name__ + "(winerror=")
 

@@ -24,8 +24,13 @@ def test_import_binds_nothing() -> None:
         "assert not d._libraries, d._libraries;"
         "assert all(f._bound is None for f in d._functions)"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, stdin=subprocess.DEVNULL,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+    )
 
 
 @pytest.mark.windows
@@ -63,8 +68,14 @@ def test_off_windows_calls_raise_unsupported_platform() -> None:
         "    assert isinstance(e, NotImplementedError); print(e)\n"
         "else:\n    raise SystemExit('no error')\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT,
-                         stdin=subprocess.DEVNULL, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        check=True,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "netapi32.dll is part of Windows" in out
     assert "tests/run.py" in out
 

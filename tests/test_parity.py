@@ -90,9 +90,10 @@ class StandinBackend(Backend):
                 assert w.set_blob(srv, s.session_id, 28, raw, len(raw)) == 0
         for p in processes or []:
             sid = testing._sid_bytes(p.user_sid)
-            assert w.add_process(
-                p.server, p.session_id, p.process_id, p.name, sid, len(sid or b"")
-            ) == 0
+            assert (
+                w.add_process(p.server, p.session_id, p.process_id, p.name, sid, len(sid or b""))
+                == 0
+            )
 
     # uniform control surface (the stand-in's exports under the simulator's names)
     def net_outstanding(self) -> int:
@@ -536,14 +537,31 @@ def wts_query_station_info(b: Backend) -> None:
     b.load_wts(SESSIONS)
     s = wts.query_session_information(2, wts.InfoClass.SESSION_INFO)
     assert s == wts.StationInfo(
-        wts.ConnectState.ACTIVE, 2, 1000, 2000, 10, 20, 5, 6, "RDP-Tcp#3", "CONTOSO", "alice",
-        T0, None, NOW - datetime.timedelta(minutes=5), T0, NOW,
+        wts.ConnectState.ACTIVE,
+        2,
+        1000,
+        2000,
+        10,
+        20,
+        5,
+        6,
+        "RDP-Tcp#3",
+        "CONTOSO",
+        "alice",
+        T0,
+        None,
+        NOW - datetime.timedelta(minutes=5),
+        T0,
+        NOW,
     )
     long = wts.query_session_information(4, wts.InfoClass.SESSION_INFO)
     assert (long.win_station_name, long.domain, long.user_name) == ("S" * 31, "D" * 16, "U" * 20)
     ex = wts.query_session_information(2, wts.InfoClass.SESSION_INFO_EX)
     assert (ex.session_id, ex.state, ex.session_flags, ex.locked) == (
-        2, wts.ConnectState.ACTIVE, 0, True,
+        2,
+        wts.ConnectState.ACTIVE,
+        0,
+        True,
     )
     assert (ex.logon_time, ex.current_time, ex.incoming_bytes) == (T0, NOW, 1000)
     assert wts.query_session_information(3, wts.InfoClass.SESSION_INFO_EX).locked is False

@@ -24,8 +24,14 @@ PAGE = 64 * 1024
 def expected(index: int) -> net.SessionInfo502:
     s = NetStub.synthetic(index)
     return net.SessionInfo502(
-        s.cname, s.username, s.num_opens, s.time, s.idle_time,
-        net.SessionFlags(s.user_flags), s.cltype_name, s.transport,
+        s.cname,
+        s.username,
+        s.num_opens,
+        s.time,
+        s.idle_time,
+        net.SessionFlags(s.user_flags),
+        s.cltype_name,
+        s.transport,
     )
 
 

@@ -467,9 +467,7 @@ def test_events_watch_command(
 
 @pytest.mark.windows
 @pytest.mark.mingw
-def test_events_watch_command_json(
-    sensstub: SensStub, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_events_watch_command_json(sensstub: SensStub, capsys: pytest.CaptureFixture[str]) -> None:
     from winsession import cli
 
     fired = [(int(kind), f"u{int(kind)}", 10 + int(kind)) for kind in sens.EventKind]
@@ -483,8 +481,7 @@ def test_events_watch_command_json(
         (kind.name, f"u{int(kind)}", 10 + int(kind)) for kind in sens.EventKind
     ]
     assert all(
-        datetime.datetime.fromisoformat(r["time"]).tzinfo == datetime.timezone.utc
-        for r in records
+        datetime.datetime.fromisoformat(r["time"]).tzinfo == datetime.timezone.utc for r in records
     )
 
 

@@ -34,7 +34,9 @@ def test_remove_smb_between_pages() -> None:
     with Simulator(smb=table) as sim:
         sim.remove_smb_on_call(2, 0)
         assert [s.user_name for s in net.enum_sessions(level=10, prefmaxlen=1)] == [
-            "u0", "u2", "u3",
+            "u0",
+            "u2",
+            "u3",
         ]
         sim.assert_clean()
 

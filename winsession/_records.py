@@ -81,7 +81,6 @@ class Record:
         return (type(self), tuple(getattr(self, spec.name) for spec in fields))
 
 
-
 # --- turning an array of structures into records, fast ----------------------------------------
 
 R = TypeVar("R")

@@ -141,8 +141,7 @@ def _emit_rows(
         return
     cells = [[cell(r) for _, _, cell in table] for r in rows]
     widths = [
-        max([len(heading), *(len(c[i]) for c in cells)])
-        for i, (heading, _, _) in enumerate(table)
+        max([len(heading), *(len(c[i]) for c in cells)]) for i, (heading, _, _) in enumerate(table)
     ]
 
     def line(values: Sequence[str]) -> str:
@@ -532,8 +531,13 @@ def _parser() -> argparse.ArgumentParser:
     _server(p)
     p.add_argument("--client", help="only sessions from this client computer")
     p.add_argument("--user", help="only sessions of this user")
-    p.add_argument("--level", type=int, default=10, choices=(0, 1, 2, 10, 502),
-                   help="information level (default 10; 1, 2, 502 need administrators)")
+    p.add_argument(
+        "--level",
+        type=int,
+        default=10,
+        choices=(0, 1, 2, 10, 502),
+        help="information level (default 10; 1, 2, 502 need administrators)",
+    )
     _listing(p)
     p.set_defaults(run=_smb_list)
     p = smb_commands.add_parser("info", help="one session (NetSessionGetInfo)")
@@ -566,8 +570,13 @@ def _parser() -> argparse.ArgumentParser:
     _listing(p)
     p.set_defaults(run=_ts_info)
     p = ts_commands.add_parser("disconnect", help="disconnect a session (like tsdiscon)")
-    p.add_argument("id", type=_session_arg, nargs="?", default=wts.CURRENT_SESSION,
-                   help="session id, or 'current' (the default)")
+    p.add_argument(
+        "id",
+        type=_session_arg,
+        nargs="?",
+        default=wts.CURRENT_SESSION,
+        help="session id, or 'current' (the default)",
+    )
     _server(p, "Remote Desktop server")
     p.add_argument("--wait", action="store_true", help="return once it is done")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask")

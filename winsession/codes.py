@@ -465,6 +465,7 @@ class WinError(IntEnum):
 
     def __format__(self, format_spec: str) -> str:
         return int.__format__(int(self), format_spec)
+
     # HRESULTs of the COM calls (winsession.sens), as unsigned 32-bit values.
     E_NOTIMPL = 0x80004001
     E_NOINTERFACE = 0x80004002

@@ -472,9 +472,7 @@ class BoolCheck:
         if code == ERROR_SUCCESS:
             # FALSE without a reason (seen with Wine's stubs): say so rather than print
             # "failed: ERROR_SUCCESS".
-            raise self.family(
-                code, name, message=f"{name} failed without setting an error code"
-            )
+            raise self.family(code, name, message=f"{name} failed without setting an error code")
         raise error_class(self.family, code)(code, name)
 
 

@@ -394,9 +394,7 @@ class _Stream(itertools.chain):  # type: ignore[type-arg]
     def __repr__(self) -> str:
         names = ("server", "client", "user", "level", "prefmaxlen")
         defaults = (None, None, None, None, MAX_PREFERRED_LENGTH)
-        given = ", ".join(
-            f"{n}={v!r}" for n, v, d in zip(names, self._args, defaults) if v != d
-        )
+        given = ", ".join(f"{n}={v!r}" for n, v, d in zip(names, self._args, defaults) if v != d)
         return f"<net.enum_sessions({given}) iterator>"
 
     def close(self) -> None:

@@ -575,4 +575,3 @@ def _close_all() -> None:
             events.close()
         except Exception:
             log.exception("winsession.sens: closing at exit failed")
-

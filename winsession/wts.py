@@ -206,9 +206,7 @@ class Event(enum.IntFlag):
 
     def __str__(self) -> str:
         # "LOGON|CONNECT" on every Python (3.11 made str() of an IntFlag the number).
-        names = [
-            m.name for m in Event if m.name and m not in (Event.NONE, Event.ALL) and m in self
-        ]
+        names = [m.name for m in Event if m.name and m not in (Event.NONE, Event.ALL) and m in self]
         return "|".join(names) or "NONE"
 
 
@@ -598,9 +596,7 @@ class Server:
         if self.name is not None:
             handle = _raw.WTSOpenServerW(self.name)
             if not handle:
-                raise errors.error_class(errors.WtsError, 1722)(
-                    1722, "WTSOpenServerW", self.name
-                )
+                raise errors.error_class(errors.WtsError, 1722)(1722, "WTSOpenServerW", self.name)
             self._handle = handle
             self._finalizer = weakref.finalize(self, _raw.WTSCloseServer, handle)
 

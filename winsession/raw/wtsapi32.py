@@ -163,12 +163,12 @@ class WTS_SESSION_ADDRESS(ctypes.Structure):
 
 # The traffic counters WTSINFOW and WTSINFOEX_LEVEL1_W both carry (at different places).
 _TRAFFIC = [
-        ("IncomingBytes", DWORD),
-        ("OutgoingBytes", DWORD),
-        ("IncomingFrames", DWORD),
-        ("OutgoingFrames", DWORD),
-        ("IncomingCompressedBytes", DWORD),
-        ("OutgoingCompressedBytes", DWORD),
+    ("IncomingBytes", DWORD),
+    ("OutgoingBytes", DWORD),
+    ("IncomingFrames", DWORD),
+    ("OutgoingFrames", DWORD),
+    ("IncomingCompressedBytes", DWORD),
+    ("OutgoingCompressedBytes", DWORD),
 ]
 
 
@@ -281,8 +281,16 @@ WTSSendMessageW = _wts(
     "WTSSendMessageW",
     BOOL,
     [
-        HANDLE, DWORD, LPWSTR, DWORD, LPWSTR, DWORD,
-        MESSAGEBOX_STYLE, DWORD, P(MESSAGEBOX_RESULT), BOOL,
+        HANDLE,
+        DWORD,
+        LPWSTR,
+        DWORD,
+        LPWSTR,
+        DWORD,
+        MESSAGEBOX_STYLE,
+        DWORD,
+        P(MESSAGEBOX_RESULT),
+        BOOL,
     ],
 )
 WTSWaitSystemEvent = _wts("WTSWaitSystemEvent", BOOL, [HANDLE, DWORD, P(DWORD)])
