@@ -38,8 +38,8 @@ from stubctl import NetStub, WtsStub  # noqa: E402
 from winsession import net, wts  # noqa: E402
 
 try:
-    import win32net  # type: ignore[import-not-found]
-    import win32ts  # type: ignore[import-not-found]
+    import win32net  # pywin32: no types (pyproject.toml's mypy overrides)
+    import win32ts
 except ImportError:
     win32net = win32ts = None
 
@@ -146,7 +146,8 @@ def stream(level: int) -> None:
 
 
 def first(level: int) -> Any:
-    it = net.enum_sessions(level=level, prefmaxlen=PAGE)
+    # The iterator's close() is documented (it stops early); its annotation says Iterator.
+    it: Any = net.enum_sessions(level=level, prefmaxlen=PAGE)
     record = next(it)
     it.close()
     return record

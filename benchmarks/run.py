@@ -76,8 +76,8 @@ def prepare() -> Path:
     )
     for dll in (SITE / "pywin32_system32").glob("*.dll"):
         shutil.copy2(dll, BENCHPY / dll.name)
-    for dll in ("netapi32.dll", "wtsapi32.dll"):
-        shutil.copy2(BUILD / "stubs" / "win64" / dll, BENCHPY / dll)
+    for name in ("netapi32.dll", "wtsapi32.dll"):
+        shutil.copy2(BUILD / "stubs" / "win64" / name, BENCHPY / name)
     win = winpy.to_windows_path
     (BENCHPY / "python313._pth").write_text(
         "\n".join(

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -75,6 +75,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not _belongs_elsewhere(item)]
+
+
+_deselected: list[int] = [0]
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    _deselected[0] += len(items)  # by -m/-k and by pytest_collection_modifyitems above
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _record_deselected(record_testsuite_property: Callable[[str, object], None]) -> None:
+    """The number of deselected tests, in the JUnit XML that tests/run.py reads (pytest's
+    XML has no field for it)."""
+    record_testsuite_property("deselected", _deselected[0])
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -10,10 +10,11 @@ Tiers (DESIGN.md "Test tiers"; on Windows only ``windows-live`` runs):
   windows-live  (on Windows) the live system
 
 Steps: with --install, install what is missing (Debian packages through apt, this package
-with its test/dev extras through pip); lint (ruff, mypy --strict for win32 and linux); build
-the stand-ins (make -C stubs), prepare the Windows Python and the Wine prefix
-(tests/winpy.py, idempotent), run pytest once per tier, print a table and a closing line
-``N passed, N failed, N skipped``.
+with its test/dev extras through pip); lint (ruff check, ruff format --check, mypy --strict of
+winsession/ and benchmarks/ for win32 and linux); build the stand-ins (make -C stubs), prepare
+the Windows Python and the Wine prefix (tests/winpy.py, idempotent), run pytest once per tier
+(each tier's results are read from the JUnit XML it writes to build/junit/), print a table and
+a closing line ``N passed, N failed, N skipped``.
 
 The exit status is non-zero if any tier fails or cannot run (a missing tool is a failure, never
 a skip: the message says what to install). With CI=true a skipped test fails the run too.
@@ -30,11 +31,11 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,23 +60,6 @@ PYTEST_EXIT = {
     5: "no tests collected",
 }
 
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-SUMMARY = re.compile(
-    r"^=*\s*(?P<counts>\d+ \w+(?:, \d+ \w+)*|no tests ran)"
-    r"(?: in (?P<secs>\d+(?:\.\d+)?)s(?: \([\d:]+\))?)?\s*=*$"
-)
-COUNT_KEYS = {
-    "passed": "passed",
-    "failed": "failed",
-    "skipped": "skipped",
-    "error": "errors",
-    "errors": "errors",
-    "deselected": "deselected",
-    "xfailed": "xfailed",
-    "xpassed": "xpassed",
-    "warning": "warnings",
-    "warnings": "warnings",
-}
 COLUMNS = ("passed", "failed", "skipped", "errors", "deselected", "xfailed", "xpassed")
 
 
@@ -94,30 +78,49 @@ def banner(text: str) -> None:
     print(f"\n{'=' * 20} {text} {'=' * max(3, 70 - len(text))}", flush=True)
 
 
-def parse_output(text: str) -> tuple[dict[str, int] | None, list[str]]:
-    """pytest's closing summary line as counts (None if there is none), and the -ra lines
-    that report skipped tests."""
-    counts: dict[str, int] | None = None
+def parse_junit(path: Path) -> tuple[dict[str, int] | None, list[str]]:
+    """A tier's counts from the JUnit XML pytest wrote (None if it wrote none, or an
+    unreadable one), and one line per skipped test."""
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return None, []
+    counts = dict.fromkeys(COLUMNS, 0)
     skipped: list[str] = []
-    for raw in text.splitlines():
-        line = ANSI.sub("", raw).strip()
-        if line.startswith("SKIPPED "):
-            skipped.append(line)
-        m = SUMMARY.match(line)
-        if m:
-            found: dict[str, int] = {}
-            if m["counts"] != "no tests ran":
-                for part in m["counts"].split(", "):
-                    number, word = part.split(" ", 1)
-                    key = COUNT_KEYS.get(word)
-                    if key is None:  # e.g. a line of the tests' own output
-                        break
-                    found[key] = found.get(key, 0) + int(number)
-                else:
-                    counts = found
-            else:
-                counts = found
-    return counts, skipped
+    suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+    for suite in suites:
+        for prop in suite.iterfind("properties/property"):
+            if prop.get("name") == "deselected":  # recorded by tests/conftest.py
+                counts["deselected"] += int(prop.get("value") or 0)
+        for case in suite.iter("testcase"):
+            name = f"{case.get('classname', '')}::{case.get('name', '')}"
+            outcome = "passed"
+            for child in case:
+                message = child.get("message") or ""
+                if child.tag == "failure":
+                    # xfail_strict: an unexpected pass is reported as a failure like this.
+                    xpass = message.startswith("[XPASS(strict)]")
+                    outcome = "xpassed" if xpass else "failed"
+                    counts[outcome] += 1
+                elif child.tag == "error":
+                    outcome = "errors"
+                    counts["errors"] += 1
+                elif child.tag == "skipped":
+                    outcome = "xfailed" if child.get("type") == "pytest.xfail" else "skipped"
+                    counts[outcome] += 1
+                    if outcome == "skipped":
+                        skipped.append(f"SKIPPED {name}: {message}")
+            if outcome == "passed":
+                counts["passed"] += 1
+    return {k: v for k, v in counts.items() if v}, skipped
+
+
+def junit_path(tier: str) -> Path:
+    """Where a tier's pytest writes its JUnit XML (build/junit/TIER.xml, removed first)."""
+    path = REPO / "build" / "junit" / f"{tier}.xml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    return path
 
 
 def pytest_paths(extra: list[str]) -> list[str]:
@@ -128,10 +131,10 @@ def pytest_paths(extra: list[str]) -> list[str]:
     return ["tests"]
 
 
-def finish(tier: Tier, rc: int, output: str, seconds: float, crash_note: str = "") -> None:
+def finish(tier: Tier, rc: int, junit: Path, seconds: float, crash_note: str = "") -> None:
     tier.ran = True
     tier.seconds = seconds
-    counts, tier.skipped_lines = parse_output(output)
+    counts, tier.skipped_lines = parse_junit(junit)
     tier.counts = counts or {}
     if rc == 0 and counts is not None:
         tier.ok = True
@@ -143,7 +146,7 @@ def finish(tier: Tier, rc: int, output: str, seconds: float, crash_note: str = "
     else:
         tier.problem = f"exit code {rc}{crash_note}"
     if counts is None and rc != 124:
-        tier.problem += "; no pytest summary line in its output"
+        tier.problem += f"; pytest wrote no JUnit XML ({junit.relative_to(REPO)})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,11 +184,14 @@ def install() -> None:
 
 
 def run_lint(tier: Tier) -> None:
-    """ruff and mypy --strict for both platforms; each counts as one check."""
+    """ruff check, ruff format --check, and mypy --strict of the library and the benchmarks
+    for both platforms; each counts as one check."""
+    mypy = [sys.executable, "-m", "mypy", "--strict"]
     checks = [
         [sys.executable, "-m", "ruff", "check", "."],
-        [sys.executable, "-m", "mypy", "--strict", "--platform", "win32", "winsession"],
-        [sys.executable, "-m", "mypy", "--strict", "--platform", "linux", "winsession"],
+        [sys.executable, "-m", "ruff", "format", "--check", "."],
+        [*mypy, "--platform", "win32", "winsession", "benchmarks"],
+        [*mypy, "--platform", "linux", "winsession", "benchmarks"],
     ]
     t0 = time.monotonic()
     failures = []
@@ -234,13 +240,13 @@ def run_host_tier(tier: Tier, name: str, extra: list[str], timeout: float) -> No
         return
     # -u: output reaches us (and the log) as it is written, not in 8 KiB blocks.
     cmd = [sys.executable, "-u", "-m", "pytest", *pytest_paths(extra)]
-    cmd += ["-m", "not builtin_dll", "-ra", *extra]
+    junit = junit_path(name)
+    cmd += ["-m", "not builtin_dll", "-ra", f"--junitxml={junit}", *extra]
     banner(f"tier {name}: {' '.join(cmd[1:])}")
     env = dict(os.environ, WINSESSION_TIER=name)
-    output: list[str] = []
     t0 = time.monotonic()
-    rc = winpy.stream(cmd, env=env, cwd=REPO, output=output, timeout=timeout)
-    finish(tier, rc, "".join(output), time.monotonic() - t0)
+    rc = winpy.stream(cmd, env=env, cwd=REPO, timeout=timeout)
+    finish(tier, rc, junit, time.monotonic() - t0)
 
 
 def run_wine_tier(tier: Tier, extra: list[str], timeout: float, standins: list[str]) -> None:
@@ -249,25 +255,15 @@ def run_wine_tier(tier: Tier, extra: list[str], timeout: float, standins: list[s
         overrides, marker = f"{','.join(names)}=n,b", "not builtin_dll"
     else:
         overrides, marker = f"{','.join(names)}=b", "builtin_dll"
+    junit = junit_path(tier.name)
     args = ["-u", "-m", "pytest", *pytest_paths(extra)]
-    args += ["-m", marker, "-ra", "-p", "no:cacheprovider", *extra]
+    args += ["-m", marker, "-ra", "-p", "no:cacheprovider"]
+    args += [f"--junitxml={winpy.to_windows_path(junit)}", *extra]
     banner(f'tier {tier.name}: WINEDLLOVERRIDES="{overrides}" wine python.exe {" ".join(args)}')
-    output: list[str] = []
     t0 = time.monotonic()
-    rc = winpy.run_python(
-        args,
-        {"WINSESSION_TIER": tier.name},
-        overrides,
-        output=output,
-        timeout=timeout,
-    )
-    finish(
-        tier,
-        rc,
-        "".join(output),
-        time.monotonic() - t0,
-        " (python.exe aborted or crashed under Wine?)",
-    )
+    rc = winpy.run_python(args, {"WINSESSION_TIER": tier.name}, overrides, timeout=timeout)
+    crashed = " (python.exe aborted or crashed under Wine?)"
+    finish(tier, rc, junit, time.monotonic() - t0, crashed)
 
 
 # --------------------------------------------------------------------------------------------
