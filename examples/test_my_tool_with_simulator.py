@@ -3,8 +3,9 @@
 The "tool" below closes SMB sessions idle for longer than a limit. The tests describe the
 file server's sessions in a table, run the tool against the simulator (winsession's real
 code runs; only the DLL is simulated) and check what is left. Run with ``pytest`` from this
-folder; in your own project add ``pytest_plugins = ["winsession.testing"]`` to
-``conftest.py`` to get the ``windows_simulator`` fixture.
+folder. An installed winsession gives pytest the ``windows_simulator`` fixture by itself (a
+``pytest11`` plugin); this folder's ``conftest.py`` names the plugin because here winsession
+may be on the path without being installed.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import pytest
 
 from winsession import testing
 
-OWN_SETUP = ("winsession.testing", "winsession.cli")
+OWN_SETUP = ("winsession.testing", "winsession.testing.pytest_plugin", "winsession.cli")
 MODULES = (
     "winsession", "winsession.net", "winsession.wts", "winsession.errors", "winsession.codes",
     "winsession.sens", *OWN_SETUP,
@@ -27,9 +27,21 @@ MODULES = (
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
+class _PackageFinder(doctest.DocTestFinder):
+    """Also takes a package's functions that live in its private modules (``wts._query``):
+    plain doctest claims a function only for the module whose globals it has."""
+
+    def _from_module(self, module: Any, object: Any) -> bool:
+        if inspect.isfunction(object):
+            home = object.__globals__.get("__name__", "")
+            if home.startswith(module.__name__ + "._"):
+                return True
+        return bool(super()._from_module(module, object))  # type: ignore[misc]
+
+
 def _docstring_tests() -> list[tuple[str, doctest.DocTest]]:
     found = []
-    finder = doctest.DocTestFinder(exclude_empty=True)
+    finder = _PackageFinder(exclude_empty=True)
     for module_name in MODULES:
         module = importlib.import_module(module_name)
         for test in finder.find(module, module_name):

@@ -18,8 +18,9 @@ import pytest
 from stubctl import NetStub, WtsStub
 from stubctl import Session as StubSmb
 
-from winsession import errors, net, testing, wts
-from winsession.testing import Process, Session, Simulator, SmbSession
+from winsession import errors, net, wts
+from winsession._records import to_filetime
+from winsession.testing import Process, Session, Simulator, SmbSession, _buffers
 
 UTC = datetime.timezone.utc
 T0 = datetime.datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
@@ -78,9 +79,9 @@ class StandinBackend(Backend):
                 if isinstance(value, datetime.datetime) or value is None:
                     if value is None:
                         continue  # unset: CurrentTime follows the clock, others stay 0
-                    value = testing._filetime(value)
+                    value = to_filetime(value)
                 assert w.set_number(srv, s.session_id, code, int(value)) == 0
-            family, raw = testing._address_bytes(s.client_address)
+            family, raw = _buffers._address_bytes(s.client_address)
             if family:
                 assert w.set_address(srv, s.session_id, family, raw, len(raw)) == 0
             for cls, blob in ((26, s.config_info), (27, s.validation_info)):
@@ -89,7 +90,7 @@ class StandinBackend(Backend):
                 raw = b"\0\0" + s.session_address.packed
                 assert w.set_blob(srv, s.session_id, 28, raw, len(raw)) == 0
         for p in processes or []:
-            sid = testing._sid_bytes(p.user_sid)
+            sid = _buffers._sid_bytes(p.user_sid)
             assert (
                 w.add_process(p.server, p.session_id, p.process_id, p.name, sid, len(sid or b""))
                 == 0

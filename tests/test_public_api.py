@@ -30,10 +30,14 @@ KNOWN_UNDOCUMENTED: set[str] = set()
 
 
 def _attribute_docstrings(module: types.ModuleType) -> dict[str, str]:
-    """``NAME = value`` followed by a string literal: the attribute docstring convention."""
-    source = Path(inspect.getfile(module)).read_text(encoding="utf-8")
+    """``NAME = value`` followed by a string literal: the attribute docstring convention.
+
+    A package's names may be defined in its private modules, so all of its files are read.
+    """
+    path = Path(inspect.getfile(module))
+    files = sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
     docs: dict[str, str] = {}
-    body = ast.parse(source).body
+    body = [stmt for f in files for stmt in ast.parse(f.read_text(encoding="utf-8")).body]
     for stmt, after in zip(body, body[1:]):
         targets: list[Any] = []
         if isinstance(stmt, ast.Assign):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from winsession import _dll, errors, net, testing, wts
+from winsession import _dll, _winerror, errors, net, testing, wts
 from winsession.raw import netapi32 as raw_net
 from winsession.raw import wtsapi32 as raw_wts
 from winsession.testing import Process, Session, Simulator, SimulatorError, SmbSession
@@ -128,7 +128,7 @@ def test_an_error_inside_the_simulator_never_crosses_the_ffi() -> None:
     with Simulator(smb=[bad]) as sim:
         with pytest.raises(errors.NetApiError) as info:
             list(net.enum_sessions(level=502))
-        assert info.value.winerror == testing.ERROR_INTERNAL_ERROR
+        assert info.value.winerror == _winerror.ERROR_INTERNAL_ERROR
         assert any("simulator error" in p for p in sim.problems())
 
 

@@ -279,7 +279,7 @@ def test_lock_state_inverted_on_windows_7(
 ) -> None:
     # Microsoft documents that Windows 7 / Server 2008 R2 report LOCK and UNLOCK reversed;
     # only the version check is replaced here, the value still comes through the FFI.
-    monkeypatch.setattr(wts, "_is_windows_7", lambda: True)
+    monkeypatch.setattr(wts._types, "_is_windows_7", lambda: True)
     add_user_session(wtsstub, 5)
     wtsstub.set_number(None, 5, SESSION_FLAGS, flags)
     assert wts.query_session_information(5, wts.InfoClass.SESSION_INFO_EX).locked is locked

@@ -19,7 +19,30 @@ import types
 from collections import deque
 from collections.abc import Iterable, Mapping
 from itertools import repeat
-from typing import Any, Callable, ClassVar, Generic, TypeVar
+from typing import Any, Callable, ClassVar, Generic, Optional, TypeVar
+
+FILETIME_EPOCH = datetime.datetime(1601, 1, 1, tzinfo=datetime.timezone.utc)
+"""A FILETIME counts 100-nanosecond intervals since this instant (UTC)."""
+
+
+def from_filetime(ticks: int) -> Optional[datetime.datetime]:
+    """FILETIME ticks -> aware UTC datetime; 0 (unset) and unrepresentable values -> None."""
+    if ticks <= 0:
+        return None
+    try:
+        return FILETIME_EPOCH + datetime.timedelta(microseconds=ticks // 10)
+    except OverflowError:
+        return None
+
+
+def to_filetime(value: Optional[datetime.datetime]) -> int:
+    """Aware (or naive UTC) datetime -> FILETIME ticks; None -> 0 (unset)."""
+    if value is None:
+        return 0
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    delta = value - FILETIME_EPOCH
+    return (delta.days * 86400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
 
 
 def show(value: Any) -> str:

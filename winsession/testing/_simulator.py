@@ -1,0 +1,207 @@
+"""The Simulator that binds the simulated DLLs, and the demo table that
+``winsession --simulate`` runs."""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+from collections.abc import Iterable
+from typing import Any, Optional
+
+from .. import _dll
+from ._buffers import _Api
+from ._netapi32 import NetApiSimulator
+from ._tables import LOCAL_SERVER, Process, Session, SimulatorError, SmbSession
+from ._wtsapi32 import WtsSimulator
+
+# --- the simulator --------------------------------------------------------------------------
+
+_DLLS = ("netapi32", "wtsapi32", "kernel32")
+
+
+class Simulator:
+    """A simulated Windows for winsession: netapi32, wtsapi32 and kernel32 in pure Python.
+
+    A context manager: entering binds the three simulated DLLs through winsession's loader
+    (replacing whatever was bound, stand-ins or the real DLLs), leaving restores what was
+    there before. Tables can be given here or loaded later with :meth:`load`.
+
+    >>> from winsession import net, wts
+    >>> from winsession.testing import Session, Simulator, SmbSession
+    >>> with Simulator(smb=[SmbSession("\\\\\\\\PC1", "alice"), SmbSession("\\\\\\\\PC2", "bob")],
+    ...                sessions=[Session(2, user_name="alice")]) as sim:
+    ...     net.delete_session(client="PC1")
+    ...     print([s.user_name for s in net.enum_sessions(level=10)])
+    ...     print(wts.enumerate_sessions_ex()[0].user_name)
+    ...     sim.assert_clean()
+    ['bob']
+    alice
+
+    ``sim.net`` and ``sim.wts`` are the two simulated DLLs with their counters
+    (``calls``, ``outstanding``, ``allocs``, ``frees``, ...) and controls.
+    """
+
+    def __init__(
+        self,
+        smb: Iterable[SmbSession] = (),
+        sessions: Iterable[Session] = (),
+        processes: Iterable[Process] = (),
+        servers: Iterable[str] = (),
+        *,
+        current_session: Optional[int] = None,
+        console_session: Optional[int] = None,
+        local_name: str = LOCAL_SERVER,
+    ) -> None:
+        self.net = NetApiSimulator(local_name)
+        self.wts = WtsSimulator(local_name)
+        self._previous: Optional[dict[str, Any]] = None
+        self.load(smb, sessions, processes, servers)
+        self.wts.current_session = current_session
+        self.wts.console_session = console_session
+
+    def load(
+        self,
+        smb: Iterable[SmbSession] = (),
+        sessions: Iterable[Session] = (),
+        processes: Iterable[Process] = (),
+        servers: Iterable[str] = (),
+    ) -> None:
+        """Reset both DLLs (counters too, but not ``outstanding``) and load these tables."""
+        self.net.reset()
+        self.wts.reset()
+        for name in servers:
+            self.net.add_server(name)
+            self.wts.add_server(name)
+        for s in smb:
+            self.net.add(s)
+        for session in sessions:
+            self.wts.add(session)
+        for process in processes:
+            self.wts.add(process)
+
+    # fault injection
+    def fail_on_call(self, call_no: int, code: int, *, api: str = "net") -> None:
+        """Make call ``call_no`` of ``api`` (``"net"`` or ``"wts"``) fail with ``code``.
+
+        netapi32 returns the status; wtsapi32 returns FALSE with that last error. Calls are
+        counted per DLL from 1 since the last :meth:`load` (free functions are not counted).
+
+        >>> sim = Simulator(smb=[SmbSession("\\\\\\\\PC1", "alice")])
+        >>> sim.fail_on_call(1, 5)      # ERROR_ACCESS_DENIED on the first NetSession* call
+        """
+        self._api(api).fail_on_call(call_no, code)
+
+    def vanish_on_call(self, call_no: int, session_id: int, server: Optional[str] = None) -> None:
+        """Remove Remote Desktop session ``session_id`` just before WTS call ``call_no``:
+        a session logging off between enumeration and query.
+
+        >>> sim = Simulator(sessions=[Session(2)])
+        >>> sim.vanish_on_call(2, 2)
+        """
+        self.wts.vanish_on_call(call_no, session_id, server)
+
+    def remove_smb_on_call(self, call_no: int, index: int) -> None:
+        """Remove the ``index``-th SMB session just before netapi32 call ``call_no``."""
+        self.net.remove_on_call(call_no, index)
+
+    def _api(self, api: str) -> _Api:
+        if api in ("net", "netapi32"):
+            return self.net
+        if api in ("wts", "wtsapi32"):
+            return self.wts
+        raise ValueError(f"api must be 'net' or 'wts', not {api!r}")
+
+    # accounting
+    def problems(self) -> list[str]:
+        """Every leak or misuse found so far (empty when clean)."""
+        return self.net.problems() + self.wts.problems()
+
+    def assert_clean(self) -> None:
+        """Raise :class:`SimulatorError` if a buffer leaked or was misfreed, a handle is open.
+
+        >>> with Simulator() as sim:
+        ...     sim.assert_clean()
+        """
+        found = self.problems()
+        if found:
+            raise SimulatorError("; ".join(found))
+
+    # binding
+    @property
+    def active(self) -> bool:
+        """Whether this simulator is bound now (inside its ``with`` block)."""
+        return self._previous is not None
+
+    def __enter__(self) -> Simulator:
+        if self._previous is not None:
+            raise RuntimeError("this Simulator is already active")
+        providers = {
+            "netapi32": self.net.provider,
+            "wtsapi32": self.wts.provider,
+            "kernel32": self.wts.kernel32,
+        }
+        self._previous = {name: _dll.use_simulator(name, providers[name]) for name in _DLLS}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        previous, self._previous = self._previous, None
+        with self.wts.lock:
+            self.wts._flush(None)  # nothing stays blocked in a simulator that is gone
+        if previous is not None:
+            for name in _DLLS:
+                _dll.clear_simulator(name, previous[name])
+
+
+# --- the demo table (winsession --simulate) -------------------------------------------------
+
+
+def demo_simulator() -> Simulator:
+    """The simulator ``winsession --simulate`` runs against: a small file and RDS server.
+
+    >>> with demo_simulator():
+    ...     from winsession import net
+    ...     len(list(net.enum_sessions()))
+    3
+    """
+    t0 = datetime.datetime(2024, 5, 6, 8, 0, tzinfo=datetime.timezone.utc)
+    now = t0 + datetime.timedelta(hours=3, minutes=25)
+    minutes = datetime.timedelta(minutes=1)
+    smb = [
+        SmbSession("\\\\10.0.0.5", "alice", 3, 3600, 20, 0, "Windows 10 Enterprise",
+                   "\\Device\\NetbiosSmb"),
+        SmbSession("\\\\10.0.0.6", "bob", 1, 125, 5, 1, "Samba 4.19", "\\Device\\Tcpip"),
+        SmbSession("\\\\10.0.0.7", "carol", 0, 9000, 7200, 0, "Windows 11 Pro",
+                   "\\Device\\NetbiosSmb"),
+    ]  # fmt: skip
+    sessions = [
+        Session(0, state=4, win_station_name="Services", current_time=now),
+        Session(1, state=0, win_station_name="Console", user_name="Administrator",
+                domain_name="CONTOSO", client_protocol=0, logon_time=t0, connect_time=t0,
+                last_input_time=now - 2 * minutes, current_time=now, session_flags=1,
+                host_name="RDS01"),
+        Session(2, state=0, win_station_name="RDP-Tcp#3", user_name="alice",
+                domain_name="CONTOSO", client_name="ALICE-PC",
+                client_address=ipaddress.ip_address("10.0.0.5"), client_protocol=2,
+                client_build_number=22631, horizontal_resolution=1920,
+                vertical_resolution=1080, color_depth=24, logon_time=t0 + 30 * minutes,
+                connect_time=t0 + 30 * minutes, last_input_time=now - 5 * minutes,
+                current_time=now, session_flags=1, is_remote=True, host_name="RDS01"),
+        Session(3, state=4, win_station_name="", user_name="bob", domain_name="CONTOSO",
+                client_name="BOB-LAPTOP", client_protocol=2,
+                logon_time=t0 + 60 * minutes, connect_time=t0 + 60 * minutes,
+                disconnect_time=t0 + 90 * minutes, current_time=now, session_flags=0,
+                is_remote=True, host_name="RDS01"),
+        Session(65536, state=6, win_station_name="RDP-Tcp", current_time=now),
+    ]  # fmt: skip
+    processes = [
+        Process(4, 0, "System", "S-1-5-18"),
+        Process(4242, 2, "notepad.exe", "S-1-5-21-1004336348-1177238915-682003330-1001"),
+    ]
+    sim = Simulator(smb, sessions, processes, current_session=2, console_session=1)
+    for flags in (0x20, 0x08, 0x10):  # LOGON, CONNECT, DISCONNECT
+        sim.wts.events.append(flags)
+    return sim
+
+
+DEMO_EVENT_COUNT = 3
+"""How many events :func:`demo_simulator` has queued for ``WTSWaitSystemEvent``."""

@@ -1,0 +1,103 @@
+"""Remote Desktop Services (Terminal Services) sessions: list, inspect, disconnect, log off,
+message, and wait for session events.
+
+>>> from winsession import wts
+>>> for s in wts.enumerate_sessions():
+...     print(s.session_id, s.win_station_name, s.state.name)
+0 Services DISCONNECTED
+1 Console ACTIVE
+2 RDP-Tcp#3 ACTIVE
+3  DISCONNECTED
+65536 RDP-Tcp LISTEN
+>>> print(wts.session_details(2).user)
+CONTOSO\\alice
+
+The examples here show the output of ``winsession.testing.demo_simulator()``, the small
+Remote Desktop server that ``winsession --simulate`` runs against.
+
+Every function takes ``server=``: ``None`` (this computer), a server name, or a
+:class:`Server` from :func:`open_server` (reuse one handle for many calls). Buffers the API
+hands out are copied into Python objects and freed (``WTSFreeMemory``/``WTSFreeMemoryExW``)
+before a function returns.
+"""
+
+from __future__ import annotations
+
+from ._events import EventWatcher, wait_system_event, watch_events
+from ._query import query_session_information, session_details
+from ._server import Server, open_server
+from ._server import ServerArg as ServerArg  # the type of every server= argument
+from ._sessions import (
+    active_console_session_id,
+    disconnect_session,
+    enumerate_sessions,
+    enumerate_sessions_ex,
+    logoff_session,
+    process_session_id,
+    processes,
+    send_message,
+    terminate_process,
+)
+from ._types import (
+    CURRENT_SERVER_HANDLE,
+    CURRENT_SESSION,
+    ClientAddress,
+    ClientDisplay,
+    ClientInfo,
+    ConnectState,
+    Event,
+    InfoClass,
+    MessageResponse,
+    MessageStyle,
+    Process,
+    ProtocolType,
+    SessionDetails,
+    SessionInfo,
+    SessionInfo1,
+    StationInfo,
+    StationInfoEx,
+)
+
+__all__ = [
+    "CURRENT_SERVER_HANDLE",
+    "CURRENT_SESSION",
+    "ClientAddress",
+    "ClientDisplay",
+    "ClientInfo",
+    "ConnectState",
+    "Event",
+    "EventWatcher",
+    "InfoClass",
+    "MessageResponse",
+    "MessageStyle",
+    "Process",
+    "ProtocolType",
+    "Server",
+    "SessionDetails",
+    "SessionInfo",
+    "SessionInfo1",
+    "StationInfo",
+    "StationInfoEx",
+    "active_console_session_id",
+    "disconnect_session",
+    "enumerate_sessions",
+    "enumerate_sessions_ex",
+    "logoff_session",
+    "open_server",
+    "process_session_id",
+    "processes",
+    "query_session_information",
+    "send_message",
+    "session_details",
+    "terminate_process",
+    "wait_system_event",
+    "watch_events",
+]
+
+# The pieces live in private modules; their public names belong to this one, so reprs,
+# pickles, help() and documentation say winsession.wts.X as they did before the split.
+for _name in __all__:
+    _obj = globals()[_name]
+    if getattr(_obj, "__module__", "").startswith(__name__ + "."):
+        _obj.__module__ = __name__
+del _name, _obj

@@ -1,0 +1,352 @@
+"""WTSQuerySessionInformationW: decoders per info class, the typed query, session_details."""
+
+from __future__ import annotations
+
+import ctypes
+import ipaddress
+from typing import Any, Literal, Optional, Union, overload
+
+from .. import errors
+from .._records import from_filetime
+from ..raw import wtsapi32 as _raw
+from ..raw._types import DWORD
+from ._server import Server, ServerArg, _name, _server, _session_id
+from ._types import (
+    ClientAddress,
+    ClientDisplay,
+    ClientInfo,
+    ConnectState,
+    InfoClass,
+    ProtocolType,
+    SessionDetails,
+    StationInfo,
+    StationInfoEx,
+)
+
+_U32_MAX = 0xFFFFFFFF
+
+# --- decoding helpers -----------------------------------------------------------------------
+
+
+def _address(family: int, raw: bytes) -> ClientAddress:
+    address: Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]] = None
+    if family == 2:  # AF_INET: Microsoft documents the address at bytes 2..5
+        address = ipaddress.IPv4Address(raw[2:6])
+    elif family == 23:  # AF_INET6
+        address = ipaddress.IPv6Address(raw[0:16])
+    return ClientAddress(family, address, raw)
+
+
+def _sid(address: Optional[int]) -> Optional[str]:
+    """Binary SID at ``address`` -> ``S-R-A-S1-S2...`` (no advapi32 round trip needed)."""
+    if not address:
+        return None
+    head = ctypes.string_at(address, 8)
+    count = head[1]
+    authority = int.from_bytes(head[2:8], "big")
+    subs = ctypes.string_at(address + 8, 4 * count)
+    parts = [int.from_bytes(subs[i : i + 4], "little") for i in range(0, 4 * count, 4)]
+    return "-".join(["S", str(head[0]), str(authority), *map(str, parts)])
+
+
+def _text(chars: Any) -> str:
+    # Inline WCHAR arrays read as str up to the first NUL.
+    return str(chars)
+
+
+# --- WTSQuerySessionInformationW ------------------------------------------------------------
+
+_STRING_CLASSES = frozenset(
+    {
+        InfoClass.INITIAL_PROGRAM,
+        InfoClass.APPLICATION_NAME,
+        InfoClass.WORKING_DIRECTORY,
+        InfoClass.OEM_ID,
+        InfoClass.USER_NAME,
+        InfoClass.WIN_STATION_NAME,
+        InfoClass.DOMAIN_NAME,
+        InfoClass.CLIENT_NAME,
+        InfoClass.CLIENT_DIRECTORY,
+    }
+)
+_ULONG_CLASSES = frozenset(
+    {InfoClass.SESSION_ID, InfoClass.CLIENT_BUILD_NUMBER, InfoClass.CLIENT_HARDWARE_ID}
+)
+# Microsoft: "This value returns FALSE" (ERROR_NOT_SUPPORTED) for these; use SESSION_INFO.
+_UNSUPPORTED_CLASSES = frozenset(range(InfoClass.IDLE_TIME, InfoClass.OUTGOING_FRAMES + 1))
+
+
+def _decode_station(s: Any) -> StationInfo:
+    return StationInfo(
+        ConnectState(s.State), s.SessionId, s.IncomingBytes, s.OutgoingBytes,
+        s.IncomingFrames, s.OutgoingFrames, s.IncomingCompressedBytes,
+        s.OutgoingCompressedBytes, _text(s.WinStationName), _text(s.Domain),
+        _text(s.UserName), from_filetime(s.ConnectTime), from_filetime(s.DisconnectTime),
+        from_filetime(s.LastInputTime), from_filetime(s.LogonTime), from_filetime(s.CurrentTime),
+    )  # fmt: skip
+
+
+def _decode_station_ex(info: Any) -> StationInfoEx:
+    if info.Level != 1:
+        raise errors.error_class(errors.WtsError, 13)(
+            13, "WTSQuerySessionInformationW", message=f"WTSINFOEXW level {info.Level} is not 1"
+        )
+    s = info.Data.WTSInfoExLevel1
+    return StationInfoEx(
+        s.SessionId, ConnectState(s.SessionState), s.SessionFlags, _text(s.WinStationName),
+        _text(s.UserName), _text(s.DomainName), from_filetime(s.LogonTime),
+        from_filetime(s.ConnectTime), from_filetime(s.DisconnectTime),
+        from_filetime(s.LastInputTime),
+        from_filetime(s.CurrentTime), s.IncomingBytes, s.OutgoingBytes, s.IncomingFrames,
+        s.OutgoingFrames, s.IncomingCompressedBytes, s.OutgoingCompressedBytes,
+    )  # fmt: skip
+
+
+def _ushort_text(units: Any) -> str:
+    chars = []
+    for unit in units:
+        if not unit:
+            break
+        chars.append(chr(unit))
+    return "".join(chars)
+
+
+def _decode_client(c: Any) -> ClientInfo:
+    return ClientInfo(
+        _text(c.ClientName), _text(c.Domain), _text(c.UserName), _text(c.WorkDirectory),
+        _text(c.InitialProgram), c.EncryptionLevel, c.ClientAddressFamily,
+        _ushort_text(c.ClientAddress),
+        c.HRes, c.VRes, c.ColorDepth, _text(c.ClientDirectory), c.ClientBuildNumber,
+        c.ClientHardwareId, c.ClientProductId, c.OutBufCountHost, c.OutBufCountClient,
+        c.OutBufLength, _text(c.DeviceId),
+    )  # fmt: skip
+
+
+# info class -> (structure, decoder) for the fixed-size shapes.
+_STRUCTS: dict[int, tuple[type[ctypes.Structure], Any]] = {
+    InfoClass.CLIENT_ADDRESS: (
+        _raw.WTS_CLIENT_ADDRESS,
+        lambda a: _address(a.AddressFamily, bytes(a.Address)),
+    ),
+    InfoClass.CLIENT_DISPLAY: (
+        _raw.WTS_CLIENT_DISPLAY,
+        lambda d: ClientDisplay(d.HorizontalResolution, d.VerticalResolution, d.ColorDepth),
+    ),
+    InfoClass.SESSION_ADDRESS_V4: (
+        _raw.WTS_SESSION_ADDRESS,
+        lambda a: _address(a.AddressFamily, bytes(a.Address)),
+    ),
+    InfoClass.CLIENT_INFO: (_raw.WTSCLIENTW, _decode_client),
+    InfoClass.SESSION_INFO: (_raw.WTSINFOW, _decode_station),
+    InfoClass.SESSION_INFO_EX: (_raw.WTSINFOEXW, _decode_station_ex),
+}
+
+
+def _decode(info_class: InfoClass, address: int, size: int) -> Any:
+    def need(n: int) -> None:
+        if size < n:
+            raise errors.error_class(errors.WtsError, 13)(
+                13,
+                "WTSQuerySessionInformationW",
+                message=f"{info_class.name}: {size} bytes returned, {n} expected",
+            )
+
+    if info_class in _STRING_CLASSES:
+        chars = size // ctypes.sizeof(ctypes.c_wchar)
+        return ctypes.wstring_at(address, chars).split("\0", 1)[0] if chars else ""
+    if info_class in _ULONG_CLASSES:
+        need(4)
+        return DWORD.from_address(address).value
+    if info_class == InfoClass.CONNECT_STATE:
+        need(4)
+        return ConnectState(ctypes.c_int32.from_address(address).value)
+    if info_class == InfoClass.CLIENT_PRODUCT_ID:
+        need(2)
+        return ctypes.c_uint16.from_address(address).value
+    if info_class == InfoClass.CLIENT_PROTOCOL_TYPE:
+        need(2)
+        return ProtocolType(ctypes.c_uint16.from_address(address).value)
+    if info_class == InfoClass.IS_REMOTE_SESSION:
+        need(1)
+        return ctypes.string_at(address, 1) != b"\0"
+    if info_class in (InfoClass.CONFIG_INFO, InfoClass.VALIDATION_INFO):
+        return ctypes.string_at(address, size)
+    structure, decoder = _STRUCTS[info_class]
+    need(ctypes.sizeof(structure))
+    return decoder(structure.from_address(address))
+
+
+StrClass = Literal[
+    InfoClass.INITIAL_PROGRAM, InfoClass.APPLICATION_NAME, InfoClass.WORKING_DIRECTORY,
+    InfoClass.OEM_ID, InfoClass.USER_NAME, InfoClass.WIN_STATION_NAME, InfoClass.DOMAIN_NAME,
+    InfoClass.CLIENT_NAME, InfoClass.CLIENT_DIRECTORY,
+]  # fmt: skip
+IntClass = Literal[
+    InfoClass.SESSION_ID, InfoClass.CLIENT_BUILD_NUMBER, InfoClass.CLIENT_HARDWARE_ID,
+    InfoClass.CLIENT_PRODUCT_ID,
+]  # fmt: skip
+AddressClass = Literal[InfoClass.CLIENT_ADDRESS, InfoClass.SESSION_ADDRESS_V4]
+BytesClass = Literal[InfoClass.CONFIG_INFO, InfoClass.VALIDATION_INFO]
+
+
+@overload
+def query_session_information(
+    session_id: int, info_class: StrClass, server: ServerArg = ...
+) -> str: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: IntClass, server: ServerArg = ...
+) -> int: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: Literal[InfoClass.CONNECT_STATE], server: ServerArg = ...
+) -> ConnectState: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: Literal[InfoClass.CLIENT_PROTOCOL_TYPE], server: ServerArg = ...
+) -> ProtocolType: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: AddressClass, server: ServerArg = ...
+) -> ClientAddress: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: Literal[InfoClass.CLIENT_DISPLAY], server: ServerArg = ...
+) -> ClientDisplay: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: Literal[InfoClass.CLIENT_INFO], server: ServerArg = ...
+) -> ClientInfo: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: Literal[InfoClass.SESSION_INFO], server: ServerArg = ...
+) -> StationInfo: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: Literal[InfoClass.SESSION_INFO_EX], server: ServerArg = ...
+) -> StationInfoEx: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: Literal[InfoClass.IS_REMOTE_SESSION], server: ServerArg = ...
+) -> bool: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: BytesClass, server: ServerArg = ...
+) -> bytes: ...
+@overload
+def query_session_information(
+    session_id: int, info_class: Union[InfoClass, int], server: ServerArg = ...
+) -> Any: ...
+def query_session_information(
+    session_id: int, info_class: Union[InfoClass, int], server: ServerArg = None
+) -> Any:
+    """One fact about a session (``WTSQuerySessionInformationW``), decoded by class.
+
+    str for names and paths, int for ids and numbers, :class:`ConnectState`,
+    :class:`ProtocolType`, :class:`ClientAddress`, :class:`ClientDisplay`,
+    :class:`ClientInfo`, :class:`StationInfo`, :class:`StationInfoEx`, bool for
+    ``IS_REMOTE_SESSION``, and raw bytes for ``CONFIG_INFO``/``VALIDATION_INFO``.
+    ``IDLE_TIME`` ... ``OUTGOING_FRAMES`` are not supported by Windows ("This value
+    returns FALSE"); they raise :class:`~winsession.errors.UnsupportedPlatformError`
+    pointing at ``SESSION_INFO``.
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)
+    ClientAddress(family=2, address=IPv4Address('10.0.0.5'))
+    >>> wts.query_session_information(wts.CURRENT_SESSION, wts.InfoClass.USER_NAME)
+    'alice'
+    >>> wts.query_session_information(2, wts.InfoClass.IDLE_TIME)
+    Traceback (most recent call last):
+    winsession.errors.WtsUnsupportedPlatformError: WTSQuerySessionInformationW does not support
+    IDLE_TIME (ERROR_NOT_SUPPORTED); Windows gives these facts through InfoClass.SESSION_INFO ...
+    """
+    sid = _session_id(session_id)
+    if isinstance(info_class, bool) or not isinstance(info_class, int):
+        raise TypeError(f"info_class must be a wts.InfoClass, not {type(info_class).__name__}")
+    try:
+        cls = InfoClass(info_class)
+    except ValueError:
+        raise ValueError(f"info_class {info_class} is not a WTS_INFO_CLASS value") from None
+    buf = ctypes.c_wchar_p()
+    size = DWORD(0)
+    with _server(server, sid) as handle:
+        try:
+            _raw.WTSQuerySessionInformationW(
+                handle, sid, cls, ctypes.byref(buf), ctypes.byref(size)
+            )
+            address = ctypes.cast(buf, ctypes.c_void_p).value
+            if not address:
+                raise errors.error_class(errors.WtsError, 13)(
+                    13, "WTSQuerySessionInformationW", message="no buffer returned"
+                )
+            return _decode(cls, address, size.value)
+        except errors.UnsupportedPlatformError as err:
+            if cls in _UNSUPPORTED_CLASSES:
+                raise errors.error_class(errors.WtsError, err.winerror)(
+                    err.winerror,
+                    err.function,
+                    message=(
+                        f"WTSQuerySessionInformationW does not support {cls.name}"
+                        f" ({err.symbol}); Windows gives these facts through"
+                        " InfoClass.SESSION_INFO (see session_details())"
+                    ),
+                    session_id=sid,
+                ) from None
+            raise
+        finally:
+            if buf:
+                _raw.WTSFreeMemory(buf)
+
+
+def session_details(session_id: int, server: ServerArg = None) -> SessionDetails:
+    """A session's user, station, state, client and times in one object.
+
+    Gathered with one server handle from ``SESSION_INFO``, the client classes and
+    ``SESSION_INFO_EX`` (for the lock state; ``locked`` is ``None`` where the system does
+    not report it).
+
+    >>> from winsession import wts
+    >>> bob = wts.session_details(3)
+    >>> bob.user_name, bob.client_name, bob.state, bob.locked
+    ('bob', 'BOB-LAPTOP', <ConnectState.DISCONNECTED: 4>, True)
+    >>> print(bob.disconnect_time, bob.idle_time)       # idle since the disconnection
+    2024-05-06 09:30:00+00:00 1:55:00
+    """
+    sid = _session_id(session_id)
+    srv = server if isinstance(server, Server) else Server(_name(server))
+    try:
+        station = query_session_information(sid, InfoClass.SESSION_INFO, srv)
+
+        def optional(info_class: InfoClass) -> Any:
+            try:
+                return query_session_information(sid, info_class, srv)
+            except errors.UnsupportedPlatformError:
+                return None
+
+        ex = optional(InfoClass.SESSION_INFO_EX)
+        return SessionDetails(
+            server=srv.name,
+            session_id=station.session_id,
+            user_name=station.user_name,
+            domain_name=station.domain,
+            win_station_name=station.win_station_name,
+            state=station.state,
+            client_name=query_session_information(sid, InfoClass.CLIENT_NAME, srv),
+            client_address=optional(InfoClass.CLIENT_ADDRESS),
+            client_protocol=optional(InfoClass.CLIENT_PROTOCOL_TYPE),
+            client_build_number=optional(InfoClass.CLIENT_BUILD_NUMBER) or 0,
+            client_display=optional(InfoClass.CLIENT_DISPLAY),
+            connect_time=station.connect_time,
+            disconnect_time=station.disconnect_time,
+            last_input_time=station.last_input_time,
+            logon_time=station.logon_time,
+            current_time=station.current_time,
+            incoming_bytes=station.incoming_bytes,
+            outgoing_bytes=station.outgoing_bytes,
+            incoming_frames=station.incoming_frames,
+            outgoing_frames=station.outgoing_frames,
+            locked=None if ex is None else ex.locked,
+        )
+    finally:
+        if srv is not server:
+            srv.close()

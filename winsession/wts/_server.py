@@ -1,0 +1,143 @@
+"""The server handle (WTSOpenServerW/WTSCloseServer) and the checks every wts call shares."""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import Iterator
+from typing import Any, Optional, Union
+
+from .. import _args, errors
+from ..errors import WinSessionError
+from ..raw import wtsapi32 as _raw
+
+_U32_MAX = 0xFFFFFFFF
+
+# --- servers ------------------------------------------------------------------------------
+
+
+class Server:
+    """An open Remote Desktop server handle (``WTSOpenServerW``), a context manager.
+
+    ``Server(None)`` is this computer (``WTS_CURRENT_SERVER_HANDLE``; nothing to close).
+    The handle is closed exactly once: by :meth:`close`, the ``with`` block, or garbage
+    collection. Using a closed server raises ``ValueError``.
+
+    >>> from winsession import wts
+    >>> with wts.Server() as here:
+    ...     print(here, here.handle, [s.session_id for s in wts.enumerate_sessions(here)])
+    <wts.Server local open> None [0, 1, 2, 3, 65536]
+    >>> wts.enumerate_sessions(here)
+    Traceback (most recent call last):
+    ValueError: <wts.Server local closed> is closed
+    """
+
+    def __init__(self, name: Optional[str] = None) -> None:
+        self.name: Optional[str] = _name(name)
+        self._handle: Optional[int] = None
+        self._closed = False
+        self._finalizer: Optional[weakref.finalize[[int], Server]] = None
+        if self.name is not None:
+            handle = _raw.WTSOpenServerW(self.name)
+            if not handle:
+                raise errors.error_class(errors.WtsError, 1722)(1722, "WTSOpenServerW", self.name)
+            self._handle = handle
+            self._finalizer = weakref.finalize(self, _raw.WTSCloseServer, handle)
+
+    @property
+    def handle(self) -> Optional[int]:
+        """The raw ``HANDLE`` (``None`` for this computer)."""
+        if self._closed:
+            raise ValueError(f"{self!r} is closed")
+        return self._handle
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` has run."""
+        return self._closed
+
+    def close(self) -> None:
+        """Close the handle (``WTSCloseServer``); later calls do nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._finalizer is not None:
+            self._finalizer()  # runs WTSCloseServer once, and never again at collection
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<wts.Server {self.name or 'local'} {state}>"
+
+
+def open_server(name: Optional[str]) -> Server:
+    """Open a handle to the Remote Desktop server ``name`` (``None``: this computer).
+
+    Opening does not contact the server; the first call on the handle does. The demo knows
+    no remote server, so the first example fails as an unreachable server would; the
+    second builds a simulator (nested inside the demo one) that knows ``RDS02``.
+
+    >>> from winsession import wts
+    >>> with wts.open_server("RDS02") as srv:
+    ...     wts.enumerate_sessions(srv)
+    Traceback (most recent call last):
+    winsession.errors.WtsServerNotFoundError: WTSEnumerateSessionsW on RDS02 failed: ...
+    >>> from winsession.testing import Session, Simulator
+    >>> with Simulator(sessions=[Session(5, user_name="carol", server="RDS02")]):
+    ...     with wts.open_server("RDS02") as srv:
+    ...         print(srv, [(s.session_id, s.user_name) for s in wts.enumerate_sessions_ex(srv)])
+    <wts.Server RDS02 open> [(5, 'carol')]
+    """
+    return Server(name)
+
+
+ServerArg = Union[None, str, Server]
+
+
+def _name(value: object) -> Optional[str]:
+    if value is None or value == "":
+        return None
+    return _args.text(value, "server", "a str, a wts.Server or None")
+
+
+@contextlib.contextmanager
+def _server(server: object, session_id: Optional[int] = None) -> Iterator[Any]:
+    """Yield the handle for ``server``; a name is opened for this call only.
+
+    API errors leaving the block are re-raised naming the server and session.
+    """
+    if isinstance(server, Server):
+        handle, name, owned = server.handle, server.name, None
+    else:
+        owned = Server(_name(server))
+        handle, name = owned.handle, owned.name
+    try:
+        yield handle
+    except WinSessionError as err:
+        raise err.with_context(name, session_id) from None
+    finally:
+        if owned is not None:
+            owned.close()
+
+
+def _session_id(value: object, argument: str = "session_id") -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{argument} must be an int, not {type(value).__name__}")
+    if not 0 <= value <= _U32_MAX:
+        raise ValueError(f"{argument} must be between 0 and 0xFFFFFFFF, not {value}")
+    return value
+
+
+def _u32(value: object, argument: str) -> int:
+    return _session_id(value, argument)
+
+
+def _bool(value: object, argument: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{argument} must be True or False, not {type(value).__name__}")
+    return value

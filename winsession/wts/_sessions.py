@@ -1,0 +1,262 @@
+"""Enumerating sessions and processes and acting on them (disconnect, log off, message,
+terminate); the two kernel32 session functions."""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any, Optional
+
+from .. import _args
+from .._records import Memo, column_decoder
+from ..errors import WinSessionError
+from ..raw import kernel32 as _k32
+from ..raw import wtsapi32 as _raw
+from ..raw._types import DWORD
+from ._query import _sid
+from ._server import ServerArg, _bool, _server, _session_id, _u32
+from ._types import (
+    CURRENT_SESSION,
+    ConnectState,
+    MessageResponse,
+    Process,
+    SessionInfo,
+    SessionInfo1,
+)
+
+_U32_MAX = 0xFFFFFFFF
+
+# --- enumeration ------------------------------------------------------------------------------
+
+_ERROR_NO_MORE_ITEMS = 259
+
+
+# Raw states -> ConnectState; a value the API adds later becomes an UNKNOWN_n pseudo-member.
+_STATES: Memo[ConnectState] = Memo(ConnectState, map(int, ConnectState))
+
+_decode_sessions = column_decoder(_raw.WTS_SESSION_INFOW, SessionInfo, {"state": _STATES})
+"""(address, count) -> SessionInfo records, built from the layout."""
+
+
+def _session_infos(buf: Any, count: int) -> list[SessionInfo]:
+    """Copy ``count`` WTS_SESSION_INFOW at ``buf`` into records (before the buffer is freed)."""
+    address = ctypes.cast(buf, ctypes.c_void_p).value
+    if not count or not address:
+        return []
+    return _decode_sessions(address, count)
+
+
+def enumerate_sessions(server: ServerArg = None) -> list[SessionInfo]:
+    """The sessions on ``server`` (``WTSEnumerateSessionsW``), in the server's order.
+
+    ``ERROR_NO_MORE_ITEMS``, which some systems return when nobody is logged on, is an
+    empty list.
+
+    >>> from winsession import wts
+    >>> [s.session_id for s in wts.enumerate_sessions()]
+    [0, 1, 2, 3, 65536]
+    >>> [s.win_station_name for s in wts.enumerate_sessions() if s.state == wts.ConnectState.ACTIVE]
+    ['Console', 'RDP-Tcp#3']
+    """
+    buf = ctypes.POINTER(_raw.WTS_SESSION_INFOW)()
+    count = DWORD(0)
+    with _server(server) as handle:
+        try:
+            _raw.WTSEnumerateSessionsW(handle, 0, 1, ctypes.byref(buf), ctypes.byref(count))
+            return _session_infos(buf, count.value)
+        except WinSessionError as err:
+            if err.winerror == _ERROR_NO_MORE_ITEMS:
+                return []
+            raise
+        finally:
+            if buf:
+                _raw.WTSFreeMemory(buf)
+
+
+def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
+    """The sessions on ``server`` with user, domain and host (``WTSEnumerateSessionsExW``).
+
+    The buffer is freed with ``WTSFreeMemoryExW(WTSTypeSessionInfoLevel1, ...)`` as the
+    API requires.
+
+    >>> from winsession import wts
+    >>> [(s.session_id, s.user_name, s.state.name) for s in wts.enumerate_sessions_ex()
+    ...  if s.user_name]
+    [(1, 'Administrator', 'ACTIVE'), (2, 'alice', 'ACTIVE'), (3, 'bob', 'DISCONNECTED')]
+    """
+    buf = ctypes.POINTER(_raw.WTS_SESSION_INFO_1W)()
+    count = DWORD(0)
+    level = DWORD(1)
+    with _server(server) as handle:
+        try:
+            _raw.WTSEnumerateSessionsExW(
+                handle, ctypes.byref(level), 0, ctypes.byref(buf), ctypes.byref(count)
+            )
+            return [
+                SessionInfo1(
+                    s.ExecEnvId,
+                    ConnectState(s.State),
+                    s.SessionId,
+                    s.pSessionName or "",
+                    s.pHostName or "",
+                    s.pUserName or "",
+                    s.pDomainName or "",
+                    s.pFarmName or "",
+                )
+                for s in buf[: count.value]
+            ]
+        except WinSessionError as err:
+            if err.winerror == _ERROR_NO_MORE_ITEMS:
+                return []
+            raise
+        finally:
+            if buf:
+                _raw.WTSFreeMemoryExW(_raw.WTSTypeSessionInfoLevel1, buf, count.value)
+
+
+def processes(server: ServerArg = None) -> list[Process]:
+    """The processes on ``server`` (``WTSEnumerateProcessesW``), with owner SIDs.
+
+    >>> from winsession import wts
+    >>> [(p.process_id, p.name, p.session_id) for p in wts.processes()]
+    [(4, 'System', 0), (4242, 'notepad.exe', 2)]
+    >>> wts.processes()[0].user_sid
+    'S-1-5-18'
+    """
+    buf = ctypes.POINTER(_raw.WTS_PROCESS_INFOW)()
+    count = DWORD(0)
+    with _server(server) as handle:
+        try:
+            _raw.WTSEnumerateProcessesW(handle, 0, 1, ctypes.byref(buf), ctypes.byref(count))
+            return [
+                Process(p.SessionId, p.ProcessId, p.pProcessName or "", _sid(p.pUserSid))
+                for p in buf[: count.value]
+            ]
+        finally:
+            if buf:
+                _raw.WTSFreeMemory(buf)
+
+
+def terminate_process(process_id: int, exit_code: int = 0, *, server: ServerArg = None) -> None:
+    """End process ``process_id`` on ``server`` (``WTSTerminateProcess``).
+
+    >>> from winsession import wts
+    >>> wts.terminate_process(4242, exit_code=1)
+    >>> [p.name for p in wts.processes()]
+    ['System']
+    """
+    pid = _u32(process_id, "process_id")
+    code = _u32(exit_code, "exit_code")
+    with _server(server) as handle:
+        _raw.WTSTerminateProcess(handle, pid, code)
+
+
+# --- actions ----------------------------------------------------------------------------------
+
+
+def disconnect_session(
+    session_id: int = CURRENT_SESSION, *, server: ServerArg = None, wait: bool = False
+) -> None:
+    """Disconnect a session, leaving it logged on (``WTSDisconnectSession``).
+
+    The default, :data:`CURRENT_SESSION`, is the caller's own: the "switch user" use that
+    Microsoft's page describes. ``wait=True`` returns once the disconnection is complete.
+
+    >>> from winsession import wts
+    >>> wts.disconnect_session(2, wait=True)
+    >>> wts.session_details(2).state
+    <ConnectState.DISCONNECTED: 4>
+    >>> wts.session_details(2).user_name        # still logged on
+    'alice'
+    """
+    sid = _session_id(session_id)
+    wait = _bool(wait, "wait")
+    with _server(server, sid) as handle:
+        _raw.WTSDisconnectSession(handle, sid, wait)
+
+
+def logoff_session(session_id: int, *, server: ServerArg = None, wait: bool = False) -> None:
+    """Log a session off (``WTSLogoffSession``); ``wait=True`` waits for it to finish.
+
+    >>> from winsession import wts
+    >>> wts.logoff_session(3, wait=True)
+    >>> [s.session_id for s in wts.enumerate_sessions()]
+    [0, 1, 2, 65536]
+    """
+    sid = _session_id(session_id)
+    wait = _bool(wait, "wait")
+    with _server(server, sid) as handle:
+        _raw.WTSLogoffSession(handle, sid, wait)
+
+
+def _byte_length(text: str) -> int:
+    # The API takes lengths in BYTES without the NUL (a classic bug passes characters).
+    return ctypes.sizeof(ctypes.create_unicode_buffer(text)) - ctypes.sizeof(ctypes.c_wchar)
+
+
+def send_message(
+    session_id: int,
+    title: str,
+    message: str,
+    *,
+    style: int = 0,
+    timeout: int = 0,
+    wait: bool = False,
+    server: ServerArg = None,
+) -> MessageResponse:
+    """Show a message box on a session's desktop (``WTSSendMessageW``).
+
+    ``style`` is :class:`MessageStyle` flags; ``timeout`` seconds (0: no timeout). With
+    ``wait=False`` the result is :attr:`MessageResponse.ASYNC`; otherwise the button the
+    user chose, or :attr:`MessageResponse.TIMEOUT`.
+
+    >>> from winsession import wts
+    >>> wts.send_message(2, "Maintenance", "The server restarts at 18:00.")
+    <MessageResponse.ASYNC: 32001>
+    >>> wts.send_message(2, "Maintenance", "Restart now?", style=wts.MessageStyle.OK_CANCEL,
+    ...                  timeout=30, wait=True)      # nobody answered within 30 seconds
+    <MessageResponse.TIMEOUT: 32000>
+    """
+    sid = _session_id(session_id)
+    title = _args.text(title, "title")
+    message = _args.text(message, "message")
+    style = _u32(style, "style")
+    timeout = _u32(timeout, "timeout")
+    wait = _bool(wait, "wait")
+    response = ctypes.c_int32(0)
+    with _server(server, sid) as handle:
+        _raw.WTSSendMessageW(
+            handle, sid, title, _byte_length(title), message, _byte_length(message),
+            style, timeout, ctypes.byref(response), wait,
+        )  # fmt: skip
+    return MessageResponse(response.value)
+
+
+# --- kernel32 ---------------------------------------------------------------------------------
+
+
+def active_console_session_id() -> Optional[int]:
+    """The session attached to the physical console, or ``None`` during a switch.
+
+    >>> from winsession import wts
+    >>> wts.active_console_session_id()
+    1
+    >>> wts.session_details(wts.active_console_session_id()).user_name
+    'Administrator'
+    """
+    value = int(_k32.WTSGetActiveConsoleSessionId())
+    return None if value == _U32_MAX else value
+
+
+def process_session_id(pid: int) -> int:
+    """The Remote Desktop session process ``pid`` runs in (``ProcessIdToSessionId``).
+
+    >>> from winsession import wts
+    >>> wts.process_session_id(4242)         # notepad.exe, in alice's session
+    2
+    >>> wts.process_session_id(4)            # System runs in session 0
+    0
+    """
+    p = _u32(pid, "pid")
+    out = DWORD(0)
+    _k32.ProcessIdToSessionId(p, ctypes.byref(out))
+    return int(out.value)

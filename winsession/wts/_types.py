@@ -1,0 +1,462 @@
+"""wts enums and records: what the API's numbers and structures become."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import ipaddress
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+from .._records import Record
+from ..raw import wtsapi32 as _raw
+
+_U32_MAX = 0xFFFFFFFF
+
+CURRENT_SERVER_HANDLE = _raw.WTS_CURRENT_SERVER_HANDLE
+"""The handle meaning "this computer" (``NULL``)."""
+CURRENT_SESSION: int = _raw.WTS_CURRENT_SESSION
+"""The session id meaning "the caller's session" (``0xFFFFFFFF``)."""
+
+
+class _Open(enum.IntEnum):
+    # Values the API may add later decode to a pseudo-member instead of raising.
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = f"UNKNOWN_{value}"
+        member._value_ = value
+        return member
+
+
+class ConnectState(_Open):
+    """A session's connection state (``WTS_CONNECTSTATE_CLASS``).
+
+    Values a newer Windows may add decode to ``UNKNOWN_<n>`` instead of raising.
+
+    >>> from winsession import wts
+    >>> [s.state.name for s in wts.enumerate_sessions()]
+    ['DISCONNECTED', 'ACTIVE', 'ACTIVE', 'DISCONNECTED', 'LISTEN']
+    >>> wts.ConnectState(42)
+    <ConnectState.UNKNOWN_42: 42>
+    """
+
+    ACTIVE = _raw.WTSActive
+    CONNECTED = _raw.WTSConnected
+    CONNECT_QUERY = _raw.WTSConnectQuery
+    SHADOW = _raw.WTSShadow
+    DISCONNECTED = _raw.WTSDisconnected
+    IDLE = _raw.WTSIdle
+    LISTEN = _raw.WTSListen
+    RESET = _raw.WTSReset
+    DOWN = _raw.WTSDown
+    INIT = _raw.WTSInit
+
+
+class InfoClass(enum.IntEnum):
+    """What :func:`query_session_information` asks for (``WTS_INFO_CLASS``).
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_NAME)
+    'ALICE-PC'
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_BUILD_NUMBER)
+    22631
+    """
+
+    INITIAL_PROGRAM = _raw.WTSInitialProgram
+    APPLICATION_NAME = _raw.WTSApplicationName
+    WORKING_DIRECTORY = _raw.WTSWorkingDirectory
+    OEM_ID = _raw.WTSOEMId
+    SESSION_ID = _raw.WTSSessionId
+    USER_NAME = _raw.WTSUserName
+    WIN_STATION_NAME = _raw.WTSWinStationName
+    DOMAIN_NAME = _raw.WTSDomainName
+    CONNECT_STATE = _raw.WTSConnectState
+    CLIENT_BUILD_NUMBER = _raw.WTSClientBuildNumber
+    CLIENT_NAME = _raw.WTSClientName
+    CLIENT_DIRECTORY = _raw.WTSClientDirectory
+    CLIENT_PRODUCT_ID = _raw.WTSClientProductId
+    CLIENT_HARDWARE_ID = _raw.WTSClientHardwareId
+    CLIENT_ADDRESS = _raw.WTSClientAddress
+    CLIENT_DISPLAY = _raw.WTSClientDisplay
+    CLIENT_PROTOCOL_TYPE = _raw.WTSClientProtocolType
+    IDLE_TIME = _raw.WTSIdleTime
+    LOGON_TIME = _raw.WTSLogonTime
+    INCOMING_BYTES = _raw.WTSIncomingBytes
+    OUTGOING_BYTES = _raw.WTSOutgoingBytes
+    INCOMING_FRAMES = _raw.WTSIncomingFrames
+    OUTGOING_FRAMES = _raw.WTSOutgoingFrames
+    CLIENT_INFO = _raw.WTSClientInfo
+    SESSION_INFO = _raw.WTSSessionInfo
+    SESSION_INFO_EX = _raw.WTSSessionInfoEx
+    CONFIG_INFO = _raw.WTSConfigInfo
+    VALIDATION_INFO = _raw.WTSValidationInfo
+    SESSION_ADDRESS_V4 = _raw.WTSSessionAddressV4
+    IS_REMOTE_SESSION = _raw.WTSIsRemoteSession
+
+
+class ProtocolType(_Open):
+    """How the client is connected (``WTSClientProtocolType``).
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(1, wts.InfoClass.CLIENT_PROTOCOL_TYPE)
+    <ProtocolType.CONSOLE: 0>
+    >>> wts.session_details(2).client_protocol
+    <ProtocolType.RDP: 2>
+    """
+
+    CONSOLE = _raw.WTS_PROTOCOL_TYPE_CONSOLE
+    ICA = _raw.WTS_PROTOCOL_TYPE_ICA
+    RDP = _raw.WTS_PROTOCOL_TYPE_RDP
+
+
+class Event(enum.IntFlag):
+    """Session events for :func:`wait_system_event` (``WTS_EVENT_*``).
+
+    Flags: combine them into a mask with ``|``; ``str()`` gives their names.
+
+    >>> from winsession import wts
+    >>> mask = wts.Event.LOGON | wts.Event.LOGOFF
+    >>> print(mask, wts.Event.LOGOFF in mask, wts.Event.CONNECT in mask)
+    LOGON|LOGOFF True False
+    >>> print(wts.wait_system_event(mask))      # the demo's first queued event
+    LOGON
+    """
+
+    NONE = _raw.WTS_EVENT_NONE
+    CREATE = _raw.WTS_EVENT_CREATE
+    DELETE = _raw.WTS_EVENT_DELETE
+    RENAME = _raw.WTS_EVENT_RENAME
+    CONNECT = _raw.WTS_EVENT_CONNECT
+    DISCONNECT = _raw.WTS_EVENT_DISCONNECT
+    LOGON = _raw.WTS_EVENT_LOGON
+    LOGOFF = _raw.WTS_EVENT_LOGOFF
+    STATE_CHANGE = _raw.WTS_EVENT_STATECHANGE
+    LICENSE = _raw.WTS_EVENT_LICENSE
+    ALL = _raw.WTS_EVENT_ALL
+
+    def __str__(self) -> str:
+        # "LOGON|CONNECT" on every Python (3.11 made str() of an IntFlag the number).
+        names = [m.name for m in Event if m.name and m not in (Event.NONE, Event.ALL) and m in self]
+        return "|".join(names) or "NONE"
+
+
+class MessageStyle(enum.IntFlag):
+    """``MessageBox`` style flags for :func:`send_message`.
+
+    >>> from winsession import wts
+    >>> style = wts.MessageStyle.YES_NO | wts.MessageStyle.ICON_QUESTION
+    >>> int(style)
+    36
+    >>> wts.send_message(2, "Updates", "Restart now?", style=style, timeout=60, wait=True)
+    <MessageResponse.TIMEOUT: 32000>
+    """
+
+    OK = _raw.MB_OK
+    OK_CANCEL = _raw.MB_OKCANCEL
+    ABORT_RETRY_IGNORE = _raw.MB_ABORTRETRYIGNORE
+    YES_NO_CANCEL = _raw.MB_YESNOCANCEL
+    YES_NO = _raw.MB_YESNO
+    RETRY_CANCEL = _raw.MB_RETRYCANCEL
+    CANCEL_TRY_CONTINUE = _raw.MB_CANCELTRYCONTINUE
+    ICON_ERROR = _raw.MB_ICONHAND
+    ICON_QUESTION = _raw.MB_ICONQUESTION
+    ICON_WARNING = _raw.MB_ICONEXCLAMATION
+    ICON_INFORMATION = _raw.MB_ICONASTERISK
+    DEFAULT_BUTTON2 = _raw.MB_DEFBUTTON2
+    DEFAULT_BUTTON3 = _raw.MB_DEFBUTTON3
+    SYSTEM_MODAL = _raw.MB_SYSTEMMODAL
+    SET_FOREGROUND = _raw.MB_SETFOREGROUND
+    TOPMOST = _raw.MB_TOPMOST
+
+
+class MessageResponse(_Open):
+    """The button the user chose, or ``TIMEOUT``/``ASYNC`` (``MESSAGEBOX_RESULT``).
+
+    >>> from winsession import wts
+    >>> wts.send_message(2, "Backup", "Backup finished.")
+    <MessageResponse.ASYNC: 32001>
+    >>> wts.MessageResponse(6), wts.MessageResponse(99)
+    (<MessageResponse.YES: 6>, <MessageResponse.UNKNOWN_99: 99>)
+    """
+
+    OK = _raw.IDOK
+    CANCEL = _raw.IDCANCEL
+    ABORT = _raw.IDABORT
+    RETRY = _raw.IDRETRY
+    IGNORE = _raw.IDIGNORE
+    YES = _raw.IDYES
+    NO = _raw.IDNO
+    TRY_AGAIN = _raw.IDTRYAGAIN
+    CONTINUE = _raw.IDCONTINUE
+    TIMEOUT = _raw.IDTIMEOUT
+    """The timeout ran out before the user answered."""
+    ASYNC = _raw.IDASYNC
+    """``wait=False``: the message was sent without waiting for an answer."""
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, repr=False)
+class SessionInfo(Record):
+    """A session from :func:`enumerate_sessions` (``WTS_SESSION_INFOW``).
+
+    >>> from winsession import wts
+    >>> wts.enumerate_sessions()[2]
+    SessionInfo(session_id=2, win_station_name='RDP-Tcp#3', state=ConnectState.ACTIVE)
+    """
+
+    __slots__ = ("session_id", "state", "win_station_name")  # servers can have thousands
+    session_id: int
+    win_station_name: str
+    state: ConnectState
+
+
+@dataclass(frozen=True, repr=False)
+class SessionInfo1(Record):
+    """A session from :func:`enumerate_sessions_ex` (``WTS_SESSION_INFO_1W``).
+
+    >>> from winsession import wts
+    >>> wts.enumerate_sessions_ex()[2]
+    SessionInfo1(exec_env_id=0, state=ConnectState.ACTIVE, session_id=2,
+                 session_name='RDP-Tcp#3', host_name='RDS01', user_name='alice',
+                 domain_name='CONTOSO', farm_name='')
+    """
+
+    exec_env_id: int
+    state: ConnectState
+    session_id: int
+    session_name: str
+    host_name: str
+    user_name: str
+    domain_name: str
+    farm_name: str
+
+
+@dataclass(frozen=True, repr=False)
+class ClientAddress(Record):
+    """The client's network address (``WTS_CLIENT_ADDRESS``).
+
+    ``address`` is an :mod:`ipaddress` object for AF_INET (2) and AF_INET6 (23), else
+    ``None``; ``raw`` keeps the 20 bytes as the API gave them.
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)
+    ClientAddress(family=2, address=IPv4Address('10.0.0.5'))
+    >>> str(wts.session_details(2).client_address.address)
+    '10.0.0.5'
+    """
+
+    family: int
+    address: Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]
+    raw: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, repr=False)
+class ClientDisplay(Record):
+    """The client's display (``WTS_CLIENT_DISPLAY``); ``color_depth`` is the API's code.
+
+    >>> from winsession import wts
+    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_DISPLAY)
+    ClientDisplay(horizontal_resolution=1920, vertical_resolution=1080, color_depth=24)
+    """
+
+    horizontal_resolution: int
+    vertical_resolution: int
+    color_depth: int
+
+
+@dataclass(frozen=True, repr=False)
+class ClientInfo(Record):
+    """Everything the client reported (``WTSCLIENTW``).
+
+    >>> from winsession import wts
+    >>> client = wts.query_session_information(2, wts.InfoClass.CLIENT_INFO)
+    >>> client.client_name, client.user_name, client.client_build_number
+    ('ALICE-PC', 'alice', 22631)
+    >>> client.horizontal_resolution, client.vertical_resolution
+    (1920, 1080)
+    """
+
+    client_name: str
+    domain: str
+    user_name: str
+    work_directory: str
+    initial_program: str
+    encryption_level: int
+    client_address_family: int
+    client_address: str
+    """The address as text: WTSCLIENTW keeps it as USHORT characters, not bytes."""
+    horizontal_resolution: int
+    vertical_resolution: int
+    color_depth: int
+    client_directory: str
+    client_build_number: int
+    client_hardware_id: int
+    client_product_id: int
+    out_buf_count_host: int
+    out_buf_count_client: int
+    out_buf_length: int
+    device_id: str
+
+
+@dataclass(frozen=True, repr=False)
+class StationInfo(Record):
+    """``WTSSessionInfo`` (``WTSINFOW``): counters and times (UTC; ``None`` when unset).
+
+    >>> from winsession import wts
+    >>> info = wts.query_session_information(3, wts.InfoClass.SESSION_INFO)
+    >>> info
+    StationInfo(state=ConnectState.DISCONNECTED, session_id=3, ..., user_name='bob', ...)
+    >>> print(info.disconnect_time, info.current_time - info.disconnect_time)
+    2024-05-06 09:30:00+00:00 1:55:00
+    """
+
+    state: ConnectState
+    session_id: int
+    incoming_bytes: int
+    outgoing_bytes: int
+    incoming_frames: int
+    outgoing_frames: int
+    incoming_compressed_bytes: int
+    outgoing_compressed_bytes: int
+    win_station_name: str
+    domain: str
+    user_name: str
+    connect_time: Optional[datetime.datetime]
+    disconnect_time: Optional[datetime.datetime]
+    last_input_time: Optional[datetime.datetime]
+    logon_time: Optional[datetime.datetime]
+    current_time: Optional[datetime.datetime]
+
+
+@dataclass(frozen=True, repr=False)
+class StationInfoEx(Record):
+    """``WTSSessionInfoEx`` level 1 (``WTSINFOEX_LEVEL1_W``).
+
+    ``session_flags`` is the raw value (``WTS_SESSIONSTATE_LOCK`` 0, ``_UNLOCK`` 1, -1
+    unknown); :attr:`locked` interprets it, including Windows 7 / Server 2008 R2's
+    documented inversion.
+
+    >>> from winsession import wts
+    >>> ex = wts.query_session_information(3, wts.InfoClass.SESSION_INFO_EX)
+    >>> ex.user_name, ex.session_flags, ex.locked
+    ('bob', 0, True)
+    >>> wts.query_session_information(2, wts.InfoClass.SESSION_INFO_EX).locked
+    False
+    """
+
+    session_id: int
+    state: ConnectState
+    session_flags: int
+    win_station_name: str
+    user_name: str
+    domain_name: str
+    logon_time: Optional[datetime.datetime]
+    connect_time: Optional[datetime.datetime]
+    disconnect_time: Optional[datetime.datetime]
+    last_input_time: Optional[datetime.datetime]
+    current_time: Optional[datetime.datetime]
+    incoming_bytes: int
+    outgoing_bytes: int
+    incoming_frames: int
+    outgoing_frames: int
+    incoming_compressed_bytes: int
+    outgoing_compressed_bytes: int
+
+    @property
+    def locked(self) -> Optional[bool]:
+        """``True`` locked, ``False`` unlocked, ``None`` unknown."""
+        return _lock_state(self.session_flags)
+
+
+@dataclass(frozen=True, repr=False)
+class Process(Record):
+    """A process from :func:`processes` (``WTS_PROCESS_INFOW``).
+
+    >>> from winsession import wts
+    >>> wts.processes()[1]
+    Process(session_id=2, process_id=4242, name='notepad.exe',
+            user_sid='S-1-5-21-1004336348-1177238915-682003330-1001')
+    """
+
+    session_id: int
+    process_id: int
+    name: str
+    user_sid: Optional[str]
+    """The owner's SID as ``S-1-5-...``, or ``None`` when the API gave none."""
+
+
+@dataclass(frozen=True, repr=False)
+class SessionDetails(Record):
+    """A session as Cassia users know it, gathered from several info classes.
+
+    Times are timezone-aware UTC datetimes or ``None`` when Windows reports none.
+
+    >>> from winsession import wts
+    >>> alice = wts.session_details(2)
+    >>> alice.user, alice.client_name, alice.state
+    ('CONTOSO\\\\alice', 'ALICE-PC', <ConnectState.ACTIVE: 0>)
+    >>> print(alice.logon_time, alice.idle_time)
+    2024-05-06 08:30:00+00:00 0:05:00
+    """
+
+    server: Optional[str]
+    session_id: int
+    user_name: str
+    domain_name: str
+    win_station_name: str
+    state: ConnectState
+    client_name: str
+    client_address: Optional[ClientAddress]
+    client_protocol: Optional[ProtocolType]
+    client_build_number: int
+    client_display: Optional[ClientDisplay]
+    connect_time: Optional[datetime.datetime]
+    disconnect_time: Optional[datetime.datetime]
+    last_input_time: Optional[datetime.datetime]
+    logon_time: Optional[datetime.datetime]
+    current_time: Optional[datetime.datetime]
+    incoming_bytes: int
+    outgoing_bytes: int
+    incoming_frames: int
+    outgoing_frames: int
+    locked: Optional[bool]
+
+    @property
+    def idle_time(self) -> Optional[datetime.timedelta]:
+        """How long the session has been idle, as Cassia computes it.
+
+        Disconnected: since the disconnection; otherwise since the last input.
+        """
+        since = self.disconnect_time if self.state == ConnectState.DISCONNECTED else None
+        since = since or self.last_input_time
+        if since is None or self.current_time is None:
+            return None
+        return max(self.current_time - since, datetime.timedelta(0))
+
+    @property
+    def user(self) -> str:
+        """``DOMAIN\\user``, or just the user name when there is no domain."""
+        return f"{self.domain_name}\\{self.user_name}" if self.domain_name else self.user_name
+
+
+def _lock_state(flags: int) -> Optional[bool]:
+    if flags not in (_raw.WTS_SESSIONSTATE_LOCK, _raw.WTS_SESSIONSTATE_UNLOCK):
+        return None  # -1 (WTS_SESSIONSTATE_UNKNOWN) or anything else
+    locked = flags == _raw.WTS_SESSIONSTATE_LOCK
+    # Microsoft documents that Windows 7 / Server 2008 R2 report the two values reversed.
+    if _is_windows_7():
+        locked = not locked
+    return locked
+
+
+def _is_windows_7() -> bool:
+    if sys.platform != "win32":
+        return False
+    version = sys.getwindowsversion()
+    return (version.major, version.minor) == (6, 1)
