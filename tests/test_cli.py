@@ -254,7 +254,7 @@ def test_not_windows_points_to_simulate(capsys: Capsys, monkeypatch: pytest.Monk
             raise errors.UnsupportedPlatformError(function=name, message=f"{name}: no DLL")
 
         monkeypatch.setattr(_dll, "_open", refuse)
-        monkeypatch.setattr(cli, "_on_windows", lambda: False)
+        monkeypatch.setattr(cli._common, "on_windows", lambda: False)
     rc, _, err = run(capsys, "smb", "list")
     assert rc == 1 and "netapi32.dll" in err
     rc, _, err2 = run(capsys, "ts", "list")
@@ -387,9 +387,7 @@ def test_events_watch(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
         def __exit__(self, *exc: object) -> None:
             closed.append(True)
 
-    fake = types.ModuleType("winsession.sens")
-    fake.SessionEvents = SessionEvents  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "winsession.sens", fake)
+    monkeypatch.setattr(cli._events, "subscribe", SessionEvents)
     rc, out, _ = run(capsys, "events", "watch")
     assert rc == 0 and closed == [True]
     assert out.splitlines()[0].split() == ["2024-05-06", "09:00:00", "LOGON", "session", "2",
@@ -400,7 +398,10 @@ def test_events_watch(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_events_watch_without_sens(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "winsession.sens", None)  # import fails
+    def no_sens() -> None:
+        raise ImportError("winsession.sens cannot be imported here")
+
+    monkeypatch.setattr(cli._events, "subscribe", no_sens)
     rc, out, err = run(capsys, "events", "watch")
     assert (rc, out) == (1, "")
     assert "SENS logon events are not available here" in err
@@ -409,14 +410,11 @@ def test_events_watch_without_sens(capsys: Capsys, monkeypatch: pytest.MonkeyPat
 
 
 def test_events_watch_off_windows(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("winsession.sens")
-
     def refuse() -> None:
         raise errors.UnsupportedPlatformError(function="ole32", message="ole32: no DLL")
 
-    fake.SessionEvents = refuse  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "winsession.sens", fake)
-    monkeypatch.setattr(cli, "_on_windows", lambda: False)
+    monkeypatch.setattr(cli._events, "subscribe", refuse)
+    monkeypatch.setattr(cli._common, "on_windows", lambda: False)
     rc, out, err = run(capsys, "events", "watch")
     assert (rc, out) == (1, "")
     assert "needs Windows" in err and "--simulate ts watch" in err

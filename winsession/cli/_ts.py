@@ -1,0 +1,188 @@
+"""``winsession ts ...``: Remote Desktop / console sessions."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from typing import Any, Callable
+
+from .. import wts
+from ..errors import (
+    AccessDeniedError,
+    SessionNotFoundError,
+    UnsupportedPlatformError,
+)
+from ._common import (
+    EXIT_API_ERROR,
+    EXIT_OK,
+    add_format_options,
+    add_server_option,
+    confirm,
+    emit_record,
+    emit_rows,
+    now,
+    output,
+    plain_value,
+    pump,
+    state_text,
+    where_text,
+)
+
+# --- ts -------------------------------------------------------------------------------------
+
+
+def _optional(session_id: int, info_class: wts.InfoClass, server: Any) -> Any:
+    try:
+        return wts.query_session_information(session_id, info_class, server)
+    except (SessionNotFoundError, UnsupportedPlatformError, AccessDeniedError):
+        return None
+
+
+def _ts_list(args: argparse.Namespace) -> int:
+    rows = []
+    with wts.open_server(args.server) as server:
+        for s in wts.enumerate_sessions_ex(server):
+            protocol = _optional(s.session_id, wts.InfoClass.CLIENT_PROTOCOL_TYPE, server)
+            device = _optional(s.session_id, wts.InfoClass.CLIENT_NAME, server)
+            rows.append({
+                "session_name": s.session_name,
+                "user_name": s.user_name,
+                "domain_name": s.domain_name,
+                "session_id": s.session_id,
+                "state": s.state,
+                # qwinsta leaves TYPE empty for sessions nobody is logged on to
+                "type": protocol.name.lower() if protocol is not None and s.user_name else "",
+                "device": device or "",
+            })  # fmt: skip
+    table: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
+        ("SESSIONNAME", "<", lambda r: r["session_name"]),
+        ("USERNAME", "<", lambda r: r["user_name"]),
+        ("ID", ">", lambda r: str(r["session_id"])),
+        ("STATE", "<", lambda r: state_text(r["state"])),
+        ("TYPE", "<", lambda r: r["type"]),
+        ("DEVICE", "<", lambda r: r["device"]),
+    ]
+    emit_rows(args, rows, table)
+    return EXIT_OK
+
+
+def _session_arg(text: str) -> int:
+    if text.lower() == "current":
+        return wts.CURRENT_SESSION
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a session id: {text!r}") from None
+    if not 0 <= value <= 0xFFFFFFFF:
+        raise argparse.ArgumentTypeError(f"session id out of range: {text}")
+    return value
+
+
+def _session_name(session_id: int) -> str:
+    return "the current session" if session_id == wts.CURRENT_SESSION else f"session {session_id}"
+
+
+def _ts_info(args: argparse.Namespace) -> int:
+    d = wts.session_details(args.id, args.server)
+    record = plain_value(d) if (args.json or args.csv) else {
+        f.name: getattr(d, f.name) for f in dataclasses.fields(d)
+    }  # fmt: skip
+    record["user"] = d.user
+    record["idle_time"] = plain_value(d.idle_time) if (args.json or args.csv) else d.idle_time
+    emit_record(args, record)
+    return EXIT_OK
+
+
+def _ts_disconnect(args: argparse.Namespace) -> int:
+    name = _session_name(args.id)
+    if not confirm(args, f"Disconnect {name} {where_text(args.server)}?"):
+        return EXIT_API_ERROR
+    wts.disconnect_session(args.id, server=args.server, wait=args.wait)
+    output().write(f"Disconnected {name}.\n")
+    return EXIT_OK
+
+
+def _ts_logoff(args: argparse.Namespace) -> int:
+    name = _session_name(args.id)
+    if not confirm(args, f"Log off {name} {where_text(args.server)}?"):
+        return EXIT_API_ERROR
+    wts.logoff_session(args.id, server=args.server, wait=args.wait)
+    output().write(f"Logged off {name}.\n")
+    return EXIT_OK
+
+
+def _ts_message(args: argparse.Namespace) -> int:
+    response = wts.send_message(
+        args.id, args.title, args.text, timeout=args.timeout, wait=args.wait, server=args.server
+    )
+    output().write(f"Sent to {_session_name(args.id)}: {response.name}\n")
+    return EXIT_OK
+
+
+def _ts_watch(args: argparse.Namespace) -> int:
+    count = args.count
+    if count is None and args.simulate:
+        from ..testing import DEMO_EVENT_COUNT
+
+        count = DEMO_EVENT_COUNT
+    watcher = wts.watch_events(server=args.server)
+
+    def emit(event: wts.Event) -> None:
+        when = now()
+        if args.json:
+            output().write(json.dumps({"time": when.isoformat(), "event": str(event),
+                                     "flags": int(event)}) + "\n")  # fmt: skip
+        else:
+            output().write(f"{when:%Y-%m-%d %H:%M:%S}Z  {event}\n")
+
+    return pump(iter(watcher), count, emit, watcher.stop)
+
+
+def register(groups: Any) -> None:
+    """Add ``ts`` and its commands to the top-level subparsers."""
+    ts = groups.add_parser("ts", help="Remote Desktop / console sessions")
+    ts_commands = ts.add_subparsers(
+        dest="command", metavar="{list,info,disconnect,logoff,message,watch}"
+    )
+    ts_commands.required = True
+    p = ts_commands.add_parser("list", help="list sessions (like qwinsta)")
+    add_server_option(p, "Remote Desktop server")
+    add_format_options(p)
+    p.set_defaults(run=_ts_list)
+    p = ts_commands.add_parser("info", help="everything about one session")
+    p.add_argument("id", type=_session_arg)
+    add_server_option(p, "Remote Desktop server")
+    add_format_options(p)
+    p.set_defaults(run=_ts_info)
+    p = ts_commands.add_parser("disconnect", help="disconnect a session (like tsdiscon)")
+    p.add_argument(
+        "id",
+        type=_session_arg,
+        nargs="?",
+        default=wts.CURRENT_SESSION,
+        help="session id, or 'current' (the default)",
+    )
+    add_server_option(p, "Remote Desktop server")
+    p.add_argument("--wait", action="store_true", help="return once it is done")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    p.set_defaults(run=_ts_disconnect)
+    p = ts_commands.add_parser("logoff", help="log a session off (like logoff)")
+    p.add_argument("id", type=_session_arg)
+    add_server_option(p, "Remote Desktop server")
+    p.add_argument("--wait", action="store_true", help="return once it is done")
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    p.set_defaults(run=_ts_logoff)
+    p = ts_commands.add_parser("message", help="show a message box in a session (like msg)")
+    p.add_argument("id", type=_session_arg)
+    p.add_argument("--title", required=True)
+    p.add_argument("text")
+    p.add_argument("--timeout", type=int, default=0, help="seconds (0: none)")
+    p.add_argument("--wait", action="store_true", help="wait for the user's answer")
+    add_server_option(p, "Remote Desktop server")
+    p.set_defaults(run=_ts_message)
+    p = ts_commands.add_parser("watch", help="print session events until Ctrl-C")
+    add_server_option(p, "Remote Desktop server")
+    add_format_options(p, csv_too=False)
+    p.add_argument("--count", type=int, help="stop after this many events")
+    p.set_defaults(run=_ts_watch)
