@@ -29,6 +29,9 @@ __all__ = [
     "Function",
     "clear_simulator",
     "clear_stand_ins",
+    "data_file",
+    "forget_data_files",
+    "is_simulated",
     "last_error",
     "load",
     "use_simulator",
@@ -41,6 +44,8 @@ _libraries: dict[str, ctypes.CDLL] = {}
 _stand_ins: dict[str, str] = {}
 _functions: list[Function] = []
 _simulators: dict[str, Any] = {}
+_data_files: dict[str, int] = {}
+_data_lock = threading.Lock()  # not _lock: binding kernel32 inside takes that one
 
 ErrCheck = Callable[[Any, Any, tuple[Any, ...]], Any]
 
@@ -79,6 +84,59 @@ def _open(name: str) -> ctypes.CDLL:
         )
     # The stand-ins are built for the host's C convention; no GetLastError there.
     return ctypes.CDLL(path)
+
+
+def is_simulated(name: str) -> bool:
+    """Whether :func:`use_simulator` has put an in-process provider in place of ``name``."""
+    return name in _simulators
+
+
+def data_file(name: str) -> Optional[int]:
+    """The module handle of System32's ``name`` (e.g. ``"netmsg.dll"``) loaded as a data file,
+    or ``None`` when it cannot be loaded (or off Windows).
+
+    Loaded once with ``LoadLibraryExW(<System32>\\name, NULL, LOAD_LIBRARY_AS_DATAFILE |
+    LOAD_LIBRARY_SEARCH_SYSTEM32)``: the full path from ``GetSystemDirectoryW`` as well as the
+    flag, because Wine's loader searches the application's folder for data files despite the
+    flag; a DLL planted next to the program or in the current directory is never used. No code
+    of it runs -- its resources (message tables) are all that is read. A failure is not
+    remembered, so a DLL that appears later is found. :func:`forget_data_files` releases the
+    handles.
+    """
+    if sys.platform != "win32" or is_simulated("kernel32"):
+        return None
+    handle = _data_files.get(name)
+    if handle is not None:
+        return handle
+    from .raw import kernel32
+
+    with _data_lock:
+        handle = _data_files.get(name)
+        if handle is None:
+            system = ctypes.create_unicode_buffer(512)
+            length = kernel32.GetSystemDirectoryW(system, len(system))
+            if not 0 < length < len(system):
+                return None
+            path = system.value[:length].rstrip("\\") + "\\" + name
+            flags = kernel32.LOAD_LIBRARY_AS_DATAFILE | kernel32.LOAD_LIBRARY_SEARCH_SYSTEM32
+            loaded = kernel32.LoadLibraryExW(path, None, flags)
+            if not loaded:
+                return None
+            handle = _data_files[name] = int(loaded)
+        return handle
+
+
+def forget_data_files() -> None:
+    """Release every module :func:`data_file` loaded (the next call loads afresh)."""
+    if sys.platform != "win32":
+        return
+    from .raw import kernel32
+
+    with _data_lock:
+        handles = list(_data_files.values())
+        _data_files.clear()
+    for handle in handles:
+        kernel32.FreeLibrary(handle)
 
 
 def last_error(dll: str) -> int:

@@ -4,13 +4,15 @@
 netapi32 returns as ``NET_API_STATUS``), :class:`WinError` the Win32 and RPC error codes that
 netapi32, wtsapi32 and kernel32 return or set for the calls this library makes.
 
-Messages are stored here rather than asked of ``FormatMessageW`` because netmsg.dll, which
-holds the ``NERR_*`` texts, does not exist off Windows, and so that a message does not depend
-on the user's language. They are the texts Windows itself gives: for ``NERR_*`` codes the
-descriptions in the Windows SDK's ``lmerr.h`` (the text of netmsg.dll), for Win32 and RPC
-codes the system message table (``winerror.h`` MessageText, what ``FormatMessageW`` returns on
-current Windows). Each is one line and ends with a full stop; insertion markers such as
-``%1`` are kept as Windows has them.
+On Windows a message is Windows' own text, in the user's language, from ``FormatMessageW``:
+the system message table for Win32, RPC and COM codes, and for ``NERR_*`` codes (2100 to 2999)
+netmsg.dll's table, loaded from System32 as a data file -- what Microsoft's "Looking Up Text
+for Error Code Numbers" sample does. Where Windows has no text for a code (Wine has no
+netmsg.dll and lacks many system messages), and off Windows, the built-in English table
+answers. It holds the texts Windows itself gives: for ``NERR_*`` codes the descriptions in the
+Windows SDK's ``lmerr.h`` (the text of netmsg.dll), for Win32 and RPC codes the system message
+table (``winerror.h`` MessageText). Each message is one line; insertion markers such as ``%1``
+are kept as Windows has them.
 
 >>> NERR.ClientNameNotFound
 <NERR.ClientNameNotFound: 2312>
@@ -18,13 +20,18 @@ current Windows). Each is one line and ends with a full stop; insertion markers 
 ('NERR_ClientNameNotFound', 'A session does not exist with that computer name.')
 >>> symbol(5), message(5)
 ('ERROR_ACCESS_DENIED', 'Access is denied.')
+
+(These examples run inside :mod:`winsession.testing`'s simulator, whose Windows has no
+message tables, so they show the built-in text on every system.)
 """
 
 from __future__ import annotations
 
+import ctypes
 import operator
+import sys
 from enum import IntEnum
-from typing import Final
+from typing import Final, Optional
 
 __all__ = ["NERR", "WinError", "message", "symbol"]
 
@@ -1104,10 +1111,12 @@ def symbol(code: int) -> str:
 
 
 def message(code: int) -> str:
-    """A one-line English message for an error code, ending with a full stop.
+    """A one-line message for an error code.
 
-    Known codes (every member of :class:`NERR` and :class:`WinError`) give Windows' own text;
-    any other code gives ``"Unknown error 0x%08X (%d)."``.
+    On Windows, Windows' own text in the user's language (``FormatMessageW``: the system table,
+    or netmsg.dll's for ``NERR_*`` codes); where Windows has none, and off Windows, the built-in
+    English text of every member of :class:`NERR` and :class:`WinError`; any other code gives
+    ``"Unknown error 0x%08X (%d)."``.
 
     >>> message(2221)
     'The user name could not be found.'
@@ -1118,7 +1127,56 @@ def message(code: int) -> str:
         TypeError: ``code`` is not an integer.
     """
     value = _as_code(code)
-    text = _MESSAGES.get(_key(value))
+    text = _windows_message(_key(value))
+    if text is None:
+        text = _MESSAGES.get(_key(value))
     if text is None:
         return f"Unknown error {_hex(value)} ({value})."
     return text
+
+
+def _english(code: int) -> Optional[str]:
+    """The built-in English text of ``code``, or ``None`` (what :func:`message` falls back to)."""
+    return _MESSAGES.get(_key(_as_code(code)))
+
+
+# lmerr.h: NERR_BASE 2100, MAX_NERR NERR_BASE + 899. netmsg.dll holds these codes' texts.
+_NERR_RANGE: Final = range(2100, 2999 + 1)
+_MESSAGE_CHARS: Final = 1024  # a bound on what is read back; Windows' texts are far shorter
+
+
+def _windows_message(code: int) -> Optional[str]:
+    """``FormatMessageW``'s text for ``code`` (0 <= code < 2**32), ``None`` if Windows has none.
+
+    Not used off Windows, nor while :mod:`winsession.testing` simulates kernel32 (the
+    simulated Windows has no message tables).
+    """
+    if sys.platform != "win32" or not 0 <= code < 2**32:
+        return None
+    from . import _dll
+    from .raw import kernel32
+
+    if _dll.is_simulated("kernel32"):
+        return None
+    # No inserts are expanded (no arguments are passed); regular line breaks become spaces.
+    flags = kernel32.FORMAT_MESSAGE_IGNORE_INSERTS | kernel32.FORMAT_MESSAGE_MAX_WIDTH_MASK
+    source: Optional[int] = None
+    if code in _NERR_RANGE:
+        source = _dll.data_file("netmsg.dll")
+        if source is None:
+            return None
+        flags |= kernel32.FORMAT_MESSAGE_FROM_HMODULE
+    else:
+        flags |= kernel32.FORMAT_MESSAGE_FROM_SYSTEM
+    buffer = ctypes.create_unicode_buffer(_MESSAGE_CHARS)
+    length = kernel32.FormatMessageW(flags, source, code, 0, buffer, _MESSAGE_CHARS, None)
+    if not length:
+        return None
+    return _one_line(buffer.value[:length])
+
+
+def _one_line(text: str) -> Optional[str]:
+    """Windows' text as one line: line breaks and runs of white space become one space, and
+    any other character that does not print (a control or format character) becomes U+FFFD."""
+    line = " ".join(text.split())
+    return "".join(c if c.isprintable() else "\ufffd" for c in line) or None

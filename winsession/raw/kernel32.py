@@ -1,4 +1,4 @@
-"""kernel32.dll: the two session functions winsession needs."""
+"""kernel32.dll: the two session functions winsession needs, and message-table lookup."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import ctypes
 
 from .. import _dll
 from ..errors import BoolCheck, WtsError
-from ._types import BOOL, DWORD
+from ._types import BOOL, DWORD, HANDLE, LPCWSTR, LPVOID, LPWSTR, UINT
 
 WTSGetActiveConsoleSessionId = _dll.Function("kernel32", "WTSGetActiveConsoleSessionId", DWORD, [])
 """The console session's id, or 0xFFFFFFFF when none is attached (no last error)."""
@@ -17,4 +17,57 @@ ProcessIdToSessionId = _dll.Function(
     BOOL,
     [DWORD, ctypes.POINTER(DWORD)],
     BoolCheck(WtsError, "kernel32"),  # session APIs: the WTS family
+)
+
+# --- message text (win32metadata: System.Diagnostics.Debug / System.LibraryLoader) ----------
+# These three have no raising errcheck: a message that Windows does not have is an ordinary
+# outcome for the caller (winsession.codes falls back to its own table), and raising while an
+# exception's message is being built would hide the error being reported.
+
+FORMAT_MESSAGE_IGNORE_INSERTS = 0x00000200
+FORMAT_MESSAGE_FROM_HMODULE = 0x00000800
+FORMAT_MESSAGE_FROM_SYSTEM = 0x00001000
+FORMAT_MESSAGE_MAX_WIDTH_MASK = 0x000000FF
+"""Not in the metadata's FORMAT_MESSAGE_OPTIONS; winbase.h. Regular line breaks in the
+message text are ignored (hard-coded ``%n`` breaks are kept)."""
+
+LOAD_LIBRARY_AS_DATAFILE = 0x00000002
+LOAD_LIBRARY_SEARCH_SYSTEM32 = 0x00000800
+
+FormatMessageW = _dll.Function(
+    "kernel32",
+    "FormatMessageW",
+    DWORD,
+    [DWORD, LPVOID, DWORD, DWORD, LPWSTR, DWORD, ctypes.POINTER(ctypes.POINTER(ctypes.c_int8))],
+    doc="""``FormatMessageW(dwFlags, lpSource, dwMessageId, dwLanguageId, lpBuffer, nSize,
+    Arguments) -> DWORD``: characters stored in ``lpBuffer`` (without the NUL), 0 on failure
+    (``ERROR_MR_MID_NOT_FOUND`` 317 when the table has no such message). ``dwLanguageId`` 0
+    looks for the neutral language, then the thread's, the user's and the system's, then US
+    English.""",
+)
+
+LoadLibraryExW = _dll.Function(
+    "kernel32",
+    "LoadLibraryExW",
+    HANDLE,
+    [LPCWSTR, HANDLE, DWORD],
+    doc="""``LoadLibraryExW(lpLibFileName, hFile, dwFlags) -> HMODULE``, NULL on failure. Called
+    by :func:`winsession._dll.data_file` only (``_dll`` is the one loader).""",
+)
+
+FreeLibrary = _dll.Function(
+    "kernel32",
+    "FreeLibrary",
+    BOOL,
+    [HANDLE],
+    doc="``FreeLibrary(hLibModule) -> BOOL``: releases a module from :data:`LoadLibraryExW`.",
+)
+
+GetSystemDirectoryW = _dll.Function(
+    "kernel32",
+    "GetSystemDirectoryW",
+    UINT,
+    [LPWSTR, UINT],
+    doc="""``GetSystemDirectoryW(lpBuffer, uSize) -> UINT``: characters stored (without the
+    NUL); the size needed (with the NUL) when ``uSize`` is too small; 0 on failure.""",
 )
