@@ -401,7 +401,10 @@ static NET_API_STATUS session_del(const wchar_t *servername, const wchar_t *clie
         if (only_first)
             break;
     }
-    return deleted ? NERR_Success : not_found(&f);
+    /* NetSessionDel's page lists NERR_ClientNameNotFound ("A session does not exist with that
+     * computer name") and, unlike NetSessionEnum's and NetSessionGetInfo's, not
+     * NERR_UserNotFound: whichever name selected nothing, that is the status. */
+    return deleted ? NERR_Success : NERR_ClientNameNotFound;
 }
 
 STUB_API NET_API_STATUS WINAPI NetSessionDel(wchar_t *servername, wchar_t *UncClientName,

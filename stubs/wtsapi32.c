@@ -4,6 +4,7 @@
  * (wchar_t is WCHAR, 4 bytes on Linux as ctypes.c_wchar is there). */
 #include "common/stubcommon.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,7 +151,7 @@ static int64_t num_value(const record *r, int slot)
     X(T, wchar_t, InitialProgram, [261], WCHARS, S_INITIAL_PROGRAM)                        \
     X(T, uint8_t, EncryptionLevel, , NUM, N_ENCRYPTION)                                    \
     X(T, uint32_t, ClientAddressFamily, , NUM, N_ADDRESS_FAMILY)                           \
-    X(T, uint16_t, ClientAddress, [31], BYTES, B_CLIENT_ADDRESS)                           \
+    X(T, uint16_t, ClientAddress, [31], CLIENT_ADDR, B_CLIENT_ADDRESS)                     \
     X(T, uint16_t, HRes, , NUM, N_HRES)                                                    \
     X(T, uint16_t, VRes, , NUM, N_VRES)                                                    \
     X(T, uint16_t, ColorDepth, , NUM, N_COLOR_DEPTH)                                       \
@@ -162,6 +163,10 @@ static int64_t num_value(const record *r, int slot)
     X(T, uint16_t, OutBufCountClient, , ZERO, 0)                                           \
     X(T, uint16_t, OutBufLength, , ZERO, 0)                                                \
     X(T, wchar_t, DeviceId, [261], ZERO, 0)
+/* WTS_CLIENT_ADDRESS (Microsoft Learn, "WTS_CLIENT_ADDRESS structure"): for AF_INET the IPv4
+ * address is at Address[2..5] ("offset by two bytes from the start of the Address member",
+ * 192.168.0.1 = 00 00 C0 A8 00 01); for AF_INET6 the 16 bytes of the IPv6 address from
+ * Address[0]. stub_wts_set_address takes the bytes in exactly that layout. */
 #define WTS_CLIENT_ADDRESS_FIELDS(X, T)                                                    \
     X(T, uint32_t, AddressFamily, , NUM, N_ADDRESS_FAMILY)                                 \
     X(T, uint8_t, Address, [20], BYTES, B_CLIENT_ADDRESS)
@@ -210,9 +215,18 @@ _Static_assert(sizeof(WTS_SESSION_INFOW) % _Alignof(wchar_t) == 0, "string align
  * WCHARS   inline WCHAR array from str[src], truncated, always NUL-terminated
  * BYTES    inline array from bin[src], one byte per element, truncated
  * NEST     the structure STRUCT_SHAPES[src], filled in place
+ * CLIENT_ADDR  WTSCLIENTW.ClientAddress (USHORT[31]) from the family and bin[src], as the
+ *          "WTSCLIENT structure" page's remarks say: AF_INET "will return in string format,
+ *          for example 127.0.0.1" (USHORT characters, NUL-terminated), AF_INET6 "will return in
+ *          binary form" (the address's 16 bytes from the member's first byte, as in
+ *          WTS_CLIENT_ADDRESS). Other families: the page is silent; the Address bytes are
+ *          copied as they are. No address (AF_UNSPEC): all zero.
  * ZERO     left 0
  * STR_DATA, BLOB_DATA  no member: the copy itself is the buffer (query classes). */
-enum { K_NUM, K_CONST, K_STR, K_BLOB, K_WCHARS, K_BYTES, K_NEST, K_ZERO, K_STR_DATA, K_BLOB_DATA };
+enum {
+    K_NUM, K_CONST, K_STR, K_BLOB, K_WCHARS, K_BYTES, K_NEST, K_ZERO, K_STR_DATA, K_BLOB_DATA,
+    K_CLIENT_ADDR
+};
 
 typedef struct fdesc {
     uint16_t offset, size;
@@ -249,12 +263,14 @@ static const shape CLASSES[N_CLASSES] = {
     [6] = STRING(S_STATION),           [7] = STRING(S_DOMAIN_NAME),
     [8] = SCALAR(int32_t, N_STATE),    [9] = SCALAR(uint32_t, N_BUILD),
     [10] = STRING(S_CLIENT_NAME),      [11] = STRING(S_CLIENT_DIRECTORY),
-    [12] = SCALAR(uint16_t, N_PRODUCT_ID), [13] = SCALAR(uint32_t, N_HARDWARE_ID),
+    /* 13: "WTSQuerySessionInformation will always return a value of 0" (WTS_INFO_CLASS) */
+    [12] = SCALAR(uint16_t, N_PRODUCT_ID), [13] = ONE_FIELD(sizeof(uint32_t), K_CONST, 0),
     [14] = SHAPE_OF(WTS_CLIENT_ADDRESS), [15] = SHAPE_OF(WTS_CLIENT_DISPLAY),
     [16] = SCALAR(uint16_t, N_PROTOCOL), /* 17-22 stay empty: "This value returns FALSE" */
     [23] = SHAPE_OF(WTSCLIENTW),       [24] = SHAPE_OF(WTSINFOW),
     [25] = SHAPE_OF(WTSINFOEXW),       [26] = BYTES_OF(B_CONFIG),
-    [27] = BYTES_OF(B_VALIDATION),     [28] = SHAPE_OF(WTS_SESSION_ADDRESS),
+    /* 27 WTSValidationInfo stays empty: "This value is not supported." (WTS_INFO_CLASS) */
+    [28] = SHAPE_OF(WTS_SESSION_ADDRESS),
     [29] = SCALAR(uint8_t, N_IS_REMOTE),
 };
 
@@ -482,6 +498,22 @@ static void put_wchars(uint8_t *at, size_t cap, const wchar_t *s)
     memset(at + n * sizeof(wchar_t), 0, sizeof(wchar_t));
 }
 
+/* WTSCLIENTW.ClientAddress (size bytes at at, zeroed) from family and the WTS_CLIENT_ADDRESS
+ * bytes b: see K_CLIENT_ADDR. */
+static void put_client_address(uint8_t *at, size_t size, int64_t family, const blob *b)
+{
+    if (family == AF_INET_FAMILY) {
+        char text[16];
+        const uint8_t *a = b->len >= 6 ? b->bytes + 2 : (const uint8_t *)"\0\0\0\0";
+        int n = snprintf(text, sizeof text, "%u.%u.%u.%u", a[0], a[1], a[2], a[3]);
+        for (int i = 0; i < n && (size_t)(i + 1) * 2 < size; i++)
+            put_int(at + (size_t)i * 2, 2, (unsigned char)text[i]); /* the NUL: zeroed */
+        return;
+    }
+    if (family != 0 && b->bytes != NULL) /* AF_INET6: 16 bytes; others: as they are */
+        memcpy(at, b->bytes, b->len < size ? b->len : size);
+}
+
 /* Lays out one record in shape sh at dst (NULL when measuring), its strings and byte
  * strings through pk. */
 static void fill(const shape *sh, const record *r, uint8_t *dst, packer *pk)
@@ -523,6 +555,10 @@ static void fill(const shape *sh, const record *r, uint8_t *dst, packer *pk)
             continue;
         case K_NEST:
             fill(&STRUCT_SHAPES[f->src], r, at, pk);
+            continue;
+        case K_CLIENT_ADDR:
+            if (at != NULL)
+                put_client_address(at, f->size, num_value(r, N_ADDRESS_FAMILY), &r->bin[f->src]);
             continue;
         default: /* K_ZERO */
             continue;
@@ -594,12 +630,16 @@ static uint32_t free_buffer(void *p, int ex, uint32_t type_class, uint32_t count
         (void)stub_track_free(&g.buffers, p); /* counts a double or foreign free */
         return ERROR_INVALID_PARAMETER;
     }
-    if (!ex != !(tag & EX_TAG)) {
+    /* WTSFreeMemoryEx: buffers of WTS_PROCESS_INFO_EX or WTS_SESSION_INFO_1 "you must" free
+     * with it; "To free other buffers, you can call either the WTSFreeMemory function or the
+     * WTSFreeMemoryEx function" (its page; which WTSTypeClass then, it does not say: any).
+     * So only WTSFreeMemory on an Ex buffer is wrong. */
+    if (!ex && (tag & EX_TAG)) {
         /* Windows would leak (or corrupt) here; the buffer stays live, so it shows. */
         g.wrong_frees++;
         return ERROR_INVALID_PARAMETER;
     }
-    if (ex && tag != ex_tag(type_class, count)) {
+    if (ex && (tag & EX_TAG) && tag != ex_tag(type_class, count)) {
         g.bad_free_args++;
         return ERROR_INVALID_PARAMETER;
     }
@@ -808,17 +848,30 @@ STUB_API BOOL WINAPI WTSFreeMemoryExW(int32_t WTSTypeClass, void *pMemory,
     return err == 0;
 }
 
-static uint32_t query(uint32_t server, uint32_t id, uint32_t cls, wchar_t **ppBuffer,
-                      uint32_t *pBytesReturned)
+#define CLASS_SESSION_ADDRESS_V4 28u
+#define CLASS_IS_REMOTE_SESSION 29u
+
+/* current_server: hServer was WTS_CURRENT_SERVER_HANDLE. */
+static uint32_t query(uint32_t server, int current_server, uint32_t id, uint32_t cls,
+                      wchar_t **ppBuffer, uint32_t *pBytesReturned)
 {
     if (ppBuffer == NULL || pBytesReturned == NULL || cls >= N_CLASSES)
         return ERROR_INVALID_PARAMETER;
     const shape *sh = &CLASSES[cls];
     if (sh->nfields == 0 || (g.unsupported >> cls & 1))
         return ERROR_NOT_SUPPORTED;
+    /* WTSIsRemoteSession: "This value can only be used for the local machine, so the hServer
+     * parameter ... must contain WTS_CURRENT_SERVER_HANDLE" (WTS_INFO_CLASS). Which error
+     * another handle gets, the page does not say: ERROR_INVALID_PARAMETER here. */
+    if (cls == CLASS_IS_REMOTE_SESSION && !current_server)
+        return ERROR_INVALID_PARAMETER;
     record *r = find_session(server, id);
     if (r == NULL)
         return ERROR_CTX_WINSTATION_NOT_FOUND;
+    /* WTSSessionAddressV4: "If the session does not have a virtual IP address, the
+     * WTSQuerySessionInformation function returns ERROR_NOT_SUPPORTED." (WTS_INFO_CLASS) */
+    if (cls == CLASS_SESSION_ADDRESS_V4 && r->bin[B_SESSION_ADDRESS].bytes == NULL)
+        return ERROR_NOT_SUPPORTED;
     uint8_t *buf;
     size_t bytes;
     uint32_t err = pack(sh, &r, 1, 0, &buf, &bytes);
@@ -835,7 +888,8 @@ STUB_API BOOL WINAPI WTSQuerySessionInformationW(HANDLE hServer, uint32_t Sessio
 {
     call c;
     if (begin(&c, 1, hServer))
-        c.err = query(c.server, SessionId, (uint32_t)WTSInfoClass, ppBuffer, pBytesReturned);
+        c.err = query(c.server, hServer == NULL, SessionId, (uint32_t)WTSInfoClass, ppBuffer,
+                      pBytesReturned);
     return finish(&c);
 }
 
