@@ -84,8 +84,8 @@ class StandinBackend(Backend):
             family, raw = _buffers._address_bytes(s.client_address)
             if family:
                 assert w.set_address(srv, s.session_id, family, raw, len(raw)) == 0
-            for cls, blob in ((26, s.config_info), (27, s.validation_info)):
-                assert w.set_blob(srv, s.session_id, cls, blob, len(blob)) == 0
+            blob = s.config_info
+            assert w.set_blob(srv, s.session_id, 26, blob, len(blob)) == 0
             if s.session_address is not None:
                 raw = b"\0\0" + s.session_address.packed
                 assert w.set_blob(srv, s.session_id, 28, raw, len(raw)) == 0
@@ -383,8 +383,9 @@ def smb_delete_by_user_and_both(b: Backend) -> None:
     assert [s.user_name for s in net.enum_sessions(level=10)] == ["bob", "carol", "Dave", "alice"]
     net.delete_session(user="ALICE")
     assert [s.user_name for s in net.enum_sessions(level=10)] == ["bob", "carol", "Dave"]
-    raises(errors.SessionNotFoundError, 2221, lambda: net.delete_session(user="alice"))
-    raises(errors.SessionNotFoundError, 2221,
+    # NetSessionDel documents NERR_ClientNameNotFound only, whichever name matched nothing.
+    raises(errors.SessionNotFoundError, 2312, lambda: net.delete_session(user="alice"))
+    raises(errors.SessionNotFoundError, 2312,
            lambda: net.delete_session(client="10.0.0.6", user="carol"))  # fmt: skip
     raises(errors.ServerNotFoundError, 53, lambda: net.delete_session("Y", user="bob"))
     net.delete_session("FS01", user="erin")
@@ -498,12 +499,11 @@ def wts_query_numbers(b: Backend) -> None:
     assert q(3, ic.CONNECT_STATE) is wts.ConnectState.DISCONNECTED
     assert q(2, ic.CLIENT_BUILD_NUMBER) == 22631
     assert q(2, ic.CLIENT_PRODUCT_ID) == 1
-    assert q(2, ic.CLIENT_HARDWARE_ID) == 77
+    assert q(2, ic.CLIENT_HARDWARE_ID) == 0  # "will always return a value of 0"
     assert q(2, ic.CLIENT_PROTOCOL_TYPE) is wts.ProtocolType.RDP
     assert q(2, ic.IS_REMOTE_SESSION) is True
     assert q(3, ic.IS_REMOTE_SESSION) is False
     assert q(2, ic.CONFIG_INFO) == b"\x01\x02\x03"
-    assert q(2, ic.VALIDATION_INFO) == b""
 
 
 @scenario
@@ -529,8 +529,55 @@ def wts_query_client_info(b: Backend) -> None:
     assert (c.horizontal_resolution, c.vertical_resolution, c.color_depth) == (1920, 1080, 24)
     assert (c.client_build_number, c.client_hardware_id, c.client_product_id) == (22631, 77, 1)
     assert c.client_directory == "C:\\Windows\\System32\\mstscax.dll"
+    assert c.client_address is not None
+    assert c.client_address.address == ipaddress.IPv4Address("10.0.0.5")
+    assert c.client_address.raw[:18] == "10.0.0.5\0".encode("utf-16-le")  # text, as documented
+    bob = wts.query_session_information(3, wts.InfoClass.CLIENT_INFO)
+    assert bob.client_address is not None and bob.client_address.family == 23
+    assert bob.client_address.address == ipaddress.IPv6Address("fe80::1")
+    assert wts.query_session_information(4, wts.InfoClass.CLIENT_INFO).client_address is None
     long = wts.query_session_information(4, wts.InfoClass.CLIENT_INFO)
     assert (long.client_name, long.domain, long.user_name) == ("C" * 20, "D" * 17, "U" * 20)
+
+
+ADDRESSES = [
+    ipaddress.ip_address("2001:db8::1234"),  # IPv6 whose text would stop after 2 characters
+    ipaddress.ip_address("::ffff:192.0.2.7"),  # IPv6 starting with NULs: '' as text
+    ipaddress.ip_address("192.0.2.7"),
+    ipaddress.ip_address("255.255.255.255"),
+    None,
+]
+
+
+@scenario
+def wts_client_addresses(b: Backend) -> None:
+    b.load_wts([Session(10 + i, client_address=a) for i, a in enumerate(ADDRESSES)])
+    for i, expected in enumerate(ADDRESSES):
+        sid = 10 + i
+        info = wts.query_session_information(sid, wts.InfoClass.CLIENT_INFO)
+        plain = wts.query_session_information(sid, wts.InfoClass.CLIENT_ADDRESS)
+        details = wts.session_details(sid)
+        if expected is None:
+            assert info.client_address is None and info.client_address_family == 0
+            assert plain.family == 0 and plain.address is None
+            assert details.client_address is None and details.client_display is None
+            continue
+        family = 2 if expected.version == 4 else 23
+        assert info.client_address is not None and details.client_address is not None
+        assert (info.client_address.family, info.client_address.address) == (family, expected)
+        assert (plain.family, plain.address) == (family, expected)
+        assert details.client_address == plain
+        assert len(info.client_address.raw) == 62 and len(plain.raw) == 20
+
+
+@scenario
+def wts_is_remote_session_needs_the_current_server(b: Backend) -> None:
+    b.load_wts([Session(2, is_remote=True, server="RDS02")], servers=["RDS02"])
+    with wts.open_server("RDS02") as srv:
+        remote = wts.InfoClass.IS_REMOTE_SESSION
+        raises(errors.InvalidParameterError, 87,
+               lambda: wts.query_session_information(2, remote, srv))  # fmt: skip
+        assert wts.query_session_information(2, wts.InfoClass.USER_NAME, srv) == ""
 
 
 @scenario
@@ -583,6 +630,8 @@ def wts_session_details(b: Backend) -> None:
     alice = wts.session_details(2)
     assert alice.idle_time == datetime.timedelta(minutes=5)
     assert alice.client_display == wts.ClientDisplay(1920, 1080, 24)
+    services = wts.session_details(0)  # no client: None, not an AF_UNSPEC address or 0x0
+    assert (services.client_address, services.client_display) == (None, None)
 
 
 @scenario
@@ -591,6 +640,12 @@ def wts_unsupported_classes(b: Backend) -> None:
     for cls in range(wts.InfoClass.IDLE_TIME, wts.InfoClass.OUTGOING_FRAMES + 1):
         raises(errors.UnsupportedPlatformError, 50,
                lambda: wts.query_session_information(2, cls))  # noqa: B023  # fmt: skip
+    # WTSValidationInfo: "This value is not supported".
+    raises(errors.UnsupportedPlatformError, 50,
+           lambda: wts.query_session_information(2, wts.InfoClass.VALIDATION_INFO))  # fmt: skip
+    # WTSSessionAddressV4 of a session without a virtual IP address: ERROR_NOT_SUPPORTED.
+    raises(errors.UnsupportedPlatformError, 50,
+           lambda: wts.query_session_information(3, wts.InfoClass.SESSION_ADDRESS_V4))  # fmt: skip
     b.unsupported_class(wts.InfoClass.SESSION_INFO_EX)
     assert wts.session_details(2).locked is None
     raises(errors.UnsupportedPlatformError, 50,

@@ -235,7 +235,7 @@ def test_every_info_class_decodes(wtsstub: WtsStub) -> None:
     assert q(3, wts.InfoClass.CLIENT_NAME) == "LAPTOP-7"
     assert q(3, wts.InfoClass.CLIENT_DIRECTORY) == "C:\\Windows\\System32\\mstscax.dll"
     assert q(3, wts.InfoClass.CLIENT_PRODUCT_ID) == 1
-    assert q(3, wts.InfoClass.CLIENT_HARDWARE_ID) == 0xDEADBEEF
+    assert q(3, wts.InfoClass.CLIENT_HARDWARE_ID) == 0  # Microsoft: "always ... 0"
     address = q(3, wts.InfoClass.CLIENT_ADDRESS)
     assert address.family == 2 and address.address == ipaddress.IPv4Address("10.0.0.5")
     assert q(3, wts.InfoClass.CLIENT_DISPLAY) == wts.ClientDisplay(1920, 1080, 24)
@@ -244,6 +244,9 @@ def test_every_info_class_decodes(wtsstub: WtsStub) -> None:
     assert (client.client_name, client.user_name, client.domain) == ("LAPTOP-7", "alice", "CONTOSO")
     assert (client.horizontal_resolution, client.vertical_resolution) == (1920, 1080)
     assert client.client_build_number == 22631 and client.client_address_family == 2
+    assert client.client_hardware_id == 0xDEADBEEF  # WTSCLIENTW: "Reserved", passed through
+    assert client.client_address is not None
+    assert client.client_address.address == ipaddress.IPv4Address("10.0.0.5")
     info = q(3, wts.InfoClass.SESSION_INFO)
     assert info.logon_time == LOGON and info.current_time == NOW
     assert info.disconnect_time is None  # FILETIME 0
@@ -252,8 +255,10 @@ def test_every_info_class_decodes(wtsstub: WtsStub) -> None:
     assert ex.locked is True and ex.session_flags == 0 and ex.user_name == "alice"
     assert ex.last_input_time == NOW - datetime.timedelta(minutes=5)
     assert q(3, wts.InfoClass.CONFIG_INFO) == b"\x01\x02\x03"
-    assert q(3, wts.InfoClass.VALIDATION_INFO) == b""
-    assert q(3, wts.InfoClass.SESSION_ADDRESS_V4).family in (0, 2)
+    for unsupported in (wts.InfoClass.VALIDATION_INFO, wts.InfoClass.SESSION_ADDRESS_V4):
+        with pytest.raises(winsession.UnsupportedPlatformError) as info:
+            q(3, unsupported)  # not supported / no virtual IP address: ERROR_NOT_SUPPORTED
+        assert info.value.winerror == 50
     assert q(3, wts.InfoClass.IS_REMOTE_SESSION) is True
 
 

@@ -283,7 +283,8 @@ class NetApiSimulator(_Api):
                 deleted += 1
                 if only_first:
                     break
-            return NERR_Success if deleted else self._not_found(f)
+            # NetSessionDel's page lists NERR_ClientNameNotFound, not NERR_UserNotFound.
+            return NERR_Success if deleted else NERR_ClientNameNotFound
 
     def _buffer_free(self, address: Any) -> int:
         if not address:

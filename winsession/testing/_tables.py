@@ -98,7 +98,6 @@ class Session:
     encryption_level: int = 0
     is_remote: bool = False
     config_info: bytes = b""
-    validation_info: bytes = b""
     session_address: Optional[ipaddress.IPv4Address] = None
     server: Optional[str] = None
 

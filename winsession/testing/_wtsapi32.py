@@ -46,7 +46,11 @@ _STRING_CLASSES = {
     5: "user_name", 6: "win_station_name", 7: "domain_name", 10: "client_name",
     11: "client_directory",
 }  # fmt: skip
-_UNSUPPORTED = frozenset(range(17, 23))
+# WTS_INFO_CLASS (Microsoft Learn): 17-22 "This value returns FALSE ... ERROR_NOT_SUPPORTED";
+# 27 WTSValidationInfo "This value is not supported".
+_UNSUPPORTED = frozenset((*range(17, 23), 27))
+_SESSION_ADDRESS_V4 = 28
+_IS_REMOTE_SESSION = 29
 _N_CLASSES = 30
 
 
@@ -192,7 +196,7 @@ class WtsSimulator(_Api):
 
     @property
     def wrong_frees(self) -> int:
-        """``WTSFreeMemory`` on an Ex buffer, or ``WTSFreeMemoryExW`` on a plain one."""
+        """``WTSFreeMemory`` on an Ex buffer (``WTSFreeMemoryExW`` may free any buffer)."""
         return self.buffers.wrong_frees
 
     @property
@@ -378,10 +382,12 @@ class WtsSimulator(_Api):
             self.buffers.free(address)  # counts a double or foreign free
             return ERROR_INVALID_PARAMETER
         tag = self.buffers.tag(address)
-        if ex != (tag is not None):
+        # WTSFreeMemoryEx's page: Ex buffers "you must" free with it, and "To free other
+        # buffers, you can call either" function. Only WTSFreeMemory on an Ex buffer is wrong.
+        if not ex and tag is not None:
             self.buffers.wrong_frees += 1
             return ERROR_INVALID_PARAMETER
-        if ex and tag != (_EX_TAG, type_class, count):
+        if ex and tag is not None and tag != (_EX_TAG, type_class, count):
             self.buffers.bad_free_args += 1
             return ERROR_INVALID_PARAMETER
         self.buffers.free(address)
@@ -409,9 +415,16 @@ class WtsSimulator(_Api):
                 return self._fail(ERROR_INVALID_PARAMETER)
             if cls in _UNSUPPORTED or cls in self.unsupported:
                 return self._fail(ERROR_NOT_SUPPORTED)
+            # WTSIsRemoteSession: "hServer ... must contain WTS_CURRENT_SERVER_HANDLE" (the
+            # error for another handle is not documented; the stand-in's choice).
+            if cls == _IS_REMOTE_SESSION and h:
+                return self._fail(ERROR_INVALID_PARAMETER)
             s = self._find(r, session_id)
             if s is None:
                 return self._fail(ERROR_CTX_WINSTATION_NOT_FOUND)
+            # WTSSessionAddressV4: no virtual IP address -> ERROR_NOT_SUPPORTED.
+            if cls == _SESSION_ADDRESS_V4 and s.session_address is None:
+                return self._fail(ERROR_NOT_SUPPORTED)
             data = self._query_bytes(s, cls)
             base = self.buffers.alloc(len(data))
             ctypes.memmove(base, data, len(data))
@@ -426,7 +439,7 @@ class WtsSimulator(_Api):
             4: (ctypes.c_uint32, s.session_id), 8: (ctypes.c_int32, int(s.state)),
             9: (ctypes.c_uint32, s.client_build_number),
             12: (ctypes.c_uint16, s.client_product_id),
-            13: (ctypes.c_uint32, s.client_hardware_id),
+            13: (ctypes.c_uint32, 0),  # "will always return a value of 0"
             16: (ctypes.c_uint16, s.client_protocol), 29: (ctypes.c_uint8, int(s.is_remote)),
         }  # fmt: skip
         if cls in numbers:
@@ -434,8 +447,6 @@ class WtsSimulator(_Api):
             return bytes(ctype(value))
         if cls == 26:
             return bytes(s.config_info)
-        if cls == 27:
-            return bytes(s.validation_info)
         if cls in (14, 28):
             family, raw = _address_bytes(s.client_address if cls == 14 else s.session_address)
             address = _wts.WTS_CLIENT_ADDRESS()
@@ -499,10 +510,15 @@ class WtsSimulator(_Api):
         c.WorkDirectory = _fit(s.working_directory, _wts.MAX_PATH + 1)
         c.InitialProgram = _fit(s.initial_program, _wts.MAX_PATH + 1)
         c.EncryptionLevel = s.encryption_level
+        # WTSCLIENT remarks: AF_INET "will return in string format, for example 127.0.0.1"
+        # (USHORT characters), AF_INET6 "will return in binary form" (the 16 address bytes).
         family, raw = _address_bytes(s.client_address)
         c.ClientAddressFamily = family
-        for i, b in enumerate(raw[: _wts.CLIENTADDRESS_LENGTH + 1]):
-            c.ClientAddress[i] = b
+        if s.client_address is not None and s.client_address.version == 4:
+            for i, ch in enumerate(str(s.client_address)):
+                c.ClientAddress[i] = ord(ch)
+        else:
+            ctypes.memmove(c.ClientAddress, raw, len(raw))
         c.HRes, c.VRes = s.horizontal_resolution, s.vertical_resolution
         c.ColorDepth = s.color_depth
         c.ClientDirectory = _fit(s.client_directory, _wts.MAX_PATH + 1)

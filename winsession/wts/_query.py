@@ -28,11 +28,43 @@ _U32_MAX = 0xFFFFFFFF
 # --- decoding helpers -----------------------------------------------------------------------
 
 
+AF_UNSPEC, AF_INET, AF_INET6 = 0, 2, 23  # ws2def.h
+_IPV4_TEXT_CHARS = 15  # "255.255.255.255"
+
+
 def _address(family: int, raw: bytes) -> ClientAddress:
+    """``WTS_CLIENT_ADDRESS`` / ``WTS_SESSION_ADDRESS`` (Microsoft Learn, WTS_CLIENT_ADDRESS:
+    for AF_INET the address "is offset by two bytes from the start of the Address member",
+    ``Address[2..5]``; for AF_INET6 its 16 bytes from ``Address[0]``)."""
     address: Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]] = None
-    if family == 2:  # AF_INET: Microsoft documents the address at bytes 2..5
+    if family == AF_INET:
         address = ipaddress.IPv4Address(raw[2:6])
-    elif family == 23:  # AF_INET6
+    elif family == AF_INET6:
+        address = ipaddress.IPv6Address(raw[0:16])
+    return ClientAddress(family, address, raw)
+
+
+def _client_info_address(family: int, raw: bytes) -> Optional[ClientAddress]:
+    """``WTSCLIENTW.ClientAddress`` (USHORT[31], ``raw`` its bytes) -> a :class:`ClientAddress`,
+    ``None`` for AF_UNSPEC (no client).
+
+    Microsoft Learn, WTSCLIENTW remarks: AF_INET "will return in string format, for example
+    "127.0.0.1"" -- USHORT characters up to a NUL -- and AF_INET6 "will return in binary form":
+    the 16 bytes of the address from the member's first byte. Text that is not a dotted IPv4
+    address, and other families, give ``address=None`` with ``raw`` kept.
+    """
+    if family == AF_UNSPEC:
+        return None
+    address: Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]] = None
+    if family == AF_INET:
+        units = [int.from_bytes(raw[i : i + 2], "little") for i in range(0, len(raw) - 1, 2)]
+        text_units = units[: units.index(0)] if 0 in units else units
+        if len(text_units) <= _IPV4_TEXT_CHARS and all(0x20 < u < 0x7F for u in text_units):
+            try:
+                address = ipaddress.IPv4Address("".join(map(chr, text_units)))
+            except ValueError:
+                address = None
+    elif family == AF_INET6 and len(raw) >= 16:
         address = ipaddress.IPv6Address(raw[0:16])
     return ClientAddress(family, address, raw)
 
@@ -102,20 +134,11 @@ def _decode_station_ex(info: Any) -> StationInfoEx:
     )  # fmt: skip
 
 
-def _ushort_text(units: Any) -> str:
-    chars = []
-    for unit in units:
-        if not unit:
-            break
-        chars.append(chr(unit))
-    return "".join(chars)
-
-
 def _decode_client(c: Any) -> ClientInfo:
     return ClientInfo(
         _text(c.ClientName), _text(c.Domain), _text(c.UserName), _text(c.WorkDirectory),
         _text(c.InitialProgram), c.EncryptionLevel, c.ClientAddressFamily,
-        _ushort_text(c.ClientAddress),
+        _client_info_address(c.ClientAddressFamily, bytes(c.ClientAddress)),
         c.HRes, c.VRes, c.ColorDepth, _text(c.ClientDirectory), c.ClientBuildNumber,
         c.ClientHardwareId, c.ClientProductId, c.OutBufCountHost, c.OutBufCountClient,
         c.OutBufLength, _text(c.DeviceId),
@@ -298,6 +321,16 @@ def query_session_information(
                 _raw.WTSFreeMemory(buf)
 
 
+def _client_or_none(value: Any) -> Any:
+    """``None`` for what a session without a client reports: an AF_UNSPEC address, an all-zero
+    display."""
+    if isinstance(value, ClientAddress) and value.family == AF_UNSPEC:
+        return None
+    if value == ClientDisplay(0, 0, 0):
+        return None
+    return value
+
+
 def session_details(session_id: int, server: ServerArg = None) -> SessionDetails:
     """A session's user, station, state, client and times in one object.
 
@@ -332,10 +365,10 @@ def session_details(session_id: int, server: ServerArg = None) -> SessionDetails
             win_station_name=station.win_station_name,
             state=station.state,
             client_name=query_session_information(sid, InfoClass.CLIENT_NAME, srv),
-            client_address=optional(InfoClass.CLIENT_ADDRESS),
+            client_address=_client_or_none(optional(InfoClass.CLIENT_ADDRESS)),
             client_protocol=optional(InfoClass.CLIENT_PROTOCOL_TYPE),
             client_build_number=optional(InfoClass.CLIENT_BUILD_NUMBER) or 0,
-            client_display=optional(InfoClass.CLIENT_DISPLAY),
+            client_display=_client_or_none(optional(InfoClass.CLIENT_DISPLAY)),
             connect_time=station.connect_time,
             disconnect_time=station.disconnect_time,
             last_input_time=station.last_input_time,

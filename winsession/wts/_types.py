@@ -280,6 +280,8 @@ class ClientInfo(Record):
     ('ALICE-PC', 'alice', 22631)
     >>> client.horizontal_resolution, client.vertical_resolution
     (1920, 1080)
+    >>> client.client_address
+    ClientAddress(family=2, address=IPv4Address('10.0.0.5'))
     """
 
     client_name: str
@@ -289,8 +291,11 @@ class ClientInfo(Record):
     initial_program: str
     encryption_level: int
     client_address_family: int
-    client_address: str
-    """The address as text: WTSCLIENTW keeps it as USHORT characters, not bytes."""
+    client_address: Optional[ClientAddress]
+    """The client's address: ``None`` without a client (AF_UNSPEC). WTSCLIENTW keeps an IPv4
+    address as text and an IPv6 address as its 16 bytes; both become :mod:`ipaddress`
+    objects, and ``raw`` keeps the member's 62 bytes (``address`` is ``None`` where they do not
+    parse)."""
     horizontal_resolution: int
     vertical_resolution: int
     color_depth: int
@@ -395,7 +400,9 @@ class Process(Record):
 class SessionDetails(Record):
     """A session as Cassia users know it, gathered from several info classes.
 
-    Times are timezone-aware UTC datetimes or ``None`` when Windows reports none.
+    Times are timezone-aware UTC datetimes or ``None`` when Windows reports none. A session
+    without a client (the services session, a listener) has ``client_address`` and
+    ``client_display`` ``None``, not an AF_UNSPEC address or a 0x0 display.
 
     >>> from winsession import wts
     >>> alice = wts.session_details(2)
@@ -403,6 +410,9 @@ class SessionDetails(Record):
     ('CONTOSO\\\\alice', 'ALICE-PC', <ConnectState.ACTIVE: 0>)
     >>> print(alice.logon_time, alice.idle_time)
     2024-05-06 08:30:00+00:00 0:05:00
+    >>> services = wts.session_details(0)
+    >>> services.client_address, services.client_display
+    (None, None)
     """
 
     server: Optional[str]
