@@ -37,14 +37,15 @@ typedef void *HWND;
     X(LOGON_TIME, 203) X(CURRENT_TIME, 204) X(IN_BYTES, 205) X(OUT_BYTES, 206)             \
     X(IN_FRAMES, 207) X(OUT_FRAMES, 208) X(IN_COMPRESSED, 209) X(OUT_COMPRESSED, 210)      \
     X(SESSION_FLAGS, 211) X(EXEC_ENV_ID, 212) X(HRES, 213) X(VRES, 214)                    \
-    X(COLOR_DEPTH, 215) X(ENCRYPTION, 216)
+    X(COLOR_DEPTH, 215) X(ENCRYPTION, 216) X(DISABLE_PRINTER_REDIRECTION, 217)            \
+    X(DISABLE_DEFAULT_PRINTER, 218) X(SHADOW_SETTINGS, 219)
 #define STR_SLOTS(X)                                                                       \
     X(INITIAL_PROGRAM, 0) X(APPLICATION_NAME, 1) X(WORKING_DIRECTORY, 2) X(OEM_ID, 3)      \
     X(USER_NAME, 5) X(STATION, 6) X(DOMAIN_NAME, 7) X(CLIENT_NAME, 10)                     \
-    X(CLIENT_DIRECTORY, 11) X(HOST_NAME, 100) X(FARM_NAME, 101) X(PROCESS_NAME, NO_CODE)
+    X(CLIENT_DIRECTORY, 11) X(HOST_NAME, 100) X(FARM_NAME, 101) X(LOGON_USER_NAME, 102)    \
+    X(LOGON_DOMAIN, 103) X(PROCESS_NAME, NO_CODE)
 #define BLOB_SLOTS(X)                                                                      \
-    X(CONFIG, 26) X(VALIDATION, 27) X(SESSION_ADDRESS, 28) X(CLIENT_ADDRESS, NO_CODE)      \
-    X(SID, NO_CODE)
+    X(SESSION_ADDRESS, 28) X(CLIENT_ADDRESS, NO_CODE) X(SID, NO_CODE)
 
 #define N_ENTRY(slot, code) N_##slot,
 #define S_ENTRY(slot, code) S_##slot,
@@ -179,11 +180,27 @@ static int64_t num_value(const record *r, int slot)
     X(T, uint32_t, AddressFamily, , CONST, AF_INET_FAMILY)                                 \
     X(T, uint8_t, Address, [20], BYTES, B_SESSION_ADDRESS)
 
+/* WTSCONFIGINFOW (Microsoft Learn, "WTSCONFIGINFOW structure"): version,
+ * fConnectClientDrivesAtLogon, fConnectPrinterAtLogon and ApplicationName "This member is
+ * reserved" (left 0); the others as set. */
+#define WTSCONFIGINFOW_FIELDS(X, T)                                                        \
+    X(T, uint32_t, version, , ZERO, 0)                                                     \
+    X(T, uint32_t, fConnectClientDrivesAtLogon, , ZERO, 0)                                 \
+    X(T, uint32_t, fConnectPrinterAtLogon, , ZERO, 0)                                      \
+    X(T, uint32_t, fDisablePrinterRedirection, , NUM, N_DISABLE_PRINTER_REDIRECTION)       \
+    X(T, uint32_t, fDisableDefaultMainClientPrinter, , NUM, N_DISABLE_DEFAULT_PRINTER)     \
+    X(T, uint32_t, ShadowSettings, , NUM, N_SHADOW_SETTINGS)                               \
+    X(T, wchar_t, LogonUserName, [21], WCHARS, S_LOGON_USER_NAME)                          \
+    X(T, wchar_t, LogonDomain, [18], WCHARS, S_LOGON_DOMAIN)                               \
+    X(T, wchar_t, WorkDirectory, [261], WCHARS, S_WORKING_DIRECTORY)                       \
+    X(T, wchar_t, InitialProgram, [261], WCHARS, S_INITIAL_PROGRAM)                        \
+    X(T, wchar_t, ApplicationName, [261], ZERO, 0)
+
 /* In the order of stub_wts_struct_size's `which`. */
 #define STRUCTS(X)                                                                         \
     X(WTS_SESSION_INFOW) X(WTS_SESSION_INFO_1W) X(WTS_PROCESS_INFOW) X(WTSINFOW)           \
     X(WTSINFOEXW) X(WTSINFOEX_LEVEL1_W) X(WTSCLIENTW) X(WTS_CLIENT_ADDRESS)                \
-    X(WTS_CLIENT_DISPLAY) X(WTS_SESSION_ADDRESS)
+    X(WTS_CLIENT_DISPLAY) X(WTS_SESSION_ADDRESS) X(WTSCONFIGINFOW)
 
 #define STRUCT_ENUM(T) T_##T,
 enum { STRUCTS(STRUCT_ENUM) T_COUNT };
@@ -203,6 +220,7 @@ DECLARE_STRUCT(WTSCLIENTW)
 DECLARE_STRUCT(WTS_CLIENT_ADDRESS)
 DECLARE_STRUCT(WTS_CLIENT_DISPLAY)
 DECLARE_STRUCT(WTS_SESSION_ADDRESS)
+DECLARE_STRUCT(WTSCONFIGINFOW)
 
 /* Enumerations put strings right after the structure array: it must keep them aligned. */
 _Static_assert(sizeof(WTS_SESSION_INFOW) % _Alignof(wchar_t) == 0, "string alignment");
@@ -268,7 +286,7 @@ static const shape CLASSES[N_CLASSES] = {
     [14] = SHAPE_OF(WTS_CLIENT_ADDRESS), [15] = SHAPE_OF(WTS_CLIENT_DISPLAY),
     [16] = SCALAR(uint16_t, N_PROTOCOL), /* 17-22 stay empty: "This value returns FALSE" */
     [23] = SHAPE_OF(WTSCLIENTW),       [24] = SHAPE_OF(WTSINFOW),
-    [25] = SHAPE_OF(WTSINFOEXW),       [26] = BYTES_OF(B_CONFIG),
+    [25] = SHAPE_OF(WTSINFOEXW),       [26] = SHAPE_OF(WTSCONFIGINFOW),
     /* 27 WTSValidationInfo stays empty: "This value is not supported." (WTS_INFO_CLASS) */
     [28] = SHAPE_OF(WTS_SESSION_ADDRESS),
     [29] = SCALAR(uint8_t, N_IS_REMOTE),

@@ -284,6 +284,7 @@ WTS_LAYOUT_ORDER = [
     "WTS_CLIENT_ADDRESS",
     "WTS_CLIENT_DISPLAY",
     "WTS_SESSION_ADDRESS",
+    "WTSCONFIGINFOW",
 ]
 
 
@@ -305,3 +306,6 @@ def test_wts_layout_matches_mingw_wtsapi32_h() -> None:
     assert_layouts(layout, wtsapi32)
     # The inline WCHAR arrays put these at Windows' sizes (2-byte WCHAR).
     assert (ctypes.sizeof(wtsapi32.WTSINFOW), ctypes.sizeof(wtsapi32.WTSCLIENTW)) == (216, 2304)
+    # WTSCONFIGINFOW is in neither mingw-w64's header nor the metadata slice: Microsoft
+    # Learn's declaration gives six ULONGs, then WCHAR[21], [18] and three [261].
+    assert ctypes.sizeof(wtsapi32.WTSCONFIGINFOW) == 6 * 4 + 2 * (21 + 18 + 3 * 261)

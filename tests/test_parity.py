@@ -84,8 +84,6 @@ class StandinBackend(Backend):
             family, raw = _buffers._address_bytes(s.client_address)
             if family:
                 assert w.set_address(srv, s.session_id, family, raw, len(raw)) == 0
-            blob = s.config_info
-            assert w.set_blob(srv, s.session_id, 26, blob, len(blob)) == 0
             if s.session_address is not None:
                 raw = b"\0\0" + s.session_address.packed
                 assert w.set_blob(srv, s.session_id, 28, raw, len(raw)) == 0
@@ -200,7 +198,7 @@ class SimulatorBackend(Backend):
 STRINGS = {
     0: "initial_program", 1: "application_name", 2: "working_directory", 3: "oem_id",
     5: "user_name", 7: "domain_name", 10: "client_name", 11: "client_directory",
-    100: "host_name", 101: "farm_name",
+    100: "host_name", 101: "farm_name", 102: "logon_user_name", 103: "logon_domain",
 }  # fmt: skip
 NUMBERS = {
     9: "client_build_number", 12: "client_product_id", 13: "client_hardware_id",
@@ -209,7 +207,8 @@ NUMBERS = {
     206: "outgoing_bytes", 207: "incoming_frames", 208: "outgoing_frames",
     209: "incoming_compressed_bytes", 210: "outgoing_compressed_bytes", 211: "session_flags",
     212: "exec_env_id", 213: "horizontal_resolution", 214: "vertical_resolution",
-    215: "color_depth", 216: "encryption_level",
+    215: "color_depth", 216: "encryption_level", 217: "disable_printer_redirection",
+    218: "disable_default_main_client_printer", 219: "shadow_settings",
 }  # fmt: skip
 
 # --- tables -------------------------------------------------------------------------------
@@ -234,7 +233,8 @@ ALICE = Session(
     incoming_bytes=1000, outgoing_bytes=2000, incoming_frames=10, outgoing_frames=20,
     incoming_compressed_bytes=5, outgoing_compressed_bytes=6, session_flags=0,
     exec_env_id=3, horizontal_resolution=1920, vertical_resolution=1080, color_depth=24,
-    encryption_level=2, is_remote=True, config_info=b"\x01\x02\x03",
+    encryption_level=2, is_remote=True, disable_printer_redirection=True, shadow_settings=2,
+    logon_user_name="auto", logon_domain="CONTOSO",
     session_address=ipaddress.IPv4Address("192.168.1.50"),
 )  # fmt: skip
 BOB = Session(
@@ -503,7 +503,10 @@ def wts_query_numbers(b: Backend) -> None:
     assert q(2, ic.CLIENT_PROTOCOL_TYPE) is wts.ProtocolType.RDP
     assert q(2, ic.IS_REMOTE_SESSION) is True
     assert q(3, ic.IS_REMOTE_SESSION) is False
-    assert q(2, ic.CONFIG_INFO) == b"\x01\x02\x03"
+    assert q(2, ic.CONFIG_INFO) == wts.ConfigInfo(
+        True, False, 2, "auto", "CONTOSO", "C:\\work", ""
+    )  # WTSCONFIGINFOW, as Microsoft documents the class
+    assert q(3, ic.CONFIG_INFO) == wts.ConfigInfo(False, False, 0, "", "", "", "")
 
 
 @scenario

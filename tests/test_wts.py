@@ -220,7 +220,8 @@ def test_every_info_class_decodes(wtsstub: WtsStub) -> None:
     wtsstub.set_number(None, 3, wts.InfoClass.CLIENT_HARDWARE_ID, 0xDEADBEEF)
     wtsstub.set_number(None, 3, wts.InfoClass.IS_REMOTE_SESSION, 1)
     wtsstub.set_number(None, 3, SESSION_FLAGS, 0)
-    wtsstub.set_blob(None, 3, wts.InfoClass.CONFIG_INFO, b"\x01\x02\x03", 3)
+    wtsstub.set_number(None, 3, 219, 4)  # WTSCONFIGINFOW.ShadowSettings
+    wtsstub.set_string(None, 3, 102, "autologon")  # .LogonUserName
     q = wts.query_session_information
     assert q(3, wts.InfoClass.INITIAL_PROGRAM) == "C:\\Windows\\explorer.exe"
     assert q(3, wts.InfoClass.APPLICATION_NAME) == "Desktop"
@@ -254,7 +255,9 @@ def test_every_info_class_decodes(wtsstub: WtsStub) -> None:
     ex = q(3, wts.InfoClass.SESSION_INFO_EX)
     assert ex.locked is True and ex.session_flags == 0 and ex.user_name == "alice"
     assert ex.last_input_time == NOW - datetime.timedelta(minutes=5)
-    assert q(3, wts.InfoClass.CONFIG_INFO) == b"\x01\x02\x03"
+    config = q(3, wts.InfoClass.CONFIG_INFO)
+    assert (config.shadow_settings, config.logon_user_name) == (4, "autologon")
+    assert config.initial_program == "C:\\Windows\\explorer.exe"
     for unsupported in (wts.InfoClass.VALIDATION_INFO, wts.InfoClass.SESSION_ADDRESS_V4):
         with pytest.raises(winsession.UnsupportedPlatformError) as info:
             q(3, unsupported)  # not supported / no virtual IP address: ERROR_NOT_SUPPORTED

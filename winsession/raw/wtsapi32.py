@@ -247,6 +247,28 @@ class WTSCLIENTW(ctypes.Structure):
     ]
 
 
+class WTSCONFIGINFOW(ctypes.Structure):
+    """``WTSConfigInfo``: the session's configuration. Not in the vendored win32metadata
+    slice: laid out from Microsoft Learn's "WTSCONFIGINFOW structure (wtsapi32.h)" (six
+    ULONGs, then WCHAR arrays of USERNAME_LENGTH + 1, DOMAIN_LENGTH + 1 and three of
+    MAX_PATH + 1). ``version``, ``fConnectClientDrivesAtLogon``, ``fConnectPrinterAtLogon``
+    and ``ApplicationName`` are documented as reserved."""
+
+    _fields_ = [
+        ("version", DWORD),
+        ("fConnectClientDrivesAtLogon", DWORD),
+        ("fConnectPrinterAtLogon", DWORD),
+        ("fDisablePrinterRedirection", DWORD),
+        ("fDisableDefaultMainClientPrinter", DWORD),
+        ("ShadowSettings", DWORD),
+        ("LogonUserName", WCHAR * (USERNAME_LENGTH + 1)),
+        ("LogonDomain", WCHAR * (DOMAIN_LENGTH + 1)),
+        ("WorkDirectory", WCHAR * (MAX_PATH + 1)),
+        ("InitialProgram", WCHAR * (MAX_PATH + 1)),
+        ("ApplicationName", WCHAR * (MAX_PATH + 1)),
+    ]
+
+
 _check = BoolCheck(WtsError, "wtsapi32")
 
 

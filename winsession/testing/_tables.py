@@ -97,7 +97,11 @@ class Session:
     color_depth: int = 0
     encryption_level: int = 0
     is_remote: bool = False
-    config_info: bytes = b""
+    disable_printer_redirection: bool = False
+    disable_default_main_client_printer: bool = False
+    shadow_settings: int = 0
+    logon_user_name: str = ""
+    logon_domain: str = ""
     session_address: Optional[ipaddress.IPv4Address] = None
     server: Optional[str] = None
 

@@ -445,8 +445,16 @@ class WtsSimulator(_Api):
         if cls in numbers:
             ctype, value = numbers[cls]
             return bytes(ctype(value))
-        if cls == 26:
-            return bytes(s.config_info)
+        if cls == 26:  # WTSCONFIGINFOW; its reserved members stay 0
+            config = _wts.WTSCONFIGINFOW()
+            config.fDisablePrinterRedirection = int(s.disable_printer_redirection)
+            config.fDisableDefaultMainClientPrinter = int(s.disable_default_main_client_printer)
+            config.ShadowSettings = s.shadow_settings
+            config.LogonUserName = _fit(s.logon_user_name, _wts.USERNAME_LENGTH + 1)
+            config.LogonDomain = _fit(s.logon_domain, _wts.DOMAIN_LENGTH + 1)
+            config.WorkDirectory = _fit(s.working_directory, _wts.MAX_PATH + 1)
+            config.InitialProgram = _fit(s.initial_program, _wts.MAX_PATH + 1)
+            return bytes(config)
         if cls in (14, 28):
             family, raw = _address_bytes(s.client_address if cls == 14 else s.session_address)
             address = _wts.WTS_CLIENT_ADDRESS()

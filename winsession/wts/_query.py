@@ -15,6 +15,7 @@ from ._types import (
     ClientAddress,
     ClientDisplay,
     ClientInfo,
+    ConfigInfo,
     ConnectState,
     InfoClass,
     ProtocolType,
@@ -145,6 +146,14 @@ def _decode_client(c: Any) -> ClientInfo:
     )  # fmt: skip
 
 
+def _decode_config(c: Any) -> ConfigInfo:
+    return ConfigInfo(
+        bool(c.fDisablePrinterRedirection), bool(c.fDisableDefaultMainClientPrinter),
+        c.ShadowSettings, _text(c.LogonUserName), _text(c.LogonDomain),
+        _text(c.WorkDirectory), _text(c.InitialProgram),
+    )  # fmt: skip
+
+
 # info class -> (structure, decoder) for the fixed-size shapes.
 _STRUCTS: dict[int, tuple[type[ctypes.Structure], Any]] = {
     InfoClass.CLIENT_ADDRESS: (
@@ -160,6 +169,7 @@ _STRUCTS: dict[int, tuple[type[ctypes.Structure], Any]] = {
         lambda a: _address(a.AddressFamily, bytes(a.Address)),
     ),
     InfoClass.CLIENT_INFO: (_raw.WTSCLIENTW, _decode_client),
+    InfoClass.CONFIG_INFO: (_raw.WTSCONFIGINFOW, _decode_config),
     InfoClass.SESSION_INFO: (_raw.WTSINFOW, _decode_station),
     InfoClass.SESSION_INFO_EX: (_raw.WTSINFOEXW, _decode_station_ex),
 }
@@ -192,7 +202,7 @@ def _decode(info_class: InfoClass, address: int, size: int) -> Any:
     if info_class == InfoClass.IS_REMOTE_SESSION:
         need(1)
         return ctypes.string_at(address, 1) != b"\0"
-    if info_class in (InfoClass.CONFIG_INFO, InfoClass.VALIDATION_INFO):
+    if info_class == InfoClass.VALIDATION_INFO:  # "not supported": never seen succeeding
         return ctypes.string_at(address, size)
     structure, decoder = _STRUCTS[info_class]
     need(ctypes.sizeof(structure))
@@ -209,7 +219,7 @@ IntClass = Literal[
     InfoClass.CLIENT_PRODUCT_ID,
 ]  # fmt: skip
 AddressClass = Literal[InfoClass.CLIENT_ADDRESS, InfoClass.SESSION_ADDRESS_V4]
-BytesClass = Literal[InfoClass.CONFIG_INFO, InfoClass.VALIDATION_INFO]
+BytesClass = Literal[InfoClass.VALIDATION_INFO]
 
 
 @overload
@@ -242,6 +252,10 @@ def query_session_information(
 ) -> ClientInfo: ...
 @overload
 def query_session_information(
+    session_id: int, info_class: Literal[InfoClass.CONFIG_INFO], server: ServerArg = ...
+) -> ConfigInfo: ...
+@overload
+def query_session_information(
     session_id: int, info_class: Literal[InfoClass.SESSION_INFO], server: ServerArg = ...
 ) -> StationInfo: ...
 @overload
@@ -267,11 +281,12 @@ def query_session_information(
 
     str for names and paths, int for ids and numbers, :class:`ConnectState`,
     :class:`ProtocolType`, :class:`ClientAddress`, :class:`ClientDisplay`,
-    :class:`ClientInfo`, :class:`StationInfo`, :class:`StationInfoEx`, bool for
-    ``IS_REMOTE_SESSION``, and raw bytes for ``CONFIG_INFO``/``VALIDATION_INFO``.
+    :class:`ClientInfo`, :class:`ConfigInfo`, :class:`StationInfo`, :class:`StationInfoEx`,
+    bool for ``IS_REMOTE_SESSION`` (only on the local server, as Microsoft documents).
     ``IDLE_TIME`` ... ``OUTGOING_FRAMES`` are not supported by Windows ("This value
     returns FALSE"); they raise :class:`~winsession.errors.UnsupportedPlatformError`
-    pointing at ``SESSION_INFO``.
+    pointing at ``SESSION_INFO``; so do ``VALIDATION_INFO`` ("not supported") and
+    ``SESSION_ADDRESS_V4`` for a session without a virtual IP address.
 
     >>> from winsession import wts
     >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)

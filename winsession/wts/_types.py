@@ -271,6 +271,29 @@ class ClientDisplay(Record):
 
 
 @dataclass(frozen=True, repr=False)
+class ConfigInfo(Record):
+    """``WTSConfigInfo`` (``WTSCONFIGINFOW``): the session's configuration.
+
+    ``shadow_settings`` is the remote-control setting (0 disabled ... 4 view without the
+    user's permission); ``logon_user_name``/``logon_domain`` are the automatic logon's. The
+    structure's reserved members are left out.
+
+    >>> from winsession import wts
+    >>> config = wts.query_session_information(2, wts.InfoClass.CONFIG_INFO)
+    >>> config.logon_user_name, config.disable_printer_redirection, config.shadow_settings
+    ('', False, 1)
+    """
+
+    disable_printer_redirection: bool
+    disable_default_main_client_printer: bool
+    shadow_settings: int
+    logon_user_name: str
+    logon_domain: str
+    work_directory: str
+    initial_program: str
+
+
+@dataclass(frozen=True, repr=False)
 class ClientInfo(Record):
     """Everything the client reported (``WTSCLIENTW``).
 
