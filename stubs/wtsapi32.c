@@ -307,7 +307,8 @@ typedef struct handle {
 /* A blocked WTSWaitSystemEvent, on its caller's stack while it waits. */
 typedef struct waiter {
     struct waiter *next;
-    uint32_t server, mask, flags;
+    uintptr_t handle; /* the hServer it waits on (0: WTS_CURRENT_SERVER_HANDLE) */
+    uint32_t mask, flags;
     int done;
 } waiter;
 
@@ -694,25 +695,27 @@ static void dispatch(void)
         stub_cond_broadcast(&g.wake);
 }
 
-/* Releases every blocked waiter of server (all_servers: of every server) with no event. */
-static void flush(uint32_t server, int all_servers)
+/* Releases every blocked waiter on handle (all: every waiter) with no event. WTS_EVENT_FLUSH
+ * returns "all pending WTSWaitSystemEvent calls on the specified RD Session Host server
+ * handle" (WTSWaitSystemEvent, EventMask): that handle's, not other handles' to the server. */
+static void flush(uintptr_t handle, int all)
 {
     for (waiter *w = g.waiters; w != NULL; w = w->next)
-        if (!w->done && (all_servers || w->server == server))
+        if (!w->done && (all || w->handle == handle))
             release(w, WTS_EVENT_NONE);
     stub_cond_broadcast(&g.wake);
 }
 
-static uint32_t wait_event(uint32_t server, uint32_t mask, uint32_t *flags)
+static uint32_t wait_event(HANDLE h, uint32_t mask, uint32_t *flags)
 {
     if (flags == NULL || mask == 0) /* mask 0 could never be met */
         return ERROR_INVALID_PARAMETER;
     if (mask & WTS_EVENT_FLUSH) {
-        flush(server, 0);
+        flush((uintptr_t)h, 0);
         *flags = WTS_EVENT_NONE;
         return 0;
     }
-    waiter w = {NULL, server, mask, 0, 0};
+    waiter w = {NULL, (uintptr_t)h, mask, 0, 0};
     waiter **tail = &g.waiters;
     while (*tail != NULL)
         tail = &(*tail)->next;
@@ -988,7 +991,7 @@ STUB_API BOOL WINAPI WTSWaitSystemEvent(HANDLE hServer, uint32_t EventMask,
 {
     call c;
     if (begin(&c, 1, hServer))
-        c.err = wait_event(c.server, EventMask, pEventFlags);
+        c.err = wait_event(hServer, EventMask, pEventFlags);
     return finish(&c);
 }
 

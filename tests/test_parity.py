@@ -780,6 +780,35 @@ def wts_events(b: Backend) -> None:
     assert b.waiters() == 0
 
 
+@scenario
+def wts_flush_releases_only_that_handle(b: Backend) -> None:
+    # WTSWaitSystemEvent: WTS_EVENT_FLUSH returns "all pending WTSWaitSystemEvent calls on
+    # the specified RD Session Host server handle" -- not those on another handle.
+    import threading
+    import time
+
+    from winsession.raw import wtsapi32 as raw
+
+    b.load_wts(SESSIONS, servers=["RDS02"])
+    results: list[wts.Event] = []
+    with wts.open_server("RDS02") as first, wts.open_server("RDS02") as second:
+        waiter = threading.Thread(
+            target=lambda: results.append(wts.wait_system_event(wts.Event.LOGON, server=first))
+        )
+        waiter.start()
+        deadline = time.monotonic() + 10
+        while b.waiters() == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        flags = ctypes.c_uint32(0xFFFF)
+        raw.WTSWaitSystemEvent(second.handle, raw.WTS_EVENT_FLUSH, ctypes.byref(flags))
+        assert flags.value == 0
+        time.sleep(0.1)
+        assert b.waiters() == 1 and results == []  # another handle's flush: still waiting
+        raw.WTSWaitSystemEvent(first.handle, raw.WTS_EVENT_FLUSH, ctypes.byref(flags))
+        waiter.join(10)
+        assert results == [wts.Event.NONE] and b.waiters() == 0
+
+
 # --- the two backends ---------------------------------------------------------------------
 
 IDS = [fn.__name__ for fn in SCENARIOS]

@@ -56,7 +56,7 @@ _N_CLASSES = 30
 
 @dataclass
 class _Waiter:
-    server: str
+    handle: int  # the hServer it waits on (0: WTS_CURRENT_SERVER_HANDLE)
     mask: int
     flags: int = 0
     done: bool = False
@@ -601,9 +601,12 @@ class WtsSimulator(_Api):
         if released:
             self._wake.notify_all()
 
-    def _flush(self, server: Optional[str]) -> None:
+    def _flush(self, handle: Optional[int]) -> None:
+        """Release pending waits on ``handle`` (``None``: every wait). WTSWaitSystemEvent:
+        WTS_EVENT_FLUSH returns "all pending WTSWaitSystemEvent calls on the specified RD
+        Session Host server handle" -- that handle's, not every handle's to that server."""
         for w in self.waiters:
-            if not w.done and (server is None or w.server == server):
+            if not w.done and (handle is None or w.handle == handle):
                 w.flags, w.done = 0, True
         self._wake.notify_all()
 
@@ -615,10 +618,10 @@ class WtsSimulator(_Api):
             if not pflags or mask == 0:
                 return self._fail(ERROR_INVALID_PARAMETER)
             if mask & _wts.WTS_EVENT_FLUSH:
-                self._flush(r)
+                self._flush(h or 0)
                 _put_u32(pflags, 0)
                 return 1
-            waiter = _Waiter(r, mask)
+            waiter = _Waiter(h or 0, mask)
             self.waiters.append(waiter)
             self._dispatch()
             while not waiter.done:
