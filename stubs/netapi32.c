@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 typedef uint32_t NET_API_STATUS;
 
@@ -12,6 +13,7 @@ typedef uint32_t NET_API_STATUS;
 #define NERR_Success 0
 #define NERR_UserNotFound 2221
 #define NERR_ClientNameNotFound 2312
+#define NERR_InvalidComputer 2351
 #define MAX_PREFERRED_LENGTH 0xFFFFFFFFu
 
 /* ---- SESSION_INFO_<level>: one field list per level drives both the declarations and
@@ -98,7 +100,16 @@ static struct {
     uint32_t remote_sessions; /* sessions of other servers than the local one */
     uint32_t calls;
     uint32_t last_prefmaxlen;
+    uint32_t unprivileged; /* the caller is not in Administrators / Server Operators */
 } g = {.lock = STUB_MUTEX_INIT};
+
+/* "Only members of the Administrators or Server Operators local group can successfully
+ * execute the NetSessionEnum [NetSessionGetInfo] function at level 1 or level 2. No special
+ * group membership is required for level 0 or level 10 calls." (their remarks) */
+static int level_denied(uint32_t level)
+{
+    return g.unprivileged && (level == 1 || level == 2);
+}
 
 static void free_session(session *s)
 {
@@ -171,10 +182,29 @@ typedef struct filter {
     const wchar_t *user;   /* NULL = any */
 } filter;
 
+/* Whether a server name (leading backslashes aside) holds a character no computer name may
+ * hold. The three NetSession* pages list NERR_InvalidComputer, "The computer name is not
+ * valid", without saying what is invalid; Microsoft's "Naming conventions in Active Directory
+ * for computers, domains, sites, and OUs" lists the characters a NetBIOS computer name
+ * disallows: \ / : * ? " < > | */
+static int invalid_computer_name(const wchar_t *name)
+{
+    if (name == NULL)
+        return 0;
+    while (*name == L'\\')
+        name++;
+    for (; *name; name++)
+        if (wcschr(L"\\/:*?\"<>|", *name) != NULL)
+            return 1;
+    return 0;
+}
+
 /* Checks and normalises the three name arguments every NetSession* call takes. */
 static NET_API_STATUS make_filter(const wchar_t *servername, const wchar_t *client,
                                   const wchar_t *user, filter *f)
 {
+    if (invalid_computer_name(servername))
+        return NERR_InvalidComputer;
     if (!stub_servers_find(&g.servers, servername, &f->server))
         return ERROR_BAD_NETPATH;
     if (!stub_wempty(client) && !(client[0] == L'\\' && client[1] == L'\\'))
@@ -262,6 +292,8 @@ static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *cli
         return ERROR_INVALID_LEVEL;
     if ((st = make_filter(servername, client, user, &f)) != NERR_Success)
         return st;
+    if (level_denied(level))
+        return ERROR_ACCESS_DENIED;
 
     /* One pass: count every match (for *totalentries) and collect only the entries of
      * this page, so a page of a huge table costs no table-sized allocation. */
@@ -354,6 +386,8 @@ static NET_API_STATUS session_get_info(const wchar_t *servername, const wchar_t 
         return st;
     if (f.client == NULL || f.user == NULL)
         return ERROR_INVALID_PARAMETER;
+    if (level_denied(level))
+        return ERROR_ACCESS_DENIED;
     for (uint32_t i = 0; i < g.nsessions; i++) {
         session *s = &g.sessions[i];
         if (matches(s, &f)) {
@@ -388,6 +422,10 @@ static NET_API_STATUS session_del(const wchar_t *servername, const wchar_t *clie
         return st;
     if (f.client == NULL && f.user == NULL)
         return ERROR_INVALID_PARAMETER;
+    /* "Only members of the Administrators or Server Operators local group can successfully
+     * execute the NetSessionDel function." (its remarks) */
+    if (g.unprivileged)
+        return ERROR_ACCESS_DENIED;
     /* Both names: the first matching session; one name: every session it matches. */
     int only_first = f.client != NULL && f.user != NULL;
     uint32_t deleted = 0;
@@ -502,8 +540,16 @@ STUB_API void stub_net_reset(void)
     g.nsessions = 0;
     g.remote_sessions = 0;
     g.calls = g.last_prefmaxlen = 0;
+    g.unprivileged = 0;
     stub_schedule_clear(&g.schedule);
     stub_track_reset_counters(&g.buffers);
+    stub_unlock(&g.lock);
+}
+
+STUB_API void stub_net_set_privileged(int32_t on)
+{
+    stub_lock(&g.lock);
+    g.unprivileged = on == 0;
     stub_unlock(&g.lock);
 }
 

@@ -28,6 +28,7 @@ _NET_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_net_remove_on_call": (None, [c_u32, c_u32]),
     "stub_net_stall_on_call": (None, [c_u32]),
     "stub_net_lazy_on_call": (None, [c_u32]),
+    "stub_net_set_privileged": (None, [c_i32]),
     "stub_net_calls": (c_u32, []),
     "stub_net_outstanding": (c_i64, []),
     "stub_net_allocs": (c_u32, []),

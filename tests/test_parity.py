@@ -113,6 +113,9 @@ class StandinBackend(Backend):
     def empty_is_error(self) -> None:
         self.wts.empty_is_error(1)
 
+    def set_privileged(self, on: bool) -> None:
+        self.net.set_privileged(int(on))
+
     def unsupported_class(self, cls: int) -> None:
         self.wts.unsupported_class(cls)
 
@@ -173,6 +176,9 @@ class SimulatorBackend(Backend):
 
     def empty_is_error(self) -> None:
         self.sim.wts.empty_is_error = True
+
+    def set_privileged(self, on: bool) -> None:
+        self.sim.net.privileged = on
 
     def unsupported_class(self, cls: int) -> None:
         self.sim.wts.unsupported.add(cls)
@@ -390,6 +396,39 @@ def smb_delete_by_user_and_both(b: Backend) -> None:
     raises(errors.ServerNotFoundError, 53, lambda: net.delete_session("Y", user="bob"))
     net.delete_session("FS01", user="erin")
     assert list(net.enum_sessions("FS01")) == []
+
+
+@scenario
+def smb_access_by_level(b: Backend) -> None:
+    # NetSessionEnum/GetInfo remarks: "Only members of the Administrators or Server Operators
+    # local group can successfully execute [them] at level 1 or level 2. No special group
+    # membership is required for level 0 or level 10 calls."; NetSessionDel: members only.
+    b.load_smb(SMB)
+    b.set_privileged(False)
+    for level in (1, 2):
+        raises(errors.AccessDeniedError, 5, lambda: list(net.enum_sessions(level=level)))  # noqa: B023
+        raises(errors.AccessDeniedError, 5,
+               lambda: net.get_session_info("10.0.0.5", "alice", level=level))  # noqa: B023  # fmt: skip
+    assert [s.user_name for s in net.enum_sessions(level=10)] == ["alice", "bob", "carol", "Dave"]
+    assert [s.client_name for s in net.enum_sessions(level=0)][:1] == ["\\\\10.0.0.5"]
+    assert net.get_session_info("10.0.0.5", "alice", level=10).user_name == "alice"
+    raises(errors.AccessDeniedError, 5, lambda: net.delete_session(user="bob"))
+    assert len(list(net.enum_sessions(level=10))) == 4  # nothing deleted
+    b.set_privileged(True)
+    net.delete_session(user="bob")
+    assert len(list(net.enum_sessions(level=1))) == 3
+
+
+@scenario
+def smb_invalid_computer_name(b: Backend) -> None:
+    # "NERR_InvalidComputer: The computer name is not valid" (the three NetSession* pages),
+    # for the characters a NetBIOS computer name disallows.
+    b.load_smb(SMB)
+    for bad in ("FS|01", "\\\\a*b", "x:y", 'q"uote', "a/b", "<x>", "wh?"):
+        raises(errors.ServerNotFoundError, 2351, lambda: list(net.enum_sessions(bad)))  # noqa: B023
+        raises(errors.ServerNotFoundError, 2351,
+               lambda: net.delete_session(bad, user="bob"))  # noqa: B023  # fmt: skip
+    raises(errors.ServerNotFoundError, 53, lambda: list(net.enum_sessions("NOSUCH")))
 
 
 @scenario

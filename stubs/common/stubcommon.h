@@ -28,6 +28,7 @@
 
 /* winerror.h provides these on Windows; the stand-ins use the same numbers on Linux. */
 #ifndef _WIN32
+#  define ERROR_ACCESS_DENIED 5
 #  define ERROR_INVALID_HANDLE 6
 #  define ERROR_NOT_ENOUGH_MEMORY 8
 #  define ERROR_NOT_SUPPORTED 50

@@ -8,18 +8,22 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 from .._winerror import (
+    ERROR_ACCESS_DENIED,
     ERROR_BAD_NETPATH,
     ERROR_INTERNAL_ERROR,
     ERROR_INVALID_LEVEL,
     ERROR_INVALID_PARAMETER,
     ERROR_MORE_DATA,
     NERR_ClientNameNotFound,
+    NERR_InvalidComputer,
     NERR_Success,
     NERR_UserNotFound,
 )
 from ..raw import netapi32 as _net
 from ._buffers import _U32, _V, _Api, _Provider, _put_ptr, _put_u32, _server_key, _wbytes, _wstr
 from ._tables import LOCAL_SERVER, SmbSession
+
+_BAD_COMPUTER_CHARS = frozenset('\\/:*?"<>|')
 
 # --- netapi32 -------------------------------------------------------------------------------
 
@@ -46,7 +50,10 @@ class NetApiSimulator(_Api):
 
     Behaves as ``stubs/README.md`` describes the C stand-in (filters, paging with
     ``prefmaxlen`` and the resume handle, ``NetSessionDel`` semantics, strict buffer
-    accounting). Reach it as ``Simulator.net``.
+    accounting). Reach it as ``Simulator.net``. ``privileged`` (default ``True``) says whether
+    the caller is in Administrators or Server Operators; without, levels 1 and 2 of
+    ``NetSessionEnum``/``NetSessionGetInfo`` and ``NetSessionDel`` give
+    ``ERROR_ACCESS_DENIED``, as their remarks document.
 
     >>> sim = Simulator(smb=[SmbSession("\\\\\\\\PC1", "alice")])
     >>> sim.net.sessions[0].user
@@ -59,6 +66,7 @@ class NetApiSimulator(_Api):
         self.servers: list[str] = []
         self.sessions: list[SmbSession] = []
         self.last_prefmaxlen = 0
+        self.privileged = True
         self.provider = _Provider("netapi32", self.get_last_error)
         status = _U32
         for name, argtypes, impl in (
@@ -82,6 +90,7 @@ class NetApiSimulator(_Api):
             self.sessions.clear()
             self.schedule.clear()
             self.calls = 0
+            self.privileged = True
             self.buffers.reset_counters()
 
     def add_server(self, name: str) -> None:
@@ -145,6 +154,11 @@ class NetApiSimulator(_Api):
         return decided
 
     def _filter(self, server: Optional[int], client: Optional[int], user: Optional[int]) -> Any:
+        # NERR_InvalidComputer ("The computer name is not valid", the NetSession* pages) for
+        # a character a NetBIOS computer name disallows (Microsoft's naming conventions for
+        # computers): \ / : * ? " < > |
+        if any(ch in _BAD_COMPUTER_CHARS for ch in (_wstr(server) or "").lstrip("\\")):
+            return NERR_InvalidComputer
         sid = self._find_server(_wstr(server))
         if sid is None:
             return ERROR_BAD_NETPATH
@@ -221,6 +235,8 @@ class NetApiSimulator(_Api):
             f = self._filter(server, client, user)
             if isinstance(f, int):
                 return f
+            if not self.privileged and level in (1, 2):  # "at level 1 or level 2"
+                return ERROR_ACCESS_DENIED
             matching = [s for s in self.sessions if self._matches(s, f)]
             if not matching and (f[1] is not None or f[2] is not None):
                 return self._not_found(f)
@@ -256,6 +272,8 @@ class NetApiSimulator(_Api):
                 return f
             if f[1] is None or f[2] is None:
                 return ERROR_INVALID_PARAMETER
+            if not self.privileged and level in (1, 2):
+                return ERROR_ACCESS_DENIED
             for s in self.sessions:
                 if self._matches(s, f):
                     _put_ptr(bufptr, self._pack(level, [s], self._entry_size(level, s)))
@@ -272,6 +290,8 @@ class NetApiSimulator(_Api):
                 return f
             if f[1] is None and f[2] is None:
                 return ERROR_INVALID_PARAMETER
+            if not self.privileged:  # NetSessionDel: Administrators or Server Operators only
+                return ERROR_ACCESS_DENIED
             only_first = f[1] is not None and f[2] is not None
             deleted = 0
             i = 0
