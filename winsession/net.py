@@ -233,9 +233,10 @@ def _optional_text(value: object, argument: str) -> Optional[str]:
 
 def _server(value: object) -> Optional[str]:
     # "" is accepted as the local computer, like None: harmless, and common in scripts.
-    if value == "":
+    # Compared after _args.text made an exact str: a subclass's __eq__ cannot pick the server.
+    if value is None:
         return None
-    return _optional_text(value, "server")
+    return _args.text(value, "server", "a str or None") or None
 
 
 def _client(value: object) -> Optional[str]:

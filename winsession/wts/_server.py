@@ -100,9 +100,11 @@ ServerArg = Union[None, str, Server]
 
 
 def _name(value: object) -> Optional[str]:
-    if value is None or value == "":
+    # "" is this computer, like None; compared after _args.text made an exact str, so a
+    # subclass's __eq__ cannot pick the server.
+    if value is None:
         return None
-    return _args.text(value, "server", "a str, a wts.Server or None")
+    return _args.text(value, "server", "a str, a wts.Server or None") or None
 
 
 @contextlib.contextmanager
