@@ -1,7 +1,7 @@
 """Which test tier this process runs in (set by tests/run.py through WINSESSION_TIER).
 
 host          CPython on Linux (or macOS), raw layer bound to the host-built stand-ins
-wine-standin  Windows CPython under Wine, stand-in DLLs next to python.exe
+wine-standin  Windows CPython under Wine, stand-in DLLs in the test prefix's System32
 wine-builtin  Windows CPython under Wine, Wine's own netapi32/wtsapi32
 windows-live  real Windows, the live system
 """

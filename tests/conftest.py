@@ -1,7 +1,7 @@
 """Test set-up for every tier (see tests/run.py and DESIGN.md "Test tiers").
 
 - host: Linux CPython; winsession's loader is pointed at the host-built stand-ins.
-- wine-standin: Windows CPython under Wine; the stand-in DLLs sit next to python.exe and
+- wine-standin: Windows CPython under Wine; the stand-in DLLs sit in the test prefix's System32 and
   WINEDLLOVERRIDES prefers them, so winsession's production loader opens them.
 - wine-builtin: the same, but Wine's own DLLs; only tests marked ``builtin_dll`` run.
 - windows-live: real Windows; the stand-in tests cannot run there.

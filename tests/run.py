@@ -4,8 +4,9 @@
 Tiers (DESIGN.md "Test tiers"; on Windows only ``windows-live`` runs):
 
   host          this (Linux) Python, winsession bound to the host-built stand-ins
-  wine-standin  Windows CPython under Wine, stand-in DLLs next to python.exe
-                (WINEDLLOVERRIDES="netapi32,wtsapi32=n,b": the production loader opens them)
+  wine-standin  Windows CPython under Wine, stand-in DLLs in the test prefix's System32
+                (WINEDLLOVERRIDES="netapi32,wtsapi32=n,b": the production loader, which
+                loads from System32 only, opens them)
   wine-builtin  the same Python with Wine's own DLLs forced (=b), tests marked builtin_dll
   windows-live  (on Windows) the live system
 
@@ -401,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not dlls:
                     raise winpy.SetupError(f"no stand-in DLL in {STUBS_BUILD / 'win64'}")
                 standins = winpy.install_standins(dlls)
-                print(f"stand-ins next to python.exe: {', '.join(standins)}")
+                print(f"stand-ins in the prefix's System32: {', '.join(standins)}")
             except winpy.SetupError as exc:
                 for t in runnable:
                     t.problem = f"Windows Python / Wine not ready: {exc}"

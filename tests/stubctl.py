@@ -89,7 +89,7 @@ def _bind(dll: str, exports: dict[str, tuple[Any, list[Any]]], prefix: str) -> d
     if missing:
         raise RuntimeError(
             f"{lib._name} is not the {dll} stand-in (missing {missing[:3]}...);"
-            " in Wine, WINEDLLOVERRIDES must prefer the native DLL next to python.exe"
+            " in Wine, WINEDLLOVERRIDES must prefer the native DLL in the prefix's System32"
         )
     bound = {}
     for name, (restype, argtypes) in exports.items():

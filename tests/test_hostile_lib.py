@@ -7,11 +7,21 @@ answer; the fixtures fail a test that leaves a buffer or handle behind.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
+from _tier import tier
 from stubctl import NetStub, Session, WtsStub
 
 from winsession import errors, net, wts
 
+ROOT = Path(__file__).resolve().parents[1]
 BOB = Session("\\\\10.0.0.6", "bob", 1, 120, 5, 1, "Samba", "\\Device\\Tcpip")
 CAROL = Session("\\\\10.0.0.7", "carol", 0, 10, 10, 0, "macOS", "tcp")
 
@@ -87,3 +97,112 @@ def test_str_subclass_nul_in_wts_message_and_server(wtsstub: WtsStub) -> None:
     wts.send_message(2, Lying("Title"), Lying("Body"))
     title, text, _ = wtsstub.last_message_text()
     assert (title, text) == ("Title", "Body")
+
+
+# --- item 4: system DLLs load from System32 only ----------------------------------------------
+
+PLANTED = ROOT / "build" / "stubs" / "win64" / "planted" / "planted.dll"
+
+# In the child: a planted wtsapi32.dll in a folder added with os.add_dll_directory, a planted
+# netapi32.dll next to python.exe (the parent put it there). The naive load (ctypes.WinDLL by
+# name, Windows' default search order) is asked first when NAIVE is set: the control, showing
+# the plants are where a search finds them. winsession then works through System32's stand-ins
+# and never maps a planted file.
+PLANTED_CHILD = r"""
+import ctypes, json, os, sys
+sys.path.insert(0, "tests")
+added = os.add_dll_directory(sys.argv[1])
+k32 = ctypes.WinDLL("kernel32", use_last_error=True)
+getenv = k32.GetEnvironmentVariableW
+getenv.argtypes = (ctypes.c_wchar_p, ctypes.c_wchar_p, ctypes.c_uint32)
+getenv.restype = ctypes.c_uint32
+modname = k32.GetModuleFileNameW
+modname.argtypes = (ctypes.c_void_p, ctypes.c_wchar_p, ctypes.c_uint32)
+modname.restype = ctypes.c_uint32
+
+def planted():
+    buf = ctypes.create_unicode_buffer(8192)
+    n = getenv("WINSESSION_PLANTED", buf, 8192)
+    return [p for p in buf.value[:n].split(";") if p]
+
+def path_of(lib):
+    buf = ctypes.create_unicode_buffer(1024)
+    n = modname(lib._handle, buf, 1024)
+    return buf.value[:n]
+
+out = {}
+if sys.argv[2] == "naive":
+    for name in ("netapi32", "wtsapi32"):
+        lib = ctypes.WinDLL(name)
+        out["naive_" + name] = [path_of(lib), hasattr(lib, "planted_marker")]
+    out["planted_after_naive"] = planted()
+from winsession import _dll, net, wts
+from stubctl import NetStub, WtsStub
+net_stub, wts_stub = NetStub(), WtsStub()
+net_stub.reset(); wts_stub.reset()
+assert wts_stub.add_session(None, 7, 0, "RDP-Tcp#7") == 0
+out["sessions"] = [s.session_id for s in wts.enumerate_sessions()]
+out["smb"] = list(net.enum_sessions())
+out["calls"] = [net_stub.calls(), wts_stub.calls()]
+out["winsession"] = {n: [path_of(_dll.load(n)), hasattr(_dll.load(n), "planted_marker")]
+                     for n in ("netapi32", "wtsapi32")}
+out["planted"] = planted()
+print("RESULT " + json.dumps(out))
+"""
+
+
+def _run_planted(tmp_path: Path, mode: str) -> dict[str, Any]:
+    if tier() != "wine-standin":
+        pytest.fail("needs the Wine prefix (System32 stand-ins) and the planted DLL")
+    assert PLANTED.is_file(), "make -C stubs win64 builds it"
+    beside = Path(sys.executable).parent / "netapi32.dll"
+    added = tmp_path / "added"
+    added.mkdir()
+    shutil.copyfile(PLANTED, added / "wtsapi32.dll")
+    assert not beside.exists()
+    shutil.copyfile(PLANTED, beside)
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "WINSESSION_PLANTED"}
+        proc = subprocess.run(
+            [sys.executable, "-c", PLANTED_CHILD, str(added), mode],
+            cwd=str(ROOT), capture_output=True, text=True, timeout=120, env=env,
+        )  # fmt: skip
+    finally:
+        beside.unlink()
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("RESULT "))
+    result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+    return result
+
+
+def _system32() -> str:
+    return str(Path(os.environ.get("SYSTEMROOT", r"C:\windows")) / "System32").lower()
+
+
+@pytest.mark.windows
+@pytest.mark.mingw
+def test_planted_dlls_are_never_loaded(tmp_path: Path) -> None:
+    out = _run_planted(tmp_path, "winsession-only")
+    assert out["planted"] == [], "a planted DLL was mapped into the process"
+    for name in ("netapi32", "wtsapi32"):
+        path, is_planted = out["winsession"][name]
+        assert not is_planted
+        assert path.lower() == f"{_system32()}\\{name}.dll"
+    assert out["sessions"] == [7] and out["smb"] == []
+    assert out["calls"] == [1, 1]  # served by System32's stand-ins
+
+
+@pytest.mark.windows
+@pytest.mark.mingw
+def test_planted_dlls_win_a_search_but_not_winsession(tmp_path: Path) -> None:
+    # The control: Windows' default search (ctypes.WinDLL by name) takes both plants -- so the
+    # test above would fail if winsession searched. Then winsession, in the same process with
+    # the planted modules already mapped under those names, still gets System32's.
+    out = _run_planted(tmp_path, "naive")
+    assert out["naive_netapi32"][1] and out["naive_wtsapi32"][1], out
+    assert len(out["planted_after_naive"]) == 2
+    for name in ("netapi32", "wtsapi32"):
+        path, is_planted = out["winsession"][name]
+        assert not is_planted, f"winsession reused the planted {name}"
+        assert path.lower() == f"{_system32()}\\{name}.dll"
+    assert out["calls"] == [1, 1]

@@ -6,8 +6,8 @@ reads the version from ``sys.getwindowsversion()`` (``winsession.wts``' ``_is_wi
 Wine reports whatever Windows version its configuration names, per program too
 (``HKCU\\Software\\Wine\\AppDefaults\\<exe>\\Version``). Each case here runs a copy of the
 test ``python.exe`` under its own name, set to ``win7`` or ``win10``, against the wtsapi32
-stand-in next to it: the real ``WTSQuerySessionInformationW`` call, the real buffer, the real
-decoding -- only the Windows version differs.
+stand-in in the prefix's System32: the real ``WTSQuerySessionInformationW`` call, the real
+buffer, the real decoding -- only the Windows version differs.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _run_as(version: str) -> dict[str, Any]:
 
 
 @pytest.mark.windows
-@pytest.mark.mingw  # the stand-in DLLs next to python.exe: wine-standin only
+@pytest.mark.mingw  # the stand-in DLLs in the prefix's System32: wine-standin only
 @pytest.mark.parametrize("version", sorted(CASES))
 def test_lock_state_under_windows_version(version: str) -> None:
     if tier() != "wine-standin":

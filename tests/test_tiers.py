@@ -1,8 +1,8 @@
 """The tier machinery itself: each tier runs where it says it runs, against the DLLs it says.
 
 tests/run.py sets WINSESSION_TIER; these tests fail if the interpreter, the Wine set-up or the
-DLL that Windows' loader picks does not match it (e.g. a stand-in not found next to python.exe,
-or WINEDLLOVERRIDES not reaching the Windows process).
+DLL that Windows' loader picks does not match it (e.g. a stand-in not found in the prefix's
+System32, or WINEDLLOVERRIDES not reaching the Windows process).
 """
 
 from __future__ import annotations
@@ -87,14 +87,18 @@ def test_child_python_with_pipes() -> None:
 
 @pytest.mark.windows  # deselected (not skipped) off Windows by conftest.py
 def test_standin_is_what_the_production_loader_opens() -> None:
-    lib = ctypes.WinDLL("netapi32", use_last_error=True)  # type: ignore[attr-defined]
-    path = _module_path(lib)
-    if TIER == "wine-standin":
-        assert hasattr(lib, "stub_net_reset"), f"{path} is not the stand-in"
-        assert not _is_wine_builtin(lib)
-        assert path.parent == Path(sys.executable).parent
-    else:
-        assert not hasattr(lib, "stub_net_reset"), f"{path} is a stand-in"
+    from winsession import _dll
+
+    system32 = Path(os.environ.get("SYSTEMROOT", r"C:\windows")) / "System32"
+    for name in ("netapi32", "wtsapi32"):
+        lib = _dll.load(name)
+        path = _module_path(lib)
+        assert str(path.parent).lower() == str(system32).lower(), path
+        if TIER == "wine-standin":
+            assert hasattr(lib, "stub_wts_reset" if name == "wtsapi32" else "stub_net_reset")
+            assert not _is_wine_builtin(lib), f"{path} is Wine's own"
+        else:
+            assert not hasattr(lib, "stub_net_reset"), f"{path} is a stand-in"
 
 
 @pytest.mark.builtin_dll
@@ -105,5 +109,5 @@ def test_builtin_tier_gets_the_system_dll() -> None:
         lib = ctypes.WinDLL(name, use_last_error=True)  # type: ignore[attr-defined]
         path = _module_path(lib)
         assert not hasattr(lib, "stub_net_reset"), f"{path} is a stand-in"
-        # Under Wine the stand-ins sit next to python.exe, yet "=b" must give Wine's own.
+        # Under Wine the stand-ins sit in the prefix's System32, yet "=b" must give Wine's own.
         assert _is_wine_builtin(lib) == (TIER == "wine-builtin"), path

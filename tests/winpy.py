@@ -466,9 +466,17 @@ def setup() -> None:
     ensure_prefix()
 
 
+SYSTEM32 = PREFIX / "drive_c" / "windows" / "system32"  # a 64-bit prefix's System32
+ORIGINALS = PREFIX / ".winsession-originals"  # Wine's own files the stand-ins replaced
+
+
 def install_standins(dlls: Sequence[Path]) -> list[str]:
-    """Copy the stand-in DLLs next to python.exe (where the production loader finds them);
-    remove stand-ins copied by an earlier run that are gone now. Returns the names copied."""
+    """Copy the stand-in DLLs into the test prefix's System32, where winsession's production
+    loader (``LoadLibraryExW(<System32>\\name.dll, NULL, LOAD_LIBRARY_SEARCH_SYSTEM32)``)
+    finds them, WINEDLLOVERRIDES="name=n,b" making Wine prefer them to its builtins. Wine's
+    own file of that name (a placeholder for the builtin) is kept aside and put back when a
+    stand-in is gone; stand-ins an earlier set-up copied next to python.exe are removed.
+    Returns the names copied."""
     files = (_read_json(STAMP) or {}).get("files")
     protected = {str(n).lower() for n in files} if isinstance(files, list) else set()
     record = (_read_json(STANDINS_RECORD) or {}).get("dlls")
@@ -477,13 +485,41 @@ def install_standins(dlls: Sequence[Path]) -> list[str]:
     for name in names:
         if name.lower() in protected:
             raise SetupError(f"stand-in {name} would replace a file of the embeddable CPython")
-    for name in previous:
-        if name not in names and name.lower() not in protected:
+    if not SYSTEM32.is_dir():
+        raise SetupError(f"{SYSTEM32} is missing: the Wine prefix is not initialised")
+    # Nothing of these names next to python.exe: earlier set-ups put the stand-ins there, and
+    # a test that plants a DLL there may have been killed before it removed it.
+    for name in {*previous, *names}:
+        if name.lower() not in protected:
             (WINPY / name).unlink(missing_ok=True)
+    installed = (_read_json(PREFIX / ".winsession-standins.json") or {}).get("dlls")
+    for name in installed if isinstance(installed, list) else []:
+        if str(name) not in names:
+            _restore_original(str(name))
+    ORIGINALS.mkdir(exist_ok=True)
     for path in dlls:
-        shutil.copy2(path, WINPY / path.name)
-    _write_json(STANDINS_RECORD, {"dlls": names})
+        target = SYSTEM32 / path.name
+        kept = ORIGINALS / path.name
+        if target.exists() and not kept.exists() and not _is_standin(target):
+            shutil.copy2(target, kept)
+        shutil.copy2(path, target)
+    _write_json(PREFIX / ".winsession-standins.json", {"dlls": names})
+    _write_json(STANDINS_RECORD, {"dlls": []})
     return names
+
+
+def _is_standin(path: Path) -> bool:
+    """Whether a DLL is one of ours (every stand-in exports stub_* control functions)."""
+    return b"stub_" in path.read_bytes()
+
+
+def _restore_original(name: str) -> None:
+    target, kept = SYSTEM32 / name, ORIGINALS / name
+    if kept.exists():
+        shutil.copy2(kept, target)
+        kept.unlink()
+    else:
+        target.unlink(missing_ok=True)
 
 
 def run_python(

@@ -1,10 +1,16 @@
 """The one place winsession loads DLLs and binds functions from them.
 
-On Windows every DLL is loaded lazily, on first use, as
-``ctypes.WinDLL(name, use_last_error=True)`` -- a private instance per DLL, never the
-shared ``ctypes.windll``, so the ``argtypes``/``restype`` set here cannot clash with other
-libraries in the same process. Nothing (no environment variable, no file) can redirect
-which DLL is loaded on Windows.
+On Windows every DLL is loaded lazily, on first use, from System32 only:
+``LoadLibraryExW(<System32>\\name.dll, NULL, LOAD_LIBRARY_SEARCH_SYSTEM32)`` (the full path
+from ``GetSystemDirectoryW``, so a same-named module loaded from elsewhere is not reused; the
+flag, so its dependencies come from System32 too), then bound through that handle as
+``ctypes.WinDLL(name, handle=h, use_last_error=True)`` -- a private instance per DLL, never
+the shared ``ctypes.windll``, so the ``argtypes``/``restype`` set here cannot clash with other
+libraries in the same process. ``ctypes.WinDLL("netapi32")`` would search the application's
+folder (next to ``python.exe``) and every ``os.add_dll_directory`` folder before System32: a
+DLL planted there would win. Only kernel32 itself, needed to make that call, is opened by
+name: it is a KnownDLL, mapped from System32 into every process before Python starts. Nothing
+(no environment variable, no file outside System32) can redirect which DLL is loaded.
 
 On other systems importing works and every declaration can be inspected, but calling an
 API raises :class:`~winsession.errors.UnsupportedPlatformError` -- unless a test has bound
@@ -69,9 +75,38 @@ def load(name: str) -> ctypes.CDLL:
         return lib
 
 
+_LOAD_LIBRARY_SEARCH_SYSTEM32 = 0x00000800  # raw.kernel32 names it; kept here: no import cycle
+
+
 def _open(name: str) -> ctypes.CDLL:
     if sys.platform == "win32":
-        return ctypes.WinDLL(name, use_last_error=True)
+        # A KnownDLL, always System32's; a private instance, with functions fetched by
+        # __getitem__ (new objects), so raw.kernel32's declarations are not touched.
+        k32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        if name == "kernel32":
+            return k32
+        get_dir = k32["GetSystemDirectoryW"]
+        get_dir.argtypes = (ctypes.c_wchar_p, ctypes.c_uint32)
+        get_dir.restype = ctypes.c_uint32
+        load_ex = k32["LoadLibraryExW"]
+        load_ex.argtypes = (ctypes.c_wchar_p, ctypes.c_void_p, ctypes.c_uint32)
+        load_ex.restype = ctypes.c_void_p
+        system = ctypes.create_unicode_buffer(512)
+        length = get_dir(system, len(system))
+        handle = None
+        if 0 < length < len(system):
+            path = system.value[:length].rstrip("\\") + "\\" + name + ".dll"
+            handle = load_ex(path, None, _LOAD_LIBRARY_SEARCH_SYSTEM32)
+        if not handle:
+            from .errors import WinSessionError, error_class
+
+            code = ctypes.get_last_error()
+            raise error_class(WinSessionError, code)(
+                code,
+                "LoadLibraryExW",
+                message=f"{name}.dll cannot be loaded from System32 (error {code})",
+            )
+        return ctypes.WinDLL(name, handle=handle, use_last_error=True)
     path = _stand_ins.get(name)
     if path is None:
         raise UnsupportedPlatformError(
@@ -161,8 +196,8 @@ def last_error(dll: str) -> int:
 def use_stand_in(name: str, path: str) -> None:
     """Test hook: make ``load(name)`` open the stand-in shared library at ``path``.
 
-    Refused on Windows, where the system's DLLs are always the ones used (the Wine tier
-    places stand-ins next to ``python.exe`` instead, so the production path runs).
+    Refused on Windows, where System32's DLLs are always the ones used (the Wine tier puts
+    the stand-ins into the test prefix's own System32, so the production path runs).
     """
     if _IS_WINDOWS:
         raise RuntimeError("stand-in libraries cannot be substituted on Windows")
