@@ -1000,8 +1000,15 @@ STUB_API BOOL WINAPI WTSRegisterSessionNotification(HWND hWnd, uint32_t dwFlags)
     call c;
     if (begin(&c, 0, NULL)) {
         HWND *grown;
-        /* dwFlags: NOTIFY_FOR_THIS_SESSION (0) or NOTIFY_FOR_ALL_SESSIONS (1). */
-        if (hWnd == NULL || dwFlags > 1)
+        int known = 0;
+        for (uint32_t i = 0; i < g.nregistered; i++)
+            known |= g.registered[i] == hWnd;
+        /* dwFlags: NOTIFY_FOR_THIS_SESSION (0) or NOTIFY_FOR_ALL_SESSIONS (1); "If the window
+         * handle passed in this function is already registered, the value of the dwFlags
+         * parameter is ignored." Every call needs its own WTSUnRegisterSessionNotification
+         * ("For every call to this function, there must be a corresponding call"), so a
+         * repeated registration is counted again. */
+        if (hWnd == NULL || (dwFlags > 1 && !known))
             c.err = ERROR_INVALID_PARAMETER;
         else if ((grown = stub_grow(g.registered, &g.registered_cap, g.nregistered + 1,
                                     sizeof *grown)) == NULL)

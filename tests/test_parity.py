@@ -848,6 +848,25 @@ def wts_flush_releases_only_that_handle(b: Backend) -> None:
         assert results == [wts.Event.NONE] and b.waiters() == 0
 
 
+@scenario
+def wts_session_notification_registrations(b: Backend) -> None:
+    # WTSRegisterSessionNotification: dwFlags NOTIFY_FOR_THIS_SESSION (0) or
+    # NOTIFY_FOR_ALL_SESSIONS (1); "If the window handle passed in this function is already
+    # registered, the value of the dwFlags parameter is ignored"; one unregister per call.
+    from winsession.raw import wtsapi32 as raw
+
+    b.load_wts(SESSIONS)
+    hwnd = 0x5150
+    raises(errors.InvalidParameterError, 87,
+           lambda: raw.WTSRegisterSessionNotification(hwnd, 7))  # fmt: skip
+    raises(errors.InvalidParameterError, 87, lambda: raw.WTSRegisterSessionNotification(None, 0))
+    assert raw.WTSRegisterSessionNotification(hwnd, 1)
+    assert raw.WTSRegisterSessionNotification(hwnd, 7)  # already registered: flags ignored
+    assert raw.WTSUnRegisterSessionNotification(hwnd)
+    assert raw.WTSUnRegisterSessionNotification(hwnd)  # one per registration
+    raises(errors.InvalidParameterError, 87, lambda: raw.WTSUnRegisterSessionNotification(hwnd))
+
+
 # --- the two backends ---------------------------------------------------------------------
 
 IDS = [fn.__name__ for fn in SCENARIOS]

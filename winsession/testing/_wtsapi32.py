@@ -635,7 +635,9 @@ class WtsSimulator(_Api):
             r = self._begin(has_server=False)
             if isinstance(r, int):
                 return self._fail(r)
-            if not hwnd or flags > 1:
+            # dwFlags is ignored for a window already registered; every call needs its own
+            # WTSUnRegisterSessionNotification (WTSRegisterSessionNotification's remarks).
+            if not hwnd or (flags > 1 and hwnd not in self.registrations):
                 return self._fail(ERROR_INVALID_PARAMETER)
             self.registrations.append(hwnd)
             return 1
