@@ -62,6 +62,10 @@ def _fit(text: str, chars: int) -> str:
 
 
 def _address_bytes(address: Optional[IPAddress]) -> tuple[int, bytes]:
+    """(AddressFamily, Address bytes) of ``WTS_CLIENT_ADDRESS`` as Microsoft Learn's
+    "WTS_CLIENT_ADDRESS structure" lays them out: AF_INET (2) with the IPv4 address "offset by
+    two bytes from the start of the Address member" (192.168.0.1 = 00 00 C0 A8 00 01), AF_INET6
+    (23) with the 16 IPv6 bytes from the start; no address: AF_UNSPEC (0), no bytes."""
     if address is None:
         return 0, b""
     if address.version == 4:
