@@ -100,10 +100,10 @@ static int64_t num_value(const record *r, int slot)
     X(T, int32_t, State, , NUM, N_STATE)                                                   \
     X(T, uint32_t, SessionId, , NUM, N_ID)                                                 \
     X(T, wchar_t *, pSessionName, , STR, S_STATION)                                        \
-    X(T, wchar_t *, pHostName, , STR, S_HOST_NAME)                                         \
-    X(T, wchar_t *, pUserName, , STR, S_USER_NAME)                                         \
-    X(T, wchar_t *, pDomainName, , STR, S_DOMAIN_NAME)                                     \
-    X(T, wchar_t *, pFarmName, , STR, S_FARM_NAME)
+    X(T, wchar_t *, pHostName, , OPT_STR, S_HOST_NAME)                                     \
+    X(T, wchar_t *, pUserName, , OPT_STR, S_USER_NAME)                                     \
+    X(T, wchar_t *, pDomainName, , OPT_STR, S_DOMAIN_NAME)                                 \
+    X(T, wchar_t *, pFarmName, , OPT_STR, S_FARM_NAME)
 #define WTS_PROCESS_INFOW_FIELDS(X, T)                                                     \
     X(T, uint32_t, SessionId, , NUM, N_ID)                                                 \
     X(T, uint32_t, ProcessId, , NUM, N_PID)                                                \
@@ -229,6 +229,8 @@ _Static_assert(sizeof(WTS_SESSION_INFOW) % _Alignof(wchar_t) == 0, "string align
  * NUM      integer of the member's size from num[src]
  * CONST    the integer src
  * STR      pointer to a copy of str[src] after the structures (unset: NULL)
+ * OPT_STR  the same, but NULL for an empty string too: WTS_SESSION_INFO_1W's pHostName,
+ *          pUserName, pDomainName and pFarmName "contain NULL" when there is none
  * BLOB     pointer to a copy of bin[src] after the structures (unset: NULL)
  * WCHARS   inline WCHAR array from str[src], truncated, always NUL-terminated
  * BYTES    inline array from bin[src], one byte per element, truncated
@@ -243,7 +245,7 @@ _Static_assert(sizeof(WTS_SESSION_INFOW) % _Alignof(wchar_t) == 0, "string align
  * STR_DATA, BLOB_DATA  no member: the copy itself is the buffer (query classes). */
 enum {
     K_NUM, K_CONST, K_STR, K_BLOB, K_WCHARS, K_BYTES, K_NEST, K_ZERO, K_STR_DATA, K_BLOB_DATA,
-    K_CLIENT_ADDR
+    K_CLIENT_ADDR, K_OPT_STR
 };
 
 typedef struct fdesc {
@@ -548,9 +550,10 @@ static void fill(const shape *sh, const record *r, uint8_t *dst, packer *pk)
                 put_int(at, f->size, f->kind == K_NUM ? num_value(r, f->src) : f->src);
             continue;
         case K_STR:
+        case K_OPT_STR:
         case K_STR_DATA: {
             const wchar_t *s = r->str[f->src];
-            if (s == NULL && f->kind == K_STR)
+            if ((s == NULL && f->kind == K_STR) || (stub_wempty(s) && f->kind == K_OPT_STR))
                 continue; /* the buffer is zeroed: the pointer stays NULL */
             s = s ? s : L""; /* a query of an unset string returns just the NUL */
             copy = append(pk, s, (wcslen(s) + 1) * sizeof(wchar_t), _Alignof(wchar_t));
@@ -582,7 +585,7 @@ static void fill(const shape *sh, const record *r, uint8_t *dst, packer *pk)
         default: /* K_ZERO */
             continue;
         }
-        if (at != NULL && (f->kind == K_STR || f->kind == K_BLOB))
+        if (at != NULL && (f->kind == K_STR || f->kind == K_OPT_STR || f->kind == K_BLOB))
             memcpy(at, &copy, sizeof copy);
     }
 }

@@ -503,6 +503,28 @@ def wts_enumerate(b: Backend) -> None:
 
 
 @scenario
+def wts_session_info_1_null_strings(b: Backend) -> None:
+    # WTS_SESSION_INFO_1W: pHostName/pUserName/pDomainName/pFarmName "contain NULL" when there
+    # is none; pSessionName always names the session.
+    from winsession.raw import wtsapi32 as raw
+
+    b.load_wts(SESSIONS)
+    level = ctypes.c_uint32(1)
+    buf = ctypes.POINTER(raw.WTS_SESSION_INFO_1W)()
+    count = ctypes.c_uint32(0)
+    assert raw.WTSEnumerateSessionsExW(None, ctypes.byref(level), 0, ctypes.byref(buf),
+                                       ctypes.byref(count))  # fmt: skip
+    try:
+        services, alice = buf[0], buf[1]
+        assert services.pSessionName == "Services"
+        assert (services.pHostName, services.pUserName, services.pDomainName,
+                services.pFarmName) == (None, None, None, None)  # fmt: skip
+        assert (alice.pUserName, alice.pDomainName) == ("alice", "CONTOSO")
+    finally:
+        assert raw.WTSFreeMemoryExW(raw.WTSTypeSessionInfoLevel1, buf, count.value)
+
+
+@scenario
 def wts_enumerate_empty(b: Backend) -> None:
     b.load_wts([])
     assert wts.enumerate_sessions() == []

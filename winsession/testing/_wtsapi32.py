@@ -328,8 +328,10 @@ class WtsSimulator(_Api):
         elif kind == "ex":
             base = self._pack_rows(
                 _wts.WTS_SESSION_INFO_1W, rows,
-                lambda s: [s.win_station_name, s.host_name, s.user_name, s.domain_name,
-                           s.farm_name],
+                # WTS_SESSION_INFO_1W: pHostName, pUserName, pDomainName and pFarmName are
+                # NULL when there is none ("the string contains NULL").
+                lambda s: [s.win_station_name, s.host_name or None, s.user_name or None,
+                           s.domain_name or None, s.farm_name or None],
                 ["pSessionName", "pHostName", "pUserName", "pDomainName", "pFarmName"],
                 _fill_session_info_1, (_EX_TAG, _wts.WTSTypeSessionInfoLevel1, len(rows)),
             )  # fmt: skip
