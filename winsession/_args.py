@@ -1,4 +1,4 @@
-"""The argument check the API modules share: every one runs before any DLL call."""
+"""The argument checks the API modules share: every one runs before any DLL call."""
 
 from __future__ import annotations
 
@@ -34,3 +34,22 @@ def text(value: object, argument: str, expected: str = "a str") -> str:
     if "\0" in exact:
         raise ValueError(f"{argument} must not contain NUL characters: {exact!r}")
     return exact
+
+
+def u32(value: object, argument: str) -> int:
+    """``value`` if it is an ``int`` (not a ``bool``) that fits a DWORD, else an error naming
+    ``argument``: ``TypeError`` for another type, ``ValueError`` when out of range."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{argument} must be an int, not {type(value).__name__}")
+    exact = int.__index__(value)  # the stored number, whatever a subclass overrides
+    if not 0 <= exact <= 0xFFFFFFFF:
+        raise ValueError(f"{argument} must be between 0 and 0xFFFFFFFF, not {exact}")
+    return exact
+
+
+def flag(value: object, argument: str) -> bool:
+    """``value`` if it is exactly ``True`` or ``False``, else a ``TypeError`` naming
+    ``argument``."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{argument} must be True or False, not {type(value).__name__}")
+    return value

@@ -82,11 +82,13 @@ class Record:
 
     _durations: ClassVar[frozenset[str]] = frozenset()
     """Fields holding int seconds, shown with their duration beside them."""
+    _hidden: ClassVar[frozenset[str]] = frozenset()
+    """Fields the repr leaves out (a slotted record cannot use ``field(repr=False)``)."""
 
     def __repr__(self) -> str:
         parts = []
         for spec in dataclasses.fields(self):
-            if not spec.repr:
+            if not spec.repr or spec.name in self._hidden:
                 continue
             name = spec.name
             value = getattr(self, name)

@@ -448,6 +448,7 @@ class WinError(IntEnum):
     ERROR_PRIVILEGE_NOT_HELD = 1314
     ERROR_LOGON_FAILURE = 1326
     ERROR_INVALID_SERVER_STATE = 1352
+    ERROR_INTERNAL_ERROR = 1359
     ERROR_TIMEOUT = 1460
     ERROR_INVALID_HANDLE_STATE = 1609
     RPC_S_INVALID_BINDING = 1702
@@ -1004,6 +1005,7 @@ _WINERROR_MESSAGES: Final[dict[WinError, str]] = {
         "wrong state to perform the security operation."
     ),
     WinError.ERROR_TIMEOUT: "This operation returned because the timeout period expired.",
+    WinError.ERROR_INTERNAL_ERROR: "An internal error occurred.",
     WinError.ERROR_INVALID_HANDLE_STATE: "Handle is in an invalid state.",
     WinError.RPC_S_INVALID_BINDING: "The binding handle is invalid.",
     WinError.RPC_S_SERVER_UNAVAILABLE: "The RPC server is unavailable.",

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from . import _winerror as _e
+
 __all__ = [
     "AccessDeniedError",
     "BoolCheck",
@@ -41,11 +43,12 @@ __all__ = [
     "check_net_api_status",
     "error_class",
     "net_api_error",
+    "wts_error",
 ]
 
-ERROR_SUCCESS = 0
-ERROR_ACCESS_DENIED = 5
-ERROR_MORE_DATA = 234
+ERROR_SUCCESS = _e.ERROR_SUCCESS
+ERROR_ACCESS_DENIED = _e.ERROR_ACCESS_DENIED
+ERROR_MORE_DATA = _e.ERROR_MORE_DATA
 
 
 class WinSessionError(OSError):
@@ -98,13 +101,35 @@ class WinSessionError(OSError):
     def with_context(
         self, server: Optional[str] = None, session_id: Optional[int] = None
     ) -> WinSessionError:
-        """The same error (same class, code and API) naming ``server`` and ``session_id``."""
+        """The same error (same class, code and API) naming ``server`` and ``session_id``.
+
+        >>> from winsession.errors import WtsError
+        >>> print(WtsError(7022, "WTSLogoffSession").with_context("RDS01", 7))
+        WTSLogoffSession on RDS01 for session 7 failed: ERROR_CTX_WINSTATION_NOT_FOUND (7022):
+        The specified session cannot be found.
+        """
+        return type(self)(
+            self.winerror, self.function, server, self._placed(server, session_id), session_id
+        )
+
+    def _place(self, server: Optional[str], session_id: Optional[int]) -> WinSessionError:
+        # In place, so that re-raising with a bare `raise` keeps the traceback down to the
+        # call that failed (a new exception would start at the re-raise).
+        message = self._placed(server, session_id)
+        if message is None:
+            message = _describe(self.winerror, self.function, server, session_id)
+        self.server, self.session_id = server, session_id
+        self.strerror = message
+        self.args = (None, message)
+        return self
+
+    def _placed(self, server: Optional[str], session_id: Optional[int]) -> Optional[str]:
         message = self._custom
         if message is not None:
             where = [f"server {server}"] if server else []
             where += [] if session_id is None else [f"session {session_id}"]
             message = f"{message} ({', '.join(where)})" if where else message
-        return type(self)(self.winerror, self.function, server, message, session_id)
+        return message
 
     @property
     def symbol(self) -> str:
@@ -288,30 +313,30 @@ _MEANINGS: tuple[type[WinSessionError], ...] = (
     UnsupportedPlatformError,
 )
 
-# code -> meaning. Codes not listed raise the plain family class.
 _MEANING_OF: dict[int, type[WinSessionError]] = {
-    5: AccessDeniedError,  # ERROR_ACCESS_DENIED
-    1314: AccessDeniedError,  # ERROR_PRIVILEGE_NOT_HELD
-    7045: AccessDeniedError,  # ERROR_CTX_WINSTATION_ACCESS_DENIED
-    2312: SessionNotFoundError,  # NERR_ClientNameNotFound
-    2221: SessionNotFoundError,  # NERR_UserNotFound
-    2: SessionNotFoundError,  # ERROR_FILE_NOT_FOUND (WTS: session gone)
-    7022: SessionNotFoundError,  # ERROR_CTX_WINSTATION_NOT_FOUND
-    7007: SessionNotFoundError,  # ERROR_CTX_CLOSE_PENDING
-    53: ServerNotFoundError,  # ERROR_BAD_NETPATH
-    67: ServerNotFoundError,  # ERROR_BAD_NET_NAME
-    2351: ServerNotFoundError,  # NERR_InvalidComputer
-    1722: ServerNotFoundError,  # RPC_S_SERVER_UNAVAILABLE
-    1210: ServerNotFoundError,  # ERROR_INVALID_COMPUTERNAME
-    124: InvalidLevelError,  # ERROR_INVALID_LEVEL
-    87: InvalidParameterError,  # ERROR_INVALID_PARAMETER
-    123: InvalidParameterError,  # ERROR_INVALID_NAME
-    120: UnsupportedPlatformError,  # ERROR_CALL_NOT_IMPLEMENTED
-    0x80070005: AccessDeniedError,  # E_ACCESSDENIED
-    0x80070057: InvalidParameterError,  # E_INVALIDARG
-    0x80004001: UnsupportedPlatformError,  # E_NOTIMPL
-    50: UnsupportedPlatformError,  # ERROR_NOT_SUPPORTED
+    _e.ERROR_ACCESS_DENIED: AccessDeniedError,
+    _e.ERROR_PRIVILEGE_NOT_HELD: AccessDeniedError,
+    _e.ERROR_CTX_WINSTATION_ACCESS_DENIED: AccessDeniedError,
+    _e.NERR_ClientNameNotFound: SessionNotFoundError,
+    _e.NERR_UserNotFound: SessionNotFoundError,
+    _e.ERROR_FILE_NOT_FOUND: SessionNotFoundError,  # WTS: the session is gone
+    _e.ERROR_CTX_WINSTATION_NOT_FOUND: SessionNotFoundError,
+    _e.ERROR_CTX_CLOSE_PENDING: SessionNotFoundError,
+    _e.ERROR_BAD_NETPATH: ServerNotFoundError,
+    _e.ERROR_BAD_NET_NAME: ServerNotFoundError,
+    _e.NERR_InvalidComputer: ServerNotFoundError,
+    _e.RPC_S_SERVER_UNAVAILABLE: ServerNotFoundError,
+    _e.ERROR_INVALID_COMPUTERNAME: ServerNotFoundError,
+    _e.ERROR_INVALID_LEVEL: InvalidLevelError,
+    _e.ERROR_INVALID_PARAMETER: InvalidParameterError,
+    _e.ERROR_INVALID_NAME: InvalidParameterError,
+    _e.ERROR_CALL_NOT_IMPLEMENTED: UnsupportedPlatformError,
+    _e.E_ACCESSDENIED: AccessDeniedError,
+    _e.E_INVALIDARG: InvalidParameterError,
+    _e.E_NOTIMPL: UnsupportedPlatformError,
+    _e.ERROR_NOT_SUPPORTED: UnsupportedPlatformError,
 }
+"""code -> meaning. Codes not listed raise the plain family class."""
 
 _combined: dict[tuple[type[WinSessionError], type[WinSessionError]], type[WinSessionError]] = {}
 
@@ -363,7 +388,7 @@ def error_class(family: type[WinSessionError], code: int) -> type[WinSessionErro
 
 
 _HINTS: dict[tuple[str, int], str] = {
-    ("*", 120): (  # ERROR_CALL_NOT_IMPLEMENTED
+    ("*", _e.ERROR_CALL_NOT_IMPLEMENTED): (
         " This edition of Windows does not provide the API (Nano Server, for one, has no"
         " Remote Desktop Services)."
     ),
@@ -410,6 +435,27 @@ def net_api_error(
     NetSessionDel on FS01 failed: NERR_UserNotFound (2221): The user name could not be found.
     """
     return error_class(NetApiError, status)(status, function, server, message)
+
+
+def wts_error(
+    code: int,
+    function: str,
+    *,
+    server: Optional[str] = None,
+    session_id: Optional[int] = None,
+    message: Optional[str] = None,
+) -> WinSessionError:
+    """Build the exception for Win32 error ``code`` from the wtsapi32 (or kernel32 session)
+    function ``function``.
+
+    >>> from winsession.errors import wts_error
+    >>> wts_error(13, "WTSQuerySessionInformationW", message="no buffer returned")
+    WtsError(winerror=13 [ERROR_INVALID_DATA], function='WTSQuerySessionInformationW',
+             server=None)
+    >>> type(wts_error(7022, "WTSLogoffSession", session_id=9)).__name__
+    'WtsSessionNotFoundError'
+    """
+    return error_class(WtsError, code)(code, function, server, message, session_id)
 
 
 def check_net_api_status(result: int, func: Any, args: tuple[Any, ...]) -> int:

@@ -32,6 +32,7 @@ from typing import Any, Literal, Optional, Union, overload
 
 from . import _args, errors
 from ._records import Memo, Record, column_decoder
+from ._winerror import ERROR_INVALID_DATA, ERROR_INVALID_LEVEL
 from .raw import netapi32 as _raw
 from .raw._types import DWORD, LPBYTE
 
@@ -212,7 +213,7 @@ def _decode_page(level: int, buf: Any, count: int) -> list[SessionInfo0]:
         return []
     if not address:
         raise errors.net_api_error(
-            13,  # ERROR_INVALID_DATA
+            ERROR_INVALID_DATA,
             "NetSessionEnum",
             message=f"NetSessionEnum reported {count} entries but returned no buffer",
         )
@@ -255,7 +256,7 @@ def _level(value: object, allowed: tuple[int, ...], function: str) -> int:
     if value not in allowed:
         choices = ", ".join(map(str, allowed))
         raise errors.net_api_error(
-            124,  # ERROR_INVALID_LEVEL
+            ERROR_INVALID_LEVEL,
             function,
             message=f"level must be one of {choices} for {function}, not {value}",
         )
@@ -263,13 +264,7 @@ def _level(value: object, allowed: tuple[int, ...], function: str) -> int:
 
 
 def _prefmaxlen(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"prefmaxlen must be an int, not {type(value).__name__}")
-    if not 0 <= value <= MAX_PREFERRED_LENGTH:
-        raise ValueError(
-            f"prefmaxlen must be between 0 and MAX_PREFERRED_LENGTH (0xFFFFFFFF), not {value}"
-        )
-    return value
+    return _args.u32(value, "prefmaxlen")  # MAX_PREFERRED_LENGTH is the largest DWORD
 
 
 # --- NetSessionEnum -------------------------------------------------------------------------

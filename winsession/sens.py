@@ -87,6 +87,7 @@ class SessionEvent(Record):
                  received_at=2024-05-06 08:30:00+00:00)
     """
 
+    __slots__ = ("kind", "received_at", "session_id", "user_name")
     kind: EventKind
     user_name: str
     session_id: int

@@ -5,18 +5,17 @@ from __future__ import annotations
 import ctypes
 import threading
 
+from .. import _args
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD
-from ._server import Server, ServerArg, _name, _server, _u32
+from ._server import ServerArg, Using, borrow
 from ._types import Event
-
-_U32_MAX = 0xFFFFFFFF
 
 # --- events -----------------------------------------------------------------------------------
 
 
 def _mask(value: object) -> int:
-    mask = _u32(value, "mask")
+    mask = _args.u32(value, "mask")
     if mask & _raw.WTS_EVENT_FLUSH:
         raise ValueError("mask must not include WTS_EVENT_FLUSH; stop a watcher with .stop()")
     if not mask:
@@ -38,7 +37,7 @@ def wait_system_event(mask: int = Event.ALL, *, server: ServerArg = None) -> Eve
     """
     m = _mask(mask)
     flags = DWORD(0)
-    with _server(server) as handle:
+    with Using(server) as handle:
         _raw.WTSWaitSystemEvent(handle, m, ctypes.byref(flags))
     return Event(flags.value)
 
@@ -58,8 +57,7 @@ class EventWatcher:
 
     def __init__(self, mask: int, server: ServerArg) -> None:
         self._mask = _mask(mask)
-        self._own = not isinstance(server, Server)
-        self._server = server if isinstance(server, Server) else Server(_name(server))
+        self._watched, self._own = borrow(server)
         self._stopped = threading.Event()
         self._idle = threading.Event()  # set while no thread is inside the wait
         self._idle.set()
@@ -77,7 +75,7 @@ class EventWatcher:
                 self._idle.clear()
             try:
                 flags = DWORD(0)
-                with _server(self._server) as handle:
+                with Using(self._watched) as handle:
                     _raw.WTSWaitSystemEvent(handle, self._mask, ctypes.byref(flags))
             finally:
                 self._idle.set()
@@ -96,7 +94,7 @@ class EventWatcher:
         deadline = timeout
         while not self._idle.wait(0.05):
             flags = DWORD(0)
-            with _server(self._server) as handle:
+            with Using(self._watched) as handle:
                 _raw.WTSWaitSystemEvent(handle, _raw.WTS_EVENT_FLUSH, ctypes.byref(flags))
             deadline -= 0.05
             if deadline <= 0:
@@ -104,7 +102,7 @@ class EventWatcher:
 
     def _finish(self) -> None:
         if self._own:
-            self._server.close()
+            self._watched.close()
 
     def __enter__(self) -> EventWatcher:
         return self

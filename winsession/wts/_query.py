@@ -6,11 +6,12 @@ import ctypes
 import ipaddress
 from typing import Any, Literal, Optional, Union, overload
 
-from .. import errors
+from .. import _args, errors
 from .._records import from_filetime
+from .._winerror import ERROR_INVALID_DATA
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD
-from ._server import Server, ServerArg, _name, _server, _session_id
+from ._server import ServerArg, Using
 from ._types import (
     ClientAddress,
     ClientDisplay,
@@ -23,8 +24,6 @@ from ._types import (
     StationInfo,
     StationInfoEx,
 )
-
-_U32_MAX = 0xFFFFFFFF
 
 # --- decoding helpers -----------------------------------------------------------------------
 
@@ -121,8 +120,10 @@ def _decode_station(s: Any) -> StationInfo:
 
 def _decode_station_ex(info: Any) -> StationInfoEx:
     if info.Level != 1:
-        raise errors.error_class(errors.WtsError, 13)(
-            13, "WTSQuerySessionInformationW", message=f"WTSINFOEXW level {info.Level} is not 1"
+        raise errors.wts_error(
+            ERROR_INVALID_DATA,
+            "WTSQuerySessionInformationW",
+            message=f"WTSINFOEXW level {info.Level} is not 1",
         )
     s = info.Data.WTSInfoExLevel1
     return StationInfoEx(
@@ -178,8 +179,8 @@ _STRUCTS: dict[int, tuple[type[ctypes.Structure], Any]] = {
 def _decode(info_class: InfoClass, address: int, size: int) -> Any:
     def need(n: int) -> None:
         if size < n:
-            raise errors.error_class(errors.WtsError, 13)(
-                13,
+            raise errors.wts_error(
+                ERROR_INVALID_DATA,
                 "WTSQuerySessionInformationW",
                 message=f"{info_class.name}: {size} bytes returned, {n} expected",
             )
@@ -298,42 +299,112 @@ def query_session_information(
     winsession.errors.WtsUnsupportedPlatformError: WTSQuerySessionInformationW does not support
     IDLE_TIME (ERROR_NOT_SUPPORTED); Windows gives these facts through InfoClass.SESSION_INFO ...
     """
-    sid = _session_id(session_id)
+    sid = _args.u32(session_id, "session_id")
     if isinstance(info_class, bool) or not isinstance(info_class, int):
         raise TypeError(f"info_class must be a wts.InfoClass, not {type(info_class).__name__}")
     try:
         cls = InfoClass(info_class)
     except ValueError:
         raise ValueError(f"info_class {info_class} is not a WTS_INFO_CLASS value") from None
+    with Using(server, sid) as handle:
+        try:
+            return _query(handle, sid, cls)
+        except errors.UnsupportedPlatformError as err:
+            if cls not in _UNSUPPORTED_CLASSES:
+                raise
+            raise errors.wts_error(
+                err.winerror,
+                err.function,
+                session_id=sid,
+                message=(
+                    f"WTSQuerySessionInformationW does not support {cls.name}"
+                    f" ({err.symbol}); Windows gives these facts through"
+                    " InfoClass.SESSION_INFO (see session_details())"
+                ),
+            ) from err
+
+
+def _query(handle: Optional[int], session_id: int, info_class: InfoClass) -> Any:
+    """One ``WTSQuerySessionInformationW`` on an open handle, arguments already checked:
+    call, decode into Python objects, free the buffer on every path."""
     buf = ctypes.c_wchar_p()
     size = DWORD(0)
-    with _server(server, sid) as handle:
-        try:
-            _raw.WTSQuerySessionInformationW(
-                handle, sid, cls, ctypes.byref(buf), ctypes.byref(size)
+    try:
+        _raw.WTSQuerySessionInformationW(
+            handle, session_id, info_class, ctypes.byref(buf), ctypes.byref(size)
+        )
+        address = ctypes.cast(buf, ctypes.c_void_p).value
+        if not address:
+            raise errors.wts_error(
+                ERROR_INVALID_DATA, "WTSQuerySessionInformationW", message="no buffer returned"
             )
-            address = ctypes.cast(buf, ctypes.c_void_p).value
-            if not address:
-                raise errors.error_class(errors.WtsError, 13)(
-                    13, "WTSQuerySessionInformationW", message="no buffer returned"
-                )
-            return _decode(cls, address, size.value)
-        except errors.UnsupportedPlatformError as err:
-            if cls in _UNSUPPORTED_CLASSES:
-                raise errors.error_class(errors.WtsError, err.winerror)(
-                    err.winerror,
-                    err.function,
-                    message=(
-                        f"WTSQuerySessionInformationW does not support {cls.name}"
-                        f" ({err.symbol}); Windows gives these facts through"
-                        " InfoClass.SESSION_INFO (see session_details())"
-                    ),
-                    session_id=sid,
-                ) from None
-            raise
-        finally:
-            if buf:
-                _raw.WTSFreeMemory(buf)
+        return _decode(info_class, address, size.value)
+    finally:
+        if buf:
+            _raw.WTSFreeMemory(buf)
+
+
+def _optional(handle: Optional[int], session_id: int, info_class: InfoClass) -> Any:
+    """:func:`_query`, or ``None`` where this Windows does not offer ``info_class``."""
+    try:
+        return _query(handle, session_id, info_class)
+    except errors.UnsupportedPlatformError:
+        return None
+
+
+def session_details(session_id: int, server: ServerArg = None) -> SessionDetails:
+    """A session's user, station, state, client and times in one object.
+
+    Gathered on one server handle from ``SESSION_INFO_EX`` (``SESSION_INFO`` where Windows
+    has no Ex class; ``locked`` is then ``None``), the protocol type and ``CLIENT_INFO``:
+    three queries, each buffer freed at once (six DLL calls).
+    A session without a client gives ``None`` for the client's address, protocol and display.
+
+    >>> from winsession import wts
+    >>> bob = wts.session_details(3)
+    >>> bob.user_name, bob.client_name, bob.state, bob.locked
+    ('bob', 'BOB-LAPTOP', <ConnectState.DISCONNECTED: 4>, True)
+    >>> print(bob.disconnect_time, bob.idle_time)       # idle since the disconnection
+    2024-05-06 09:30:00+00:00 1:55:00
+    """
+    sid = _args.u32(session_id, "session_id")
+    use = Using(server, sid)
+    with use as handle:
+        station: Union[StationInfoEx, StationInfo, None] = _optional(
+            handle, sid, InfoClass.SESSION_INFO_EX
+        )
+        if station is None:
+            station = _query(handle, sid, InfoClass.SESSION_INFO)
+        protocol: Optional[ProtocolType] = _optional(handle, sid, InfoClass.CLIENT_PROTOCOL_TYPE)
+        client: ClientInfo = _query(handle, sid, InfoClass.CLIENT_INFO)
+    # WTSCLIENTW holds what CLIENT_NAME, CLIENT_ADDRESS, CLIENT_BUILD_NUMBER and
+    # CLIENT_DISPLAY give one by one (its ColorDepth uses WTS_CLIENT_DISPLAY's codes).
+    display = ClientDisplay(
+        client.horizontal_resolution, client.vertical_resolution, client.color_depth
+    )
+    return SessionDetails(
+        server=use.server.name,
+        session_id=station.session_id,
+        user_name=station.user_name,
+        domain_name=station.domain_name,
+        win_station_name=station.win_station_name,
+        state=station.state,
+        client_name=client.client_name,
+        client_address=_client_or_none(client.client_address),
+        client_protocol=protocol,
+        client_build_number=client.client_build_number,
+        client_display=_client_or_none(display),
+        connect_time=station.connect_time,
+        disconnect_time=station.disconnect_time,
+        last_input_time=station.last_input_time,
+        logon_time=station.logon_time,
+        current_time=station.current_time,
+        incoming_bytes=station.incoming_bytes,
+        outgoing_bytes=station.outgoing_bytes,
+        incoming_frames=station.incoming_frames,
+        outgoing_frames=station.outgoing_frames,
+        locked=station.locked if isinstance(station, StationInfoEx) else None,
+    )
 
 
 def _client_or_none(value: Any) -> Any:
@@ -344,57 +415,3 @@ def _client_or_none(value: Any) -> Any:
     if value == ClientDisplay(0, 0, 0):
         return None
     return value
-
-
-def session_details(session_id: int, server: ServerArg = None) -> SessionDetails:
-    """A session's user, station, state, client and times in one object.
-
-    Gathered with one server handle from ``SESSION_INFO``, the client classes and
-    ``SESSION_INFO_EX`` (for the lock state; ``locked`` is ``None`` where the system does
-    not report it).
-
-    >>> from winsession import wts
-    >>> bob = wts.session_details(3)
-    >>> bob.user_name, bob.client_name, bob.state, bob.locked
-    ('bob', 'BOB-LAPTOP', <ConnectState.DISCONNECTED: 4>, True)
-    >>> print(bob.disconnect_time, bob.idle_time)       # idle since the disconnection
-    2024-05-06 09:30:00+00:00 1:55:00
-    """
-    sid = _session_id(session_id)
-    srv = server if isinstance(server, Server) else Server(_name(server))
-    try:
-        station = query_session_information(sid, InfoClass.SESSION_INFO, srv)
-
-        def optional(info_class: InfoClass) -> Any:
-            try:
-                return query_session_information(sid, info_class, srv)
-            except errors.UnsupportedPlatformError:
-                return None
-
-        ex = optional(InfoClass.SESSION_INFO_EX)
-        return SessionDetails(
-            server=srv.name,
-            session_id=station.session_id,
-            user_name=station.user_name,
-            domain_name=station.domain,
-            win_station_name=station.win_station_name,
-            state=station.state,
-            client_name=query_session_information(sid, InfoClass.CLIENT_NAME, srv),
-            client_address=_client_or_none(optional(InfoClass.CLIENT_ADDRESS)),
-            client_protocol=optional(InfoClass.CLIENT_PROTOCOL_TYPE),
-            client_build_number=optional(InfoClass.CLIENT_BUILD_NUMBER) or 0,
-            client_display=_client_or_none(optional(InfoClass.CLIENT_DISPLAY)),
-            connect_time=station.connect_time,
-            disconnect_time=station.disconnect_time,
-            last_input_time=station.last_input_time,
-            logon_time=station.logon_time,
-            current_time=station.current_time,
-            incoming_bytes=station.incoming_bytes,
-            outgoing_bytes=station.outgoing_bytes,
-            incoming_frames=station.incoming_frames,
-            outgoing_frames=station.outgoing_frames,
-            locked=None if ex is None else ex.locked,
-        )
-    finally:
-        if srv is not server:
-            srv.close()

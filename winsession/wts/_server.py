@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import weakref
-from collections.abc import Iterator
-from typing import Any, Optional, Union
+from typing import Optional, Union
 
 from .. import _args, errors
+from .._winerror import RPC_S_SERVER_UNAVAILABLE
 from ..errors import WinSessionError
 from ..raw import wtsapi32 as _raw
-
-_U32_MAX = 0xFFFFFFFF
 
 # --- servers ------------------------------------------------------------------------------
 
@@ -40,7 +37,7 @@ class Server:
         if self.name is not None:
             handle = _raw.WTSOpenServerW(self.name)
             if not handle:
-                raise errors.error_class(errors.WtsError, 1722)(1722, "WTSOpenServerW", self.name)
+                raise errors.wts_error(RPC_S_SERVER_UNAVAILABLE, "WTSOpenServerW", server=self.name)
             self._handle = handle
             self._finalizer = weakref.finalize(self, _raw.WTSCloseServer, handle)
 
@@ -107,39 +104,41 @@ def _name(value: object) -> Optional[str]:
     return _args.text(value, "server", "a str, a wts.Server or None") or None
 
 
-@contextlib.contextmanager
-def _server(server: object, session_id: Optional[int] = None) -> Iterator[Any]:
-    """Yield the handle for ``server``; a name is opened for this call only.
-
-    API errors leaving the block are re-raised naming the server and session.
-    """
+def borrow(server: object) -> tuple[Server, bool]:
+    """The one place a ``server=`` argument becomes a :class:`Server`: a Server as it is
+    (``False``: the caller must not close it), a name or ``None`` opened now (``True``: the
+    caller closes it)."""
     if isinstance(server, Server):
-        handle, name, owned = server.handle, server.name, None
-    else:
-        owned = Server(_name(server))
-        handle, name = owned.handle, owned.name
-    try:
-        yield handle
-    except WinSessionError as err:
-        raise err.with_context(name, session_id) from None
-    finally:
-        if owned is not None:
-            owned.close()
+        return server, False
+    return Server(_name(server)), True
 
 
-def _session_id(value: object, argument: str = "session_id") -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{argument} must be an int, not {type(value).__name__}")
-    if not 0 <= value <= _U32_MAX:
-        raise ValueError(f"{argument} must be between 0 and 0xFFFFFFFF, not {value}")
-    return value
+class Using:
+    """``with Using(server, session_id) as handle:``: the handle for one call.
 
+    A name is opened for the block only (see :func:`borrow`). An API error leaving the block
+    is the same exception object, now naming the server and session, so a bare re-raise
+    keeps its traceback down to the call that failed.
+    """
 
-def _u32(value: object, argument: str) -> int:
-    return _session_id(value, argument)
+    __slots__ = ("_owned", "server", "session_id")
 
+    def __init__(self, server: object, session_id: Optional[int] = None) -> None:
+        self.server, self._owned = borrow(server)
+        self.session_id = session_id
 
-def _bool(value: object, argument: str) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{argument} must be True or False, not {type(value).__name__}")
-    return value
+    def __enter__(self) -> Optional[int]:
+        try:
+            return self.server.handle
+        except BaseException:
+            self._release()
+            raise
+
+    def __exit__(self, kind: object, exc: Optional[BaseException], tb: object) -> None:
+        self._release()
+        if isinstance(exc, WinSessionError):
+            exc._place(self.server.name, self.session_id)
+
+    def _release(self) -> None:
+        if self._owned:
+            self.server.close()

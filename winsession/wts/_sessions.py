@@ -8,12 +8,13 @@ from typing import Any, Optional
 
 from .. import _args
 from .._records import Memo, column_decoder
+from .._winerror import ERROR_NO_MORE_ITEMS
 from ..errors import WinSessionError
 from ..raw import kernel32 as _k32
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD
 from ._query import _sid
-from ._server import ServerArg, _bool, _server, _session_id, _u32
+from ._server import ServerArg, Using
 from ._types import (
     CURRENT_SESSION,
     ConnectState,
@@ -23,11 +24,7 @@ from ._types import (
     SessionInfo1,
 )
 
-_U32_MAX = 0xFFFFFFFF
-
 # --- enumeration ------------------------------------------------------------------------------
-
-_ERROR_NO_MORE_ITEMS = 259
 
 
 # Raw states -> ConnectState; a value the API adds later becomes an UNKNOWN_n pseudo-member.
@@ -59,12 +56,12 @@ def enumerate_sessions(server: ServerArg = None) -> list[SessionInfo]:
     """
     buf = ctypes.POINTER(_raw.WTS_SESSION_INFOW)()
     count = DWORD(0)
-    with _server(server) as handle:
+    with Using(server) as handle:
         try:
             _raw.WTSEnumerateSessionsW(handle, 0, 1, ctypes.byref(buf), ctypes.byref(count))
             return _session_infos(buf, count.value)
         except WinSessionError as err:
-            if err.winerror == _ERROR_NO_MORE_ITEMS:
+            if err.winerror == ERROR_NO_MORE_ITEMS:
                 return []
             raise
         finally:
@@ -86,7 +83,7 @@ def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
     buf = ctypes.POINTER(_raw.WTS_SESSION_INFO_1W)()
     count = DWORD(0)
     level = DWORD(1)
-    with _server(server) as handle:
+    with Using(server) as handle:
         try:
             _raw.WTSEnumerateSessionsExW(
                 handle, ctypes.byref(level), 0, ctypes.byref(buf), ctypes.byref(count)
@@ -105,7 +102,7 @@ def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
                 for s in buf[: count.value]
             ]
         except WinSessionError as err:
-            if err.winerror == _ERROR_NO_MORE_ITEMS:
+            if err.winerror == ERROR_NO_MORE_ITEMS:
                 return []
             raise
         finally:
@@ -124,7 +121,7 @@ def processes(server: ServerArg = None) -> list[Process]:
     """
     buf = ctypes.POINTER(_raw.WTS_PROCESS_INFOW)()
     count = DWORD(0)
-    with _server(server) as handle:
+    with Using(server) as handle:
         try:
             _raw.WTSEnumerateProcessesW(handle, 0, 1, ctypes.byref(buf), ctypes.byref(count))
             return [
@@ -144,9 +141,9 @@ def terminate_process(process_id: int, exit_code: int = 0, *, server: ServerArg 
     >>> [p.name for p in wts.processes()]
     ['System']
     """
-    pid = _u32(process_id, "process_id")
-    code = _u32(exit_code, "exit_code")
-    with _server(server) as handle:
+    pid = _args.u32(process_id, "process_id")
+    code = _args.u32(exit_code, "exit_code")
+    with Using(server) as handle:
         _raw.WTSTerminateProcess(handle, pid, code)
 
 
@@ -168,9 +165,9 @@ def disconnect_session(
     >>> wts.session_details(2).user_name        # still logged on
     'alice'
     """
-    sid = _session_id(session_id)
-    wait = _bool(wait, "wait")
-    with _server(server, sid) as handle:
+    sid = _args.u32(session_id, "session_id")
+    wait = _args.flag(wait, "wait")
+    with Using(server, sid) as handle:
         _raw.WTSDisconnectSession(handle, sid, wait)
 
 
@@ -182,9 +179,9 @@ def logoff_session(session_id: int, *, server: ServerArg = None, wait: bool = Fa
     >>> [s.session_id for s in wts.enumerate_sessions()]
     [0, 1, 2, 65536]
     """
-    sid = _session_id(session_id)
-    wait = _bool(wait, "wait")
-    with _server(server, sid) as handle:
+    sid = _args.u32(session_id, "session_id")
+    wait = _args.flag(wait, "wait")
+    with Using(server, sid) as handle:
         _raw.WTSLogoffSession(handle, sid, wait)
 
 
@@ -216,14 +213,14 @@ def send_message(
     ...                  timeout=30, wait=True)      # nobody answered within 30 seconds
     <MessageResponse.TIMEOUT: 32000>
     """
-    sid = _session_id(session_id)
+    sid = _args.u32(session_id, "session_id")
     title = _args.text(title, "title")
     message = _args.text(message, "message")
-    style = _u32(style, "style")
-    timeout = _u32(timeout, "timeout")
-    wait = _bool(wait, "wait")
+    style = _args.u32(style, "style")
+    timeout = _args.u32(timeout, "timeout")
+    wait = _args.flag(wait, "wait")
     response = ctypes.c_int32(0)
-    with _server(server, sid) as handle:
+    with Using(server, sid) as handle:
         _raw.WTSSendMessageW(
             handle, sid, title, _byte_length(title), message, _byte_length(message),
             style, timeout, ctypes.byref(response), wait,
@@ -232,6 +229,10 @@ def send_message(
 
 
 # --- kernel32 ---------------------------------------------------------------------------------
+
+
+_NO_CONSOLE_SESSION = 0xFFFFFFFF
+"""What WTSGetActiveConsoleSessionId returns while no session is attached to the console."""
 
 
 def active_console_session_id() -> Optional[int]:
@@ -244,7 +245,7 @@ def active_console_session_id() -> Optional[int]:
     'Administrator'
     """
     value = int(_k32.WTSGetActiveConsoleSessionId())
-    return None if value == _U32_MAX else value
+    return None if value == _NO_CONSOLE_SESSION else value
 
 
 def process_session_id(pid: int) -> int:
@@ -256,7 +257,7 @@ def process_session_id(pid: int) -> int:
     >>> wts.process_session_id(4)            # System runs in session 0
     0
     """
-    p = _u32(pid, "pid")
+    p = _args.u32(pid, "pid")
     out = DWORD(0)
     _k32.ProcessIdToSessionId(p, ctypes.byref(out))
     return int(out.value)

@@ -6,13 +6,11 @@ import datetime
 import enum
 import ipaddress
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 from .._records import Record
 from ..raw import wtsapi32 as _raw
-
-_U32_MAX = 0xFFFFFFFF
 
 CURRENT_SERVER_HANDLE = _raw.WTS_CURRENT_SERVER_HANDLE
 """The handle meaning "this computer" (``NULL``)."""
@@ -227,6 +225,17 @@ class SessionInfo1(Record):
                  domain_name='CONTOSO', farm_name='')
     """
 
+    __slots__ = (
+        "domain_name",
+        "exec_env_id",
+        "farm_name",
+        "host_name",
+        "session_id",
+        "session_name",
+        "state",
+        "user_name",
+    )
+
     exec_env_id: int
     state: ConnectState
     session_id: int
@@ -237,12 +246,13 @@ class SessionInfo1(Record):
     farm_name: str
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class ClientAddress(Record):
     """The client's network address (``WTS_CLIENT_ADDRESS``).
 
     ``address`` is an :mod:`ipaddress` object for AF_INET (2) and AF_INET6 (23), else
-    ``None``; ``raw`` keeps the 20 bytes as the API gave them.
+    ``None``; ``raw`` keeps the bytes as the API gave them (20 from ``WTS_CLIENT_ADDRESS``,
+    62 from ``WTSCLIENTW``), so two addresses are equal when ``family`` and ``address`` are.
 
     >>> from winsession import wts
     >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)
@@ -251,9 +261,20 @@ class ClientAddress(Record):
     '10.0.0.5'
     """
 
+    __slots__ = ("address", "family", "raw")
+    _hidden = frozenset({"raw"})
+
     family: int
     address: Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]
-    raw: bytes = field(repr=False)
+    raw: bytes
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ClientAddress):
+            return NotImplemented
+        return (self.family, self.address) == (other.family, other.address)
+
+    def __hash__(self) -> int:
+        return hash((self.family, self.address))
 
 
 @dataclass(frozen=True, repr=False)
@@ -264,6 +285,8 @@ class ClientDisplay(Record):
     >>> wts.query_session_information(2, wts.InfoClass.CLIENT_DISPLAY)
     ClientDisplay(horizontal_resolution=1920, vertical_resolution=1080, color_depth=24)
     """
+
+    __slots__ = ("color_depth", "horizontal_resolution", "vertical_resolution")
 
     horizontal_resolution: int
     vertical_resolution: int
@@ -307,8 +330,30 @@ class ClientInfo(Record):
     ClientAddress(family=2, address=IPv4Address('10.0.0.5'))
     """
 
+    __slots__ = (
+        "client_address",
+        "client_address_family",
+        "client_build_number",
+        "client_directory",
+        "client_hardware_id",
+        "client_name",
+        "client_product_id",
+        "color_depth",
+        "device_id",
+        "domain_name",
+        "encryption_level",
+        "horizontal_resolution",
+        "initial_program",
+        "out_buf_count_client",
+        "out_buf_count_host",
+        "out_buf_length",
+        "user_name",
+        "vertical_resolution",
+        "work_directory",
+    )
+
     client_name: str
-    domain: str
+    domain_name: str
     user_name: str
     work_directory: str
     initial_program: str
@@ -331,6 +376,11 @@ class ClientInfo(Record):
     out_buf_length: int
     device_id: str
 
+    @property
+    def domain(self) -> str:
+        """The same as :attr:`domain_name` (the name this field had before 0.2)."""
+        return self.domain_name
+
 
 @dataclass(frozen=True, repr=False)
 class StationInfo(Record):
@@ -344,6 +394,25 @@ class StationInfo(Record):
     2024-05-06 09:30:00+00:00 1:55:00
     """
 
+    __slots__ = (
+        "connect_time",
+        "current_time",
+        "disconnect_time",
+        "domain_name",
+        "incoming_bytes",
+        "incoming_compressed_bytes",
+        "incoming_frames",
+        "last_input_time",
+        "logon_time",
+        "outgoing_bytes",
+        "outgoing_compressed_bytes",
+        "outgoing_frames",
+        "session_id",
+        "state",
+        "user_name",
+        "win_station_name",
+    )
+
     state: ConnectState
     session_id: int
     incoming_bytes: int
@@ -353,13 +422,18 @@ class StationInfo(Record):
     incoming_compressed_bytes: int
     outgoing_compressed_bytes: int
     win_station_name: str
-    domain: str
+    domain_name: str
     user_name: str
     connect_time: Optional[datetime.datetime]
     disconnect_time: Optional[datetime.datetime]
     last_input_time: Optional[datetime.datetime]
     logon_time: Optional[datetime.datetime]
     current_time: Optional[datetime.datetime]
+
+    @property
+    def domain(self) -> str:
+        """The same as :attr:`domain_name` (the name this field had before 0.2)."""
+        return self.domain_name
 
 
 @dataclass(frozen=True, repr=False)
@@ -377,6 +451,26 @@ class StationInfoEx(Record):
     >>> wts.query_session_information(2, wts.InfoClass.SESSION_INFO_EX).locked
     False
     """
+
+    __slots__ = (
+        "connect_time",
+        "current_time",
+        "disconnect_time",
+        "domain_name",
+        "incoming_bytes",
+        "incoming_compressed_bytes",
+        "incoming_frames",
+        "last_input_time",
+        "logon_time",
+        "outgoing_bytes",
+        "outgoing_compressed_bytes",
+        "outgoing_frames",
+        "session_flags",
+        "session_id",
+        "state",
+        "user_name",
+        "win_station_name",
+    )
 
     session_id: int
     state: ConnectState
@@ -412,6 +506,8 @@ class Process(Record):
             user_sid='S-1-5-21-1004336348-1177238915-682003330-1001')
     """
 
+    __slots__ = ("name", "process_id", "session_id", "user_sid")
+
     session_id: int
     process_id: int
     name: str
@@ -437,6 +533,30 @@ class SessionDetails(Record):
     >>> services.client_address, services.client_display
     (None, None)
     """
+
+    __slots__ = (
+        "client_address",
+        "client_build_number",
+        "client_display",
+        "client_name",
+        "client_protocol",
+        "connect_time",
+        "current_time",
+        "disconnect_time",
+        "domain_name",
+        "incoming_bytes",
+        "incoming_frames",
+        "last_input_time",
+        "locked",
+        "logon_time",
+        "outgoing_bytes",
+        "outgoing_frames",
+        "server",
+        "session_id",
+        "state",
+        "user_name",
+        "win_station_name",
+    )
 
     server: Optional[str]
     session_id: int

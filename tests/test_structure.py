@@ -1,0 +1,134 @@
+"""The shape issue 10 gave the code, held in place: one table of error numbers tied to the
+code enums, no bare error literal in logic, one WTS call path that session_details uses with
+few DLL calls, re-raised errors that keep the failing frame, frozen and slotted records."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import traceback
+from pathlib import Path
+
+import pytest
+from stubctl import WtsStub
+
+from winsession import _winerror, errors, net, sens, testing, wts
+from winsession.codes import NERR, WinError
+from winsession.testing import Session, Simulator
+
+PACKAGE = Path(wts.__file__).resolve().parent.parent
+
+
+def test_every_error_number_is_the_enums_value() -> None:
+    names = [n for n in vars(_winerror) if n[0].isupper()]
+    assert len(names) >= 30
+    for name in names:
+        value = getattr(_winerror, name)
+        if name.startswith("NERR_"):
+            member = NERR[name[len("NERR_") :]]
+            assert (member, member.symbol) == (value, name)
+        else:
+            assert WinError[name] == value, name
+
+
+# Where numbers are the definitions themselves.
+_NOT_ERRORS = {"_winerror.py", "codes.py"}
+_ERRORISH = {2, 5, 6, 13, 50, 53, 67, 87, 120, 122, 123, 124, 234, 259, 1314, 1359, 1722}
+_ERRORISH |= {2221, 2312, 2314, 2351, 7007, 7022, 7045}
+
+
+def _logic_files() -> list[Path]:
+    return [p for p in PACKAGE.rglob("*.py") if p.name not in _NOT_ERRORS and "raw" not in p.parts]
+
+
+def test_no_bare_error_literal_in_logic() -> None:
+    # An error number compared, raised or mapped is spelled by name (_winerror), never as a
+    # bare int: find ints that sit where an error code goes.
+    found = []
+    for path in _logic_files():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            candidates: list[ast.AST] = []
+            if isinstance(node, ast.Compare) and any(
+                isinstance(x, ast.Attribute) and x.attr == "winerror"
+                for x in [node.left, *node.comparators]
+            ):
+                candidates = [node.left, *node.comparators]
+            elif isinstance(node, ast.Call):
+                name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+                if name in {"net_api_error", "wts_error", "error_class", "_fail", "fail_on_call"}:
+                    candidates = list(node.args[:2])
+            elif isinstance(node, ast.Dict) and any(
+                isinstance(v, ast.Name) and v.id.endswith("Error") for v in node.values
+            ):
+                candidates = list(node.keys)  # type: ignore[arg-type]  # code -> error class
+            for c in candidates:
+                value = c.value if isinstance(c, ast.Constant) else None
+                if type(value) is int and value in _ERRORISH:
+                    found.append(f"{path.name}:{c.lineno}: {value}")
+    assert found == []
+
+
+def test_session_details_makes_three_queries_and_frees_each(wtsstub: WtsStub) -> None:
+    assert wtsstub.add_session(None, 4, wts.ConnectState.ACTIVE, "RDP-Tcp#4") == 0
+    calls, frees = wtsstub.calls(), wtsstub.frees()
+    details = wts.session_details(4)
+    # SESSION_INFO_EX, CLIENT_PROTOCOL_TYPE, CLIENT_INFO (was: 7 queries, 14 DLL calls).
+    assert wtsstub.calls() - calls == 3
+    assert wtsstub.frees() - frees == 3
+    assert details.win_station_name == "RDP-Tcp#4"
+
+
+def test_session_details_falls_back_to_session_info(wtsstub: WtsStub) -> None:
+    assert wtsstub.add_session(None, 4, wts.ConnectState.ACTIVE, "RDP-Tcp#4") == 0
+    wtsstub.unsupported_class(wts.InfoClass.SESSION_INFO_EX)
+    calls = wtsstub.calls()
+    details = wts.session_details(4)
+    assert wtsstub.calls() - calls == 4  # Ex refused, then SESSION_INFO, protocol, client
+    assert details.locked is None and details.win_station_name == "RDP-Tcp#4"
+
+
+def test_session_details_calls_in_the_simulator() -> None:
+    with Simulator(sessions=[Session(6, user_name="erin")]) as sim:
+        before = sim.wts.calls
+        assert wts.session_details(6).user_name == "erin"
+        assert sim.wts.calls - before == 3
+        assert sim.problems() == []
+
+
+def test_a_reraised_error_keeps_the_failing_frame() -> None:
+    with testing.demo_simulator(), pytest.raises(errors.SessionNotFoundError) as info:
+        wts.logoff_session(99, server="SIMULATED")
+    frames = [f.name for f in traceback.extract_tb(info.value.__traceback__)]
+    # The traceback goes down through logoff_session to where the error was raised.
+    assert "logoff_session" in frames and frames[-1] != "logoff_session"
+    assert "contextlib" not in "".join(traceback.format_tb(info.value.__traceback__))
+    assert "__exit__" not in frames
+    assert info.value.session_id == 99 and info.value.server == "SIMULATED"
+    assert "for session 99" in str(info.value)
+
+
+def _records() -> list[type]:
+    found = []
+    # winsession.testing's tables are the simulator's input, edited by tests on purpose.
+    for module in (net, wts, sens):
+        for name in getattr(module, "__all__", []):
+            value = getattr(module, name)
+            if inspect.isclass(value) and dataclasses.is_dataclass(value):
+                found.append(value)
+    return found
+
+
+@pytest.mark.parametrize("record", _records(), ids=lambda r: f"{r.__module__}.{r.__name__}")
+def test_public_records_are_frozen_and_slotted(record: type) -> None:
+    params = record.__dataclass_params__  # type: ignore[attr-defined]
+    assert params.frozen, record
+    assert "__dict__" not in dir(record) or not hasattr(record.__new__(record), "__dict__"), (
+        f"{record.__name__} has a __dict__"
+    )
+
+
+def test_same_datum_same_field_name() -> None:
+    fields = {f.name for r in _records() for f in dataclasses.fields(r)}
+    assert "domain" not in fields and "domain_name" in fields
