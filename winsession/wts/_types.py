@@ -307,6 +307,16 @@ class ConfigInfo(Record):
     ('', False, 1)
     """
 
+    __slots__ = (
+        "disable_default_main_client_printer",
+        "disable_printer_redirection",
+        "initial_program",
+        "logon_domain",
+        "logon_user_name",
+        "shadow_settings",
+        "work_directory",
+    )
+
     disable_printer_redirection: bool
     disable_default_main_client_printer: bool
     shadow_settings: int
