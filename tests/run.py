@@ -8,6 +8,9 @@ Tiers (DESIGN.md "Test tiers"; on Windows only ``windows-live`` runs):
                 (WINEDLLOVERRIDES="netapi32,wtsapi32=n,b": the production loader, which
                 loads from System32 only, opens them)
   wine-builtin  the same Python with Wine's own DLLs forced (=b), tests marked builtin_dll
+  package       the sdist and wheel built (python -m build) and checked (twine), the wheel
+                installed in a fresh venv and run, the unpacked sdist's own host tier, and
+                the unpacked wheel imported by the Windows CPython under Wine (tests/artefacts.py)
   windows-live  (on Windows) the live system
 
 Steps: with --install, install what is missing (Debian packages through apt, this package
@@ -41,13 +44,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import artefacts  # tests/artefacts.py: the package tier
 import winpy  # tests/winpy.py, beside this file
 
 REPO = winpy.REPO
 STUBS_BUILD = REPO / "build" / "stubs"
 WINE_TIERS = ("wine-standin", "wine-builtin")
-POSIX_TIERS = ("lint", "host", *WINE_TIERS)
+POSIX_TIERS = ("lint", "host", *WINE_TIERS, "package")
 APT_PACKAGES = ("make", "gcc", "gcc-mingw-w64-x86-64", "wine", "wine64")
+# The Pythons the tiers run, which pyproject.toml's classifiers name (tests/test_release.py):
+# CI's host Python (Debian bookworm's python3, the host tier) and the Windows CPythons.
+CI_HOST_PYTHON = "3.11"
+TESTED_PYTHONS = (CI_HOST_PYTHON, "3.13")
 ALWAYS_OVERRIDDEN = ("netapi32", "wtsapi32")
 
 APT_HINT = "sudo apt-get install make gcc gcc-mingw-w64-x86-64 wine wine64"
@@ -207,6 +215,19 @@ def run_lint(tier: Tier) -> None:
     tier.ran = True
     tier.seconds = time.monotonic() - t0
     tier.counts = {"passed": len(checks) - len(failures), "failed": len(failures)}
+    tier.ok = not failures
+    tier.problem = "; ".join(failures)
+
+
+def run_package(tier: Tier) -> None:
+    """tests/artefacts.py: build, check and install the sdist and wheel; each check counts
+    as one."""
+    t0 = time.monotonic()
+    results = artefacts.run_checks(banner)
+    failures = [f"{name}: {problem}" for name, problem in results if problem]
+    tier.ran = True
+    tier.seconds = time.monotonic() - t0
+    tier.counts = {"passed": len(results) - len(failures), "failed": len(failures)}
     tier.ok = not failures
     tier.problem = "; ".join(failures)
 
@@ -410,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
             steps.append(("Windows CPython + Wine prefix setup", time.monotonic() - t0))
             for t in runnable:
                 run_wine_tier(t, extra, ns.timeout, standins)
+        if "package" in by_name:
+            run_package(by_name["package"])
     except KeyboardInterrupt:
         print("\ninterrupted", flush=True)
         winpy.wine_shutdown(kill=True)

@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
         "--simulate", action="store_true",
         help="run against a built-in demo table through winsession.testing (any OS)",
     )  # fmt: skip
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     groups = parser.add_subparsers(dest="group", metavar="{smb,ts,events}")
     groups.required = True
 
