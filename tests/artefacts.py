@@ -41,6 +41,7 @@ SDIST_NEEDS = (
     "tests/run.py", "tests/winpy.py", "tests/conftest.py", "tests/stubctl.py", "tests/_tier.py",
     "tests/reference/win32-sessions.json", "stubs/Makefile", "stubs/common/stubcommon.c",
     "examples/list_smb_sessions.py", "benchmarks/run.py", "winsession/py.typed",
+    "docs/conf.py", "docs/index.rst",
 )  # fmt: skip
 
 # pip's own notice about this machine's index configuration, not about the build.

@@ -3,6 +3,8 @@
 
 Tiers (DESIGN.md "Test tiers"; on Windows only ``windows-live`` runs):
 
+  lint          ruff check, ruff format --check, mypy --strict (win32 and linux)
+  docs          the Sphinx site in docs/ (python -m sphinx -W: warnings are errors)
   host          this (Linux) Python, winsession bound to the host-built stand-ins
   wine-standin  Windows CPython under Wine, stand-in DLLs in the test prefix's System32
                 (WINEDLLOVERRIDES="netapi32,wtsapi32=n,b": the production loader, which
@@ -50,7 +52,7 @@ import winpy  # tests/winpy.py, beside this file
 REPO = winpy.REPO
 STUBS_BUILD = REPO / "build" / "stubs"
 WINE_TIERS = ("wine-standin", "wine-builtin")
-POSIX_TIERS = ("lint", "host", *WINE_TIERS, "package")
+POSIX_TIERS = ("lint", "docs", "host", *WINE_TIERS, "package")
 APT_PACKAGES = ("make", "gcc", "gcc-mingw-w64-x86-64", "wine", "wine64")
 # The Pythons the tiers run, which pyproject.toml's classifiers name (tests/test_release.py):
 # CI's host Python (Debian bookworm's python3, the host tier) and the Windows CPythons.
@@ -217,6 +219,24 @@ def run_lint(tier: Tier) -> None:
     tier.counts = {"passed": len(checks) - len(failures), "failed": len(failures)}
     tier.ok = not failures
     tier.problem = "; ".join(failures)
+
+
+def run_docs(tier: Tier) -> None:
+    """Sphinx, warnings as errors: the API reference (autodoc) and the guide in docs/."""
+    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
+    cmd += ["-d", str(REPO / "build" / "docs" / "doctrees"), "docs", str(REPO / "build" / "docs")]
+    tier.ran = True
+    if importlib.util.find_spec("sphinx") is None:
+        tier.problem = f"sphinx is not installed: {PIP_HINT}"
+        tier.counts = {"failed": 1}
+        return
+    banner(f"tier docs: {' '.join(cmd[1:])}")
+    t0 = time.monotonic()
+    rc = winpy.stream(cmd, cwd=REPO, timeout=600)
+    tier.seconds = time.monotonic() - t0
+    tier.ok = rc == 0
+    tier.counts = {"passed": 1} if tier.ok else {"failed": 1}
+    tier.problem = "" if tier.ok else f"sphinx -W failed (exit code {rc}); see its output above"
 
 
 def run_package(tier: Tier) -> None:
@@ -393,6 +413,8 @@ def main(argv: list[str] | None = None) -> int:
         steps.append(("install", time.monotonic() - t0))
     if "lint" in by_name:
         run_lint(by_name["lint"])
+    if "docs" in by_name:
+        run_docs(by_name["docs"])
 
     try:
         # a. the stand-ins

@@ -121,3 +121,41 @@ def test_readme_repl_session_is_real(index: int) -> None:
 
 def test_readme_has_repl_sessions() -> None:
     assert len(README_BLOCKS) >= 2
+
+
+# --- the guide pages in docs/ -------------------------------------------------------------
+
+# page -> whether its examples run in the demo table (testing.rst makes its own simulators)
+DOC_PAGES = {
+    "getting-started.rst": True,
+    "recipes.rst": True,
+    "testing.rst": False,
+    "pywin32.rst": True,
+    "details.rst": True,
+}
+
+
+def test_every_guide_page_with_examples_is_run() -> None:
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    with_examples = {p.name for p in docs.glob("*.rst") if ">>> " in p.read_text(encoding="utf-8")}
+    assert with_examples == set(DOC_PAGES)
+
+
+@pytest.mark.parametrize("page", sorted(DOC_PAGES))
+def test_docs_page_examples_run(page: str) -> None:
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "docs" / page
+    text = path.read_text(encoding="utf-8")
+    test = doctest.DocTestParser().get_doctest(text, {}, page, str(path), 0)
+    report: list[str] = []
+    runner = doctest.DocTestRunner(optionflags=FLAGS)
+    if DOC_PAGES[page]:
+        with testing.demo_simulator() as sim:
+            runner.run(test, out=report.append)
+        assert sim.problems() == [], f"{page}: the examples leaked: {sim.problems()}"
+    else:
+        runner.run(test, out=report.append)
+    assert len(test.examples) >= 5 and runner.failures == 0, "".join(report)
