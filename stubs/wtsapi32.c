@@ -12,7 +12,27 @@
 typedef int32_t BOOL;
 typedef void *HANDLE;
 typedef void *HWND;
+#  define ERROR_ACCESS_DENIED 5
+#  define ERROR_NO_TOKEN 1008
+#  define ERROR_PRIVILEGE_NOT_HELD 1314
 #endif
+
+#ifndef WM_WTSSESSION_CHANGE
+#  define WM_WTSSESSION_CHANGE 0x02B1u /* winuser.h */
+#endif
+#define NOTIFY_FOR_ALL_SESSIONS 1u
+#define MAX_WINDOWS_SEEN 256
+
+/* How WM_WTSSESSION_CHANGE is posted: user32's PostMessageW under Windows/Wine (the real
+ * one: delivery through the real message queue); on Linux a function the test supplies
+ * (the simulated user32's PostMessageW) through stub_wts_set_post_message. */
+typedef BOOL(WINAPI *post_message_fn)(HWND, uint32_t, uintptr_t, intptr_t);
+
+typedef struct registration {
+    uint32_t server;
+    HWND hwnd;
+    uint32_t flags;
+} registration;
 
 #define WTS_CURRENT_SESSION 0xFFFFFFFFu
 #define NO_SESSION 0xFFFFFFFFu       /* no current/console session set */
@@ -328,6 +348,16 @@ static struct {
     uint64_t handle_serial; /* never reset: a stale handle never comes back valid */
     HWND *registered;
     uint32_t nregistered, registered_cap;
+    registration *regs_ex; /* WTSRegisterSessionNotificationEx */
+    uint32_t nregs_ex, regs_ex_cap;
+    HWND seen[MAX_WINDOWS_SEEN]; /* every window ever registered (since the reset) */
+    uint32_t nseen;
+    post_message_fn post;
+    uint32_t changes_posted;
+    HANDLE *tokens; /* WTSQueryUserToken: handed out, not known to be closed */
+    uint32_t ntokens, tokens_cap;
+    uint32_t tokens_handed, token_bad_closes, tcb_missing, last_token_session;
+    uint64_t token_serial;
     uint32_t *events; /* queued by stub_wts_queue_event, oldest first */
     uint32_t nevents, events_cap;
     waiter *waiters; /* in arrival order */
@@ -1037,11 +1067,129 @@ STUB_API BOOL WINAPI WTSUnRegisterSessionNotification(HWND hWnd)
     return finish(&c);
 }
 
+/* WTSRegisterSessionNotificationEx (Microsoft Learn): hServer from WTSOpenServer or
+ * WTS_CURRENT_SERVER; dwFlags NOTIFY_FOR_THIS_SESSION (0) or NOTIFY_FOR_ALL_SESSIONS (1), and
+ * "can only be NOTIFY_FOR_THIS_SESSION if hServer is a remote server"; "If the window handle
+ * passed in this function is already registered, the value of the dwFlags parameter is
+ * ignored." The page names no error for a NULL or non-window hWnd or bad flags:
+ * ERROR_INVALID_PARAMETER is the stand-in's choice (under Windows it asks IsWindow). */
+STUB_API BOOL WINAPI WTSRegisterSessionNotificationEx(HANDLE hServer, HWND hWnd,
+                                                      uint32_t dwFlags)
+{
+    call c;
+    if (begin(&c, 1, hServer)) {
+        registration *grown;
+        int known = 0;
+        for (uint32_t i = 0; i < g.nregs_ex; i++)
+            known |= g.regs_ex[i].server == c.server && g.regs_ex[i].hwnd == hWnd;
+#ifdef _WIN32
+        int window = hWnd != NULL && IsWindow(hWnd);
+#else
+        int window = hWnd != NULL;
+#endif
+        if (!window || dwFlags > 1 || (c.server != 0 && dwFlags != 0))
+            c.err = ERROR_INVALID_PARAMETER;
+        else if (!known) {
+            if ((grown = stub_grow(g.regs_ex, &g.regs_ex_cap, g.nregs_ex + 1, sizeof *grown)) ==
+                NULL)
+                c.err = ERROR_NOT_ENOUGH_MEMORY;
+            else
+                (g.regs_ex = grown)[g.nregs_ex++] = (registration){c.server, hWnd, dwFlags};
+            if (c.err == 0 && g.nseen < MAX_WINDOWS_SEEN)
+                g.seen[g.nseen++] = hWnd;
+        }
+    }
+    return finish(&c);
+}
+
+/* "When a window no longer requires these notifications, it must call
+ * WTSUnRegisterSessionNotificationEx before being destroyed." Unregistering a window that is
+ * not registered: the page is silent; ERROR_INVALID_PARAMETER here. */
+STUB_API BOOL WINAPI WTSUnRegisterSessionNotificationEx(HANDLE hServer, HWND hWnd)
+{
+    call c;
+    if (begin(&c, 1, hServer)) {
+        uint32_t i = 0;
+        while (i < g.nregs_ex && !(g.regs_ex[i].server == c.server && g.regs_ex[i].hwnd == hWnd))
+            i++;
+        if (i == g.nregs_ex)
+            c.err = ERROR_INVALID_PARAMETER;
+        else
+            g.regs_ex[i] = g.regs_ex[--g.nregs_ex];
+    }
+    return finish(&c);
+}
+
+/* WTSQueryUserToken (Microsoft Learn): the caller must be LocalSystem with SE_TCB_NAME
+ * (ERROR_PRIVILEGE_NOT_HELD otherwise; stub_wts_set_tcb(0) simulates that caller);
+ * ERROR_INVALID_PARAMETER for a NULL phToken; ERROR_CTX_WINSTATION_NOT_FOUND for a session
+ * that does not exist; ERROR_NO_TOKEN for a session in which no user is logged on ("when
+ * the session is in the idle state or SessionId is zero"). The token handed out is, under
+ * Windows/Wine, this process's own token (OpenProcessToken: a real primary token that the
+ * caller closes with the real CloseHandle); on Linux an opaque value closed through this
+ * library's CloseHandle. Either way it is recorded: stub_wts_tokens_open(). */
+STUB_API BOOL WINAPI WTSQueryUserToken(uint32_t SessionId, HANDLE *phToken)
+{
+    call c;
+    if (begin(&c, 0, NULL)) {
+        const record *s = find_session(0, SessionId);
+        HANDLE *grown = stub_grow(g.tokens, &g.tokens_cap, g.ntokens + 1, sizeof *grown);
+        g.last_token_session = SessionId;
+        if (g.tcb_missing)
+            c.err = ERROR_PRIVILEGE_NOT_HELD;
+        else if (phToken == NULL)
+            c.err = ERROR_INVALID_PARAMETER;
+        else if (s == NULL)
+            c.err = ERROR_CTX_WINSTATION_NOT_FOUND;
+        else if (SessionId == 0 || stub_wempty(s->str[S_USER_NAME]))
+            c.err = ERROR_NO_TOKEN;
+        else if (grown == NULL)
+            c.err = ERROR_NOT_ENOUGH_MEMORY;
+        else {
+            HANDLE token = NULL;
+            g.tokens = grown;
+#ifdef _WIN32
+            if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ALL_ACCESS, &token))
+                c.err = GetLastError();
+#else
+            token = (HANDLE)(uintptr_t)(UINT64_C(0x70CE00000000) + ++g.token_serial * 16);
+#endif
+            if (c.err == 0) {
+                g.tokens[g.ntokens++] = token;
+                g.tokens_handed++;
+                *phToken = token;
+            }
+        }
+    }
+    return finish(&c);
+}
+
 /* ---- kernel32's part, on Linux only: under Wine and on Windows kernel32 answers ---- */
 #ifndef _WIN32
 STUB_API uint32_t WINAPI WTSGetActiveConsoleSessionId(void)
 {
     return stub_locked_u32(&g.lock, &g.console_session);
+}
+
+/* CloseHandle for the tokens WTSQueryUserToken handed out (Linux only: there is no kernel32
+ * there). A value that is not an open token fails with ERROR_INVALID_HANDLE and counts. */
+STUB_API BOOL WINAPI CloseHandle(HANDLE hObject)
+{
+    uint32_t err = ERROR_INVALID_HANDLE;
+    stub_lock(&g.lock);
+    for (uint32_t i = 0; i < g.ntokens; i++) {
+        if (g.tokens[i] == hObject) {
+            g.tokens[i] = g.tokens[--g.ntokens];
+            err = 0;
+            break;
+        }
+    }
+    if (err != 0)
+        g.token_bad_closes++;
+    stub_unlock(&g.lock);
+    if (err != 0)
+        stub_error_set(err);
+    return err == 0;
 }
 
 STUB_API BOOL WINAPI ProcessIdToSessionId(uint32_t dwProcessId, uint32_t *pSessionId)
@@ -1085,6 +1233,9 @@ STUB_API void stub_wts_reset(void)
     free(g.last_message);
     g.last_title = g.last_message = NULL;
     g.nevents = g.nregistered = 0;
+    g.nregs_ex = g.nseen = g.changes_posted = 0;
+    g.tokens_handed = g.token_bad_closes = g.tcb_missing = 0;
+    g.last_token_session = NO_SESSION;
     g.current_session = g.console_session = NO_SESSION;
     g.calls = g.wrong_frees = g.bad_free_args = g.bad_closes = 0;
     g.unsupported = 0;
@@ -1284,6 +1435,88 @@ STUB_API uint32_t stub_wts_bad_free_args(void) { return read_u32(&g.bad_free_arg
 STUB_API uint32_t stub_wts_bad_closes(void) { return read_u32(&g.bad_closes); }
 STUB_API uint32_t stub_wts_open_handles(void) { return read_u32(&g.nhandles); }
 STUB_API uint32_t stub_wts_registrations(void) { return read_u32(&g.nregistered); }
+STUB_API uint32_t stub_wts_registrations_ex(void) { return read_u32(&g.nregs_ex); }
+STUB_API uint32_t stub_wts_changes_posted(void) { return read_u32(&g.changes_posted); }
+STUB_API uint32_t stub_wts_tokens_handed(void) { return read_u32(&g.tokens_handed); }
+STUB_API uint32_t stub_wts_token_bad_closes(void) { return read_u32(&g.token_bad_closes); }
+STUB_API uint32_t stub_wts_last_token_session(void) { return read_u32(&g.last_token_session); }
+STUB_API void stub_wts_set_tcb(int32_t held) { set_u32(&g.tcb_missing, held == 0); }
+
+STUB_API void stub_wts_set_post_message(post_message_fn fn)
+{
+    stub_lock(&g.lock);
+    g.post = fn;
+    stub_unlock(&g.lock);
+}
+
+/* Posts WM_WTSSESSION_CHANGE (wParam kind, lParam session id) to every window registered
+ * with WTSRegisterSessionNotificationEx on server (NULL: local) whose flags cover the
+ * session: NOTIFY_FOR_THIS_SESSION windows hear only of the current session. Returns how
+ * many posts succeeded. Posting happens outside the lock (the receiver may call back). */
+STUB_API uint32_t stub_wts_post_session_change(const wchar_t *server, uint32_t kind,
+                                               uint32_t session_id)
+{
+    HWND targets[MAX_WINDOWS_SEEN];
+    uint32_t n = 0, id = 0, posted = 0;
+    post_message_fn post;
+    stub_lock(&g.lock);
+    int known = stub_servers_find(&g.servers, server, &id);
+    for (uint32_t i = 0; known && i < g.nregs_ex && n < MAX_WINDOWS_SEEN; i++)
+        if (g.regs_ex[i].server == id &&
+            (g.regs_ex[i].flags == NOTIFY_FOR_ALL_SESSIONS || session_id == g.current_session))
+            targets[n++] = g.regs_ex[i].hwnd;
+    post = g.post;
+    stub_unlock(&g.lock);
+    for (uint32_t i = 0; i < n; i++) {
+#ifdef _WIN32
+        BOOL ok = post != NULL ? post(targets[i], WM_WTSSESSION_CHANGE, kind, (intptr_t)session_id)
+                               : PostMessageW(targets[i], WM_WTSSESSION_CHANGE, kind,
+                                              (LPARAM)session_id);
+#else
+        BOOL ok = post != NULL && post(targets[i], WM_WTSSESSION_CHANGE, kind, (intptr_t)session_id);
+#endif
+        posted += ok != 0;
+    }
+    stub_lock(&g.lock);
+    g.changes_posted += posted;
+    stub_unlock(&g.lock);
+    return posted;
+}
+
+/* Windows ever registered (since the reset) that still exist: IsWindow under Windows/Wine
+ * (so a window the library forgot to destroy shows); on Linux the simulated user32 counts
+ * windows itself and this is 0. */
+STUB_API uint32_t stub_wts_live_windows(void)
+{
+    uint32_t live = 0;
+    stub_lock(&g.lock);
+#ifdef _WIN32
+    for (uint32_t i = 0; i < g.nseen; i++)
+        live += IsWindow(g.seen[i]) != 0;
+#endif
+    stub_unlock(&g.lock);
+    return live;
+}
+
+/* Tokens handed out and not closed: under Windows/Wine those the real kernel32 still knows
+ * (GetHandleInformation succeeds; closed ones are dropped from the record), on Linux those
+ * not closed through this library's CloseHandle. */
+STUB_API uint32_t stub_wts_tokens_open(void)
+{
+    stub_lock(&g.lock);
+#ifdef _WIN32
+    for (uint32_t i = 0; i < g.ntokens;) {
+        DWORD flags;
+        if (GetHandleInformation(g.tokens[i], &flags))
+            i++;
+        else
+            g.tokens[i] = g.tokens[--g.ntokens];
+    }
+#endif
+    uint32_t open = g.ntokens;
+    stub_unlock(&g.lock);
+    return open;
+}
 
 STUB_TRACKER_EXPORTS(wts, &g.lock, &g.buffers)
 

@@ -75,6 +75,16 @@ _WTS_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_wts_bad_closes": (c_u32, []),
     "stub_wts_open_handles": (c_u32, []),
     "stub_wts_registrations": (c_u32, []),
+    "stub_wts_registrations_ex": (c_u32, []),
+    "stub_wts_changes_posted": (c_u32, []),
+    "stub_wts_set_post_message": (None, [ctypes.c_void_p]),
+    "stub_wts_post_session_change": (c_u32, [c_wstr, c_u32, c_u32]),
+    "stub_wts_live_windows": (c_u32, []),
+    "stub_wts_tokens_handed": (c_u32, []),
+    "stub_wts_tokens_open": (c_u32, []),
+    "stub_wts_token_bad_closes": (c_u32, []),
+    "stub_wts_last_token_session": (c_u32, []),
+    "stub_wts_set_tcb": (None, [c_i32]),
     "stub_wts_struct_size": (c_u32, [c_u32]),
     "stub_wts_field_offset": (c_i32, [c_u32, c_u32]),
 }
@@ -131,6 +141,10 @@ class WtsStub(_Stub):
             assert getattr(self, counter)() == 0, counter
         assert self.bad_closes() == 0, "a server handle was closed twice or never opened"
         assert self.open_handles() == 0, f"{self.open_handles()} server handles left open"
+        assert self.registrations_ex() == 0, "a session notification registration was left"
+        assert self.live_windows() == 0, "a registered window was never destroyed"
+        assert self.tokens_open() == 0, f"{self.tokens_open()} user tokens left open"
+        assert self.token_bad_closes() == 0, "CloseHandle on something that is no token"
 
 
 @dataclass(frozen=True)

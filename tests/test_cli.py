@@ -178,7 +178,7 @@ def test_ts_watch(stand_in: Any, capsys: Capsys) -> None:
     _, wtsstub = stand_in
     wtsstub.queue_event(wts.Event.LOGON)
     wtsstub.queue_event(wts.Event.LOGOFF | wts.Event.DELETE)
-    code, out, _ = run(capsys, "ts", "watch", "--count", "2", "--json")
+    code, out, _ = run(capsys, "ts", "watch", "--count", "2", "--json", "--system-events")
     assert code == 0
     events = [json.loads(line) for line in out.splitlines()]
     assert [e["event"] for e in events] == ["LOGON", "DELETE|LOGOFF"]
@@ -300,11 +300,65 @@ def test_simulated_ts(capsys: Capsys) -> None:
 
 
 def test_simulated_watch(capsys: Capsys) -> None:
-    rc, out, _ = run(capsys, "--simulate", "ts", "watch")
+    rc, out, _ = run(capsys, "--simulate", "ts", "watch", "--system-events")
     assert rc == 0
     assert [line.split()[-1] for line in out.splitlines()] == ["LOGON", "CONNECT", "DISCONNECT"]
-    rc, out, _ = run(capsys, "--simulate", "ts", "watch", "--count", "1", "--json")
+    rc, out, _ = run(capsys, "--simulate", "ts", "watch", "--count", "1", "--json",
+                     "--system-events")  # fmt: skip
     assert json.loads(out)["event"] == "LOGON"
+
+
+def test_simulated_watch_shows_session_ids_and_users(capsys: Capsys) -> None:
+    rc, out, _ = run(capsys, "--simulate", "ts", "watch")
+    assert rc == 0
+    assert [line.split()[2:] for line in out.splitlines()] == [
+        ["SESSION_LOCK", "session", "2", "CONTOSO\\alice"],
+        ["REMOTE_DISCONNECT", "session", "3", "CONTOSO\\bob"],
+        ["SESSION_UNLOCK", "session", "2", "CONTOSO\\alice"],
+    ]
+    rc, out, _ = run(capsys, "--simulate", "ts", "watch", "--count", "1", "--json")
+    record = json.loads(out)
+    assert (record["kind"], record["session_id"], record["user"]) == (
+        "SESSION_LOCK", 2, "CONTOSO\\alice",
+    )  # fmt: skip
+
+
+def test_watch_escapes_user_names(capsys: Capsys) -> None:
+    evil = "eve\x1b[2J\u202e"
+    with Simulator(sessions=[testing.Session(4, user_name=evil, domain_name="X")]) as sim:
+        sim.wts.queue_session_change(wts.SessionChangeKind.SESSION_LOCK, 4)
+        rc, out, _ = run(capsys, "ts", "watch", "--count", "1")
+        assert rc == 0 and "\x1b" not in out and "\u202e" not in out
+        assert "X\\eve\\x1b[2J\\u202e" in out
+        rc, out, _ = run(capsys, "ts", "watch", "--count", "0", "--json")
+        sim.assert_clean()
+
+
+def test_ts_watch_with_session_changes(stand_in: Any, capsys: Capsys) -> None:
+    # Host tier: no user32 on Linux, so the window cannot be made and ts watch falls back to
+    # WTSWaitSystemEvent; under Wine the window is real (tests/test_notify.py has the rest).
+    _, wtsstub = stand_in
+    if sys.platform != "win32":
+        wtsstub.queue_event(wts.Event.LOGON)
+        code, out, err = run(capsys, "ts", "watch", "--count", "1")
+        assert code == 0 and out.split()[-1] == "LOGON"
+        assert "no session change window" in err
+        return
+    assert wtsstub.add_session(None, 2, 0, "RDP-Tcp#1") == 0
+    assert wtsstub.set_string(None, 2, wts.InfoClass.USER_NAME, "alice") == 0
+    import threading
+    import time
+
+    def fire() -> None:
+        deadline = time.monotonic() + 10
+        while wtsstub.registrations_ex() == 0 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        wtsstub.post_session_change(None, wts.SessionChangeKind.SESSION_LOCK, 2)
+
+    threading.Thread(target=fire).start()
+    code, out, _ = run(capsys, "ts", "watch", "--count", "1")
+    assert code == 0 and out.split()[2:] == ["SESSION_LOCK", "session", "2", "alice"]
+    assert wtsstub.registrations_ex() == 0
 
 
 # --- confirmation ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pytest
 from _tier import tier
 
 from winsession import _dll
-from winsession.raw import kernel32, netapi32, wtsapi32
+from winsession.raw import advapi32, kernel32, netapi32, user32, userenv, wtsapi32
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -29,6 +29,8 @@ NATIVE = {
     "UInt64": ctypes.c_uint64,
     "Int64": ctypes.c_int64,
     "UIntPtr": ctypes.c_size_t,  # DWORD_PTR / ULONG_PTR: pointer-sized
+    "IntPtr": ctypes.c_ssize_t,
+    "SByte": ctypes.c_int8,
 }
 API_REFS = {
     "PWSTR": ctypes.c_wchar_p,
@@ -41,10 +43,42 @@ API_REFS = {
     # Enums of UI.WindowsAndMessaging, outside this slice of the metadata.
     "MESSAGEBOX_STYLE": ctypes.c_uint32,
     "MESSAGEBOX_RESULT": ctypes.c_int32,
+    # user32's handle and message types (pointer-sized; LPARAM/LRESULT signed).
+    "HINSTANCE": ctypes.c_void_p,
+    "HMENU": ctypes.c_void_p,
+    "HICON": ctypes.c_void_p,
+    "HCURSOR": ctypes.c_void_p,
+    "HBRUSH": ctypes.c_void_p,
+    "WPARAM": ctypes.c_size_t,
+    "LPARAM": ctypes.c_ssize_t,
+    "LRESULT": ctypes.c_ssize_t,
+    "WIN32_ERROR": ctypes.c_uint32,
+    "WNDCLASS_STYLES": ctypes.c_uint32,
+    "WNDPROC": user32.WNDPROC,
+    "POINT": user32.POINT,  # Foundation's POINT, outside the slice: two Int32 x, y
 }
 # The raw module declaring each DLL's functions and types, by metadata section.
-SECTIONS = {"netapi32": netapi32, "wtsapi32": wtsapi32}
-MODULES = {"netapi32.dll": netapi32, "wtsapi32.dll": wtsapi32, "kernel32.dll": kernel32}
+SECTIONS: dict[str, Any] = {"netapi32": netapi32, "wtsapi32": wtsapi32, "support": None}
+MODULES = {
+    "netapi32.dll": netapi32,
+    "wtsapi32.dll": wtsapi32,
+    "kernel32.dll": kernel32,
+    "user32.dll": user32,
+    "advapi32.dll": advapi32,
+    "userenv.dll": userenv,
+}
+# Structures of the support section live in the module of the DLL that takes them.
+SUPPORT_TYPES = {"WNDCLASSEXW": user32, "MSG": user32, "STARTUPINFOW": advapi32,
+                 "PROCESS_INFORMATION": advapi32, "SECURITY_ATTRIBUTES": advapi32}  # fmt: skip
+# Declared with no raising errcheck on purpose although the metadata says SetLastError:
+# message-table lookup, whose failure the caller handles (see raw/kernel32.py).
+NO_RAISING_ERRCHECK = {"FormatMessageW", "LoadLibraryExW", "FreeLibrary"}
+
+
+def module_of_type(section: str, name: str) -> Any:
+    if section == "support":
+        return SUPPORT_TYPES[name]
+    return SECTIONS[section]
 
 
 def ctype_of(t: dict[str, Any], section: str) -> Any:
@@ -69,7 +103,7 @@ def ctype_of(t: dict[str, Any], section: str) -> Any:
         named = next(x for x in META[section]["types"] if x["Name"] == t["Name"])
         if named["Kind"] == "Enum":
             return NATIVE[named["IntegerBase"]]
-        return getattr(SECTIONS[section], t["Name"])  # a structure or union of ours
+        return getattr(module_of_type(section, t["Name"]), t["Name"])  # a structure of ours
     raise AssertionError(f"unmapped kind {kind}")
 
 
@@ -87,7 +121,7 @@ def same_type(a: Any, b: Any) -> bool:
 
 def declared_functions() -> list[tuple[str, dict[str, Any]]]:
     out = []
-    for section in ("netapi32", "wtsapi32"):
+    for section in ("netapi32", "wtsapi32", "support"):
         for fn in META[section]["functions"]:
             module = MODULES[fn["DllImport"].lower()]
             if section == "netapi32" or hasattr(module, fn["Name"]):
@@ -115,7 +149,29 @@ REQUIRED_WTS = {
     "WTSUnRegisterSessionNotification",
     "WTSGetActiveConsoleSessionId",
     "ProcessIdToSessionId",
+    # issue 15: notifications with session ids, tokens, tscon, shadow, servers, shutdown
+    "WTSRegisterSessionNotificationEx",
+    "WTSUnRegisterSessionNotificationEx",
+    "WTSQueryUserToken",
+    "WTSConnectSessionW",
+    "WTSStartRemoteControlSessionW",
+    "WTSStopRemoteControlSession",
+    "WTSEnumerateServersW",
+    "WTSShutdownSystem",
 }
+# What issue 15 needs from the support section (user32, advapi32, userenv, kernel32).
+REQUIRED_SUPPORT = {
+    "RegisterClassExW", "UnregisterClassW", "CreateWindowExW", "DestroyWindow", "GetMessageW",
+    "PostMessageW", "PostThreadMessageW", "DefWindowProcW", "DuplicateTokenEx",
+    "CreateProcessAsUserW", "CreateEnvironmentBlock", "DestroyEnvironmentBlock", "CloseHandle",
+    "WaitForSingleObject", "GetExitCodeProcess", "TerminateProcess", "FormatMessageW",
+    "LoadLibraryExW", "FreeLibrary",
+}  # fmt: skip
+
+
+def test_required_support_functions_are_declared() -> None:
+    declared = {fn["Name"] for section, fn in declared_functions() if section == "support"}
+    assert declared == REQUIRED_SUPPORT
 
 
 def test_required_wts_functions_are_declared() -> None:
@@ -147,6 +203,8 @@ def test_function_declaration_matches_metadata(section: str, fn: dict[str, Any])
     # One errcheck per return convention: NET_API_STATUS always; BOOL + last error.
     if section == "netapi32":
         assert declared.errcheck is not None and not fn["SetLastError"]
+    elif fn["Name"] in NO_RAISING_ERRCHECK:
+        assert declared.errcheck is None
     else:
         assert (declared.errcheck is not None) == fn["SetLastError"], fn["Name"]
 
@@ -155,7 +213,12 @@ RECORDS = [
     (section, t)
     for section in SECTIONS
     for t in META[section]["types"]
-    if t["Kind"] in ("Struct", "Union") and hasattr(SECTIONS[section], t["Name"])
+    if t["Kind"] in ("Struct", "Union")
+    and (
+        t["Name"] in SUPPORT_TYPES
+        if section == "support"
+        else hasattr(SECTIONS[section], t["Name"])
+    )
 ]
 
 
@@ -163,7 +226,7 @@ RECORDS = [
     ("section", "st"), RECORDS, ids=lambda x: x["Name"] if isinstance(x, dict) else x
 )
 def test_structure_matches_metadata(section: str, st: dict[str, Any]) -> None:
-    declared = getattr(SECTIONS[section], st["Name"])
+    declared = getattr(module_of_type(section, st["Name"]), st["Name"])
     expected_base = ctypes.Union if st["Kind"] == "Union" else ctypes.Structure
     assert issubclass(declared, expected_base)
     fields = [(f["Name"], ctype_of(f["Type"], section)) for f in st["Fields"]]
@@ -186,6 +249,29 @@ def test_every_required_wts_structure_is_declared() -> None:
         "WTS_PROCESS_INFOW",
     ):
         assert any(t["Name"] == name for _, t in RECORDS), name
+
+
+def test_support_enums_and_constants_match_metadata() -> None:
+    assert {name for _, t in RECORDS if _ == "support" for name in [t["Name"]]} == set(
+        SUPPORT_TYPES
+    )
+    values = {v["Name"]: v["Value"] for t in META["support"]["types"] if t["Kind"] == "Enum"
+              for v in t["Values"]}  # fmt: skip
+    values.update({c["Name"]: c["Value"] for c in META["support"]["constants"]})
+    for module in (user32, advapi32, kernel32):
+        for name in dir(module):
+            if name in values:
+                assert getattr(module, name) == values[name], name
+    assert values["HWND_MESSAGE"] == user32.HWND_MESSAGE == -3
+    assert values["WM_WTSSESSION_CHANGE"] == user32.WM_WTSSESSION_CHANGE
+    assert values["CREATE_UNICODE_ENVIRONMENT"] == advapi32.CREATE_UNICODE_ENVIRONMENT
+    wnd = next(t for t in META["support"]["types"] if t["Name"] == "WNDPROC")
+    assert user32.WNDPROC._restype_ is ctype_of(wnd["ReturnType"], "support")
+    assert list(user32.WNDPROC._argtypes_) == [
+        ctype_of(p["Type"], "support") for p in wnd["Params"]
+    ]
+    for name, value in (("WTS_WSD_LOGOFF", 1), ("WTS_WSD_FASTREBOOT", 16)):
+        assert getattr(wtsapi32, name) == value
 
 
 def test_wts_enums_and_constants_match_metadata() -> None:

@@ -445,10 +445,19 @@ class WinError(IntEnum):
     ERROR_INVALID_COMPUTERNAME = 1210
     ERROR_NO_NETWORK = 1222
     ERROR_NO_SUCH_LOGON_SESSION = 1312
+    ERROR_NOT_ALL_ASSIGNED = 1300
     ERROR_PRIVILEGE_NOT_HELD = 1314
     ERROR_LOGON_FAILURE = 1326
+    ERROR_NONE_MAPPED = 1332
+    ERROR_BAD_TOKEN_TYPE = 1349
     ERROR_INVALID_SERVER_STATE = 1352
     ERROR_INTERNAL_ERROR = 1359
+    ERROR_INVALID_WINDOW_HANDLE = 1400
+    ERROR_CLASS_ALREADY_EXISTS = 1410
+    ERROR_CLASS_DOES_NOT_EXIST = 1411
+    ERROR_CLASS_HAS_WINDOWS = 1412
+    ERROR_CANNOT_FIND_WND_CLASS = 1407
+    ERROR_INVALID_THREAD_ID = 1444
     ERROR_TIMEOUT = 1460
     ERROR_INVALID_HANDLE_STATE = 1609
     RPC_S_INVALID_BINDING = 1702
@@ -998,7 +1007,20 @@ _WINERROR_MESSAGES: Final[dict[WinError, str]] = {
     WinError.ERROR_NO_SUCH_LOGON_SESSION: (
         "A specified logon session does not exist. It may already have been terminated."
     ),
+    WinError.ERROR_NOT_ALL_ASSIGNED: (
+        "Not all privileges or groups referenced are assigned to the caller."
+    ),
     WinError.ERROR_PRIVILEGE_NOT_HELD: "A required privilege is not held by the client.",
+    WinError.ERROR_NONE_MAPPED: "No mapping between account names and security IDs was done.",
+    WinError.ERROR_BAD_TOKEN_TYPE: (
+        "The type of a token object is inappropriate for its attempted use."
+    ),
+    WinError.ERROR_INVALID_WINDOW_HANDLE: "Invalid window handle.",
+    WinError.ERROR_CLASS_ALREADY_EXISTS: "Class already exists.",
+    WinError.ERROR_CLASS_DOES_NOT_EXIST: "Class does not exist.",
+    WinError.ERROR_CLASS_HAS_WINDOWS: "Class still has open windows.",
+    WinError.ERROR_CANNOT_FIND_WND_CLASS: "Cannot find window class.",
+    WinError.ERROR_INVALID_THREAD_ID: "Invalid thread identifier.",
     WinError.ERROR_LOGON_FAILURE: "The user name or password is incorrect.",
     WinError.ERROR_INVALID_SERVER_STATE: (
         "The security account manager (SAM) or local security authority (LSA) server was in the "

@@ -335,6 +335,11 @@ _MEANING_OF: dict[int, type[WinSessionError]] = {
     _e.E_INVALIDARG: InvalidParameterError,
     _e.E_NOTIMPL: UnsupportedPlatformError,
     _e.ERROR_NOT_SUPPORTED: UnsupportedPlatformError,
+    _e.ERROR_NO_TOKEN: SessionNotFoundError,  # WTSQueryUserToken: nobody logged on there
+    _e.ERROR_NOT_ALL_ASSIGNED: AccessDeniedError,  # a privilege the caller lacks
+    _e.ERROR_CLASS_DOES_NOT_EXIST: InvalidParameterError,
+    _e.ERROR_CLASS_HAS_WINDOWS: InvalidParameterError,
+    _e.ERROR_INVALID_WINDOW_HANDLE: InvalidParameterError,
 }
 """code -> meaning. Codes not listed raise the plain family class."""
 
@@ -500,16 +505,26 @@ class BoolCheck:
     ... except WtsError as e:
     ...     type(e).__name__, e.symbol, e.function
     ('WtsSessionNotFoundError', 'ERROR_CTX_WINSTATION_NOT_FOUND', 'WTSLogoffSession')
+
+    ``failure`` names the one result that means failure for functions whose zero is a
+    success (``GetMessageW`` returns 0 for ``WM_QUIT`` and -1 on error;
+    ``WaitForSingleObject`` returns ``WAIT_FAILED``).
+
+    >>> BoolCheck(WtsError, "user32", failure=-1)(0, None, ())   # 0 is not -1: returned
+    0
     """
 
-    __slots__ = ("dll", "family")
+    __slots__ = ("dll", "failure", "family")
 
-    def __init__(self, family: type[WinSessionError], dll: str) -> None:
+    def __init__(
+        self, family: type[WinSessionError], dll: str, failure: Optional[int] = None
+    ) -> None:
         self.family = family
         self.dll = dll
+        self.failure = failure
 
     def __call__(self, result: int, func: Any, args: tuple[Any, ...]) -> int:
-        if result:
+        if (result != self.failure) if self.failure is not None else result:
             return result
         from . import _dll
 

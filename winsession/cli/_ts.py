@@ -5,13 +5,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-from typing import Any, Callable
+import sys
+from typing import Any, Callable, Optional
 
 from .. import wts
 from ..errors import (
     AccessDeniedError,
     SessionNotFoundError,
     UnsupportedPlatformError,
+    WinSessionError,
 )
 from ._common import (
     EXIT_API_ERROR,
@@ -126,6 +128,10 @@ def _ts_watch(args: argparse.Namespace) -> int:
         from ..testing import DEMO_EVENT_COUNT
 
         count = DEMO_EVENT_COUNT
+    if not args.system_events:
+        changes = _session_changes(args)
+        if changes is not None:
+            return _ts_watch_changes(args, changes, count)
     watcher = wts.watch_events(server=args.server)
 
     def emit(event: wts.Event) -> None:
@@ -137,6 +143,58 @@ def _ts_watch(args: argparse.Namespace) -> int:
             output().write(f"{when:%Y-%m-%d %H:%M:%S}Z  {event}\n")
 
     return pump(iter(watcher), count, emit, watcher.stop)
+
+
+# --- ts watch with session ids (issue 15) ------------------------------------------------------
+
+
+def _printable(text: str) -> str:
+    """Control and bidirectional-override characters (a remote party may choose a user or
+    domain name) shown as escapes, so a terminal never interprets them."""
+    return "".join(
+        ch if ch.isprintable() and not 0x202A <= ord(ch) <= 0x202E
+        and not 0x2066 <= ord(ch) <= 0x2069 else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )  # fmt: skip
+
+
+def _session_changes(args: argparse.Namespace) -> Optional[wts.SessionChanges]:
+    """A started SessionChanges, or None where no window can be made (then ``ts watch`` falls
+    back to WTSWaitSystemEvent, which has no session ids)."""
+    # A remote server only notifies a window of its own session (Microsoft Learn,
+    # WTSRegisterSessionNotificationEx), which says nothing useful here: remote servers use
+    # WTSWaitSystemEvent.
+    if args.server:
+        return None
+    try:
+        return wts.SessionChanges().start()
+    except (WinSessionError, OSError) as exc:
+        sys.stderr.write(
+            f"winsession: no session change window ({_printable(str(exc))});"
+            " watching WTSWaitSystemEvent instead (no session ids)\n"
+        )
+        return None
+
+
+def _ts_watch_changes(
+    args: argparse.Namespace, changes: wts.SessionChanges, count: Optional[int]
+) -> int:
+    def emit(change: wts.SessionChange) -> None:
+        when = change.received_at.replace(microsecond=0)
+        if args.json:
+            output().write(json.dumps({
+                "time": when.isoformat(), "kind": change.kind.name,
+                "session_id": change.session_id, "user": change.user,
+            }) + "\n")  # fmt: skip
+        else:
+            user = _printable(change.user) if change.user else ""
+            output().write(
+                f"{when:%Y-%m-%d %H:%M:%S}Z  {change.kind.name:<22} session"
+                f" {change.session_id:<6} {user}".rstrip()
+                + "\n"
+            )
+
+    return pump(iter(changes), count, emit, changes.stop)
 
 
 def register(groups: Any) -> None:
@@ -185,4 +243,9 @@ def register(groups: Any) -> None:
     add_server_option(p, "Remote Desktop server")
     add_format_options(p, csv_too=False)
     p.add_argument("--count", type=int, help="stop after this many events")
+    p.add_argument(
+        "--system-events",
+        action="store_true",
+        help="watch WTSWaitSystemEvent (no session ids) instead of session change messages",
+    )
     p.set_defaults(run=_ts_watch)

@@ -71,3 +71,50 @@ GetSystemDirectoryW = _dll.Function(
     doc="""``GetSystemDirectoryW(lpBuffer, uSize) -> UINT``: characters stored (without the
     NUL); the size needed (with the NUL) when ``uSize`` is too small; 0 on failure.""",
 )
+
+# --- processes and handles (spawn_in_session) -----------------------------------------------
+
+_bool_check = BoolCheck(WtsError, "kernel32")
+
+WAIT_OBJECT_0 = 0x00000000
+WAIT_TIMEOUT = 0x00000102
+WAIT_FAILED = 0xFFFFFFFF
+INFINITE = 0xFFFFFFFF
+STILL_ACTIVE = 259
+
+CloseHandle = _dll.Function(
+    "kernel32",
+    "CloseHandle",
+    BOOL,
+    [HANDLE],
+    _bool_check,
+    doc="``CloseHandle(hObject) -> BOOL``: closes tokens, processes and threads.",
+)
+
+WaitForSingleObject = _dll.Function(
+    "kernel32",
+    "WaitForSingleObject",
+    DWORD,
+    [HANDLE, DWORD],
+    BoolCheck(WtsError, "kernel32", failure=WAIT_FAILED),
+    doc="""``WaitForSingleObject(hHandle, dwMilliseconds) -> DWORD``: ``WAIT_OBJECT_0``,
+    ``WAIT_TIMEOUT``, or ``WAIT_FAILED`` (with a last error).""",
+)
+
+GetExitCodeProcess = _dll.Function(
+    "kernel32",
+    "GetExitCodeProcess",
+    BOOL,
+    [HANDLE, ctypes.POINTER(DWORD)],
+    _bool_check,
+    doc="``GetExitCodeProcess(hProcess, lpExitCode) -> BOOL``; ``STILL_ACTIVE`` while running.",
+)
+
+TerminateProcess = _dll.Function(
+    "kernel32",
+    "TerminateProcess",
+    BOOL,
+    [HANDLE, UINT],
+    _bool_check,
+    doc="``TerminateProcess(hProcess, uExitCode) -> BOOL``.",
+)

@@ -318,3 +318,43 @@ WTSSendMessageW = _wts(
 WTSWaitSystemEvent = _wts("WTSWaitSystemEvent", BOOL, [HANDLE, DWORD, P(DWORD)])
 WTSRegisterSessionNotification = _wts("WTSRegisterSessionNotification", BOOL, [HWND, DWORD])
 WTSUnRegisterSessionNotification = _wts("WTSUnRegisterSessionNotification", BOOL, [HWND])
+WTSRegisterSessionNotificationEx = _wts(
+    "WTSRegisterSessionNotificationEx", BOOL, [HANDLE, HWND, DWORD]
+)
+WTSUnRegisterSessionNotificationEx = _wts(
+    "WTSUnRegisterSessionNotificationEx", BOOL, [HANDLE, HWND]
+)
+WTSQueryUserToken = _wts("WTSQueryUserToken", BOOL, [DWORD, P(HANDLE)])
+"""``WTSQueryUserToken(SessionId, phToken) -> BOOL``: the caller must run as LocalSystem
+with ``SE_TCB_NAME`` (else ``ERROR_PRIVILEGE_NOT_HELD``); the token is closed with
+``CloseHandle``."""
+WTSConnectSessionW = _wts("WTSConnectSessionW", BOOL, [DWORD, DWORD, LPWSTR, BOOL])
+WTSStartRemoteControlSessionW = _wts(
+    "WTSStartRemoteControlSessionW", BOOL, [LPWSTR, DWORD, BYTE, USHORT]
+)
+WTSStopRemoteControlSession = _wts("WTSStopRemoteControlSession", BOOL, [DWORD])
+WTSShutdownSystem = _wts("WTSShutdownSystem", BOOL, [HANDLE, DWORD])
+
+
+class WTS_SERVER_INFOW(ctypes.Structure):
+    """One server from ``WTSEnumerateServersW``."""
+
+    _fields_ = [("pServerName", LPWSTR)]
+
+
+WTSEnumerateServersW = _wts(
+    "WTSEnumerateServersW", BOOL, [LPWSTR, DWORD, DWORD, P(P(WTS_SERVER_INFOW)), P(DWORD)]
+)
+
+# WTSShutdownSystem flags
+WTS_WSD_LOGOFF = 0x00000001
+WTS_WSD_SHUTDOWN = 0x00000002
+WTS_WSD_REBOOT = 0x00000004
+WTS_WSD_POWEROFF = 0x00000008
+WTS_WSD_FASTREBOOT = 0x00000010
+
+# WTSStartRemoteControlSessionW HotkeyModifiers (wtsapi32.h)
+REMOTECONTROL_KBDSHIFT_HOTKEY = 0x1
+REMOTECONTROL_KBDCTRL_HOTKEY = 0x2
+REMOTECONTROL_KBDALT_HOTKEY = 0x4
+VK_MULTIPLY = 0x6A

@@ -12,11 +12,12 @@ from .. import _dll
 from ._buffers import _Api
 from ._netapi32 import NetApiSimulator
 from ._tables import LOCAL_SERVER, Process, Session, SimulatorError, SmbSession
+from ._user32 import User32Simulator
 from ._wtsapi32 import WtsSimulator
 
 # --- the simulator --------------------------------------------------------------------------
 
-_DLLS = ("netapi32", "wtsapi32", "kernel32")
+_DLLS = ("netapi32", "wtsapi32", "kernel32", "user32")
 
 
 class Simulator:
@@ -54,6 +55,8 @@ class Simulator:
     ) -> None:
         self.net = NetApiSimulator(local_name)
         self.wts = WtsSimulator(local_name)
+        self.user32 = User32Simulator()
+        self.wts.user32 = self.user32  # WM_WTSSESSION_CHANGE is delivered through it
         self._previous: Optional[dict[str, Any]] = None
         self.load(smb, sessions, processes, servers)
         self.wts.current_session = current_session
@@ -114,7 +117,7 @@ class Simulator:
     # accounting
     def problems(self) -> list[str]:
         """Every leak or misuse found so far (empty when clean)."""
-        return self.net.problems() + self.wts.problems()
+        return self.net.problems() + self.wts.problems() + self.user32.problems()
 
     def assert_clean(self) -> None:
         """Raise :class:`SimulatorError` if a buffer leaked or was misfreed, a handle is open.
@@ -139,6 +142,7 @@ class Simulator:
             "netapi32": self.net.provider,
             "wtsapi32": self.wts.provider,
             "kernel32": self.wts.kernel32,
+            "user32": self.user32.provider,
         }
         self._previous = {name: _dll.use_simulator(name, providers[name]) for name in _DLLS}
         return self
@@ -147,6 +151,7 @@ class Simulator:
         previous, self._previous = self._previous, None
         with self.wts.lock:
             self.wts._flush(None)  # nothing stays blocked in a simulator that is gone
+        self.user32.wake_all()
         if previous is not None:
             for name in _DLLS:
                 _dll.clear_simulator(name, previous[name])
@@ -201,8 +206,12 @@ def demo_simulator() -> Simulator:
     sim = Simulator(smb, sessions, processes, current_session=2, console_session=1)
     for flags in (0x20, 0x08, 0x10):  # LOGON, CONNECT, DISCONNECT
         sim.wts.events.append(flags)
+    # For the first SessionChanges window: alice locks, bob's client drops, alice unlocks.
+    for kind, session_id in ((7, 2), (4, 3), (8, 2)):
+        sim.wts.queue_session_change(kind, session_id)
     return sim
 
 
 DEMO_EVENT_COUNT = 3
-"""How many events :func:`demo_simulator` has queued for ``WTSWaitSystemEvent``."""
+"""How many events :func:`demo_simulator` has queued for ``WTSWaitSystemEvent``, and how
+many session changes it holds for the first ``SessionChanges`` window."""

@@ -52,6 +52,7 @@ _UNSUPPORTED = frozenset((*range(17, 23), 27))
 _SESSION_ADDRESS_V4 = 28
 _IS_REMOTE_SESSION = 29
 _N_CLASSES = 30
+_WM_WTSSESSION_CHANGE = 0x02B1  # winuser.h
 
 
 @dataclass
@@ -95,6 +96,10 @@ class WtsSimulator(_Api):
         self.events: list[int] = []
         self.waiters: list[_Waiter] = []
         self.registrations: list[int] = []
+        self.registrations_ex: list[tuple[str, int, int]] = []  # (server key, hwnd, flags)
+        self.pending_changes: list[tuple[int, int]] = []  # for the first window registered
+        self.changes_posted = 0
+        self.user32: Optional[Any] = None  # the User32Simulator that delivers messages
         self.bad_closes = 0
         self._wake = threading.Condition(self.lock)
         self.provider = _Provider("wtsapi32", self.get_last_error)
@@ -121,6 +126,8 @@ class WtsSimulator(_Api):
             ("WTSWaitSystemEvent", B, [_V, _U32, _V], self._wait, false),
             ("WTSRegisterSessionNotification", B, [_V, _U32], self._register, false),
             ("WTSUnRegisterSessionNotification", B, [_V], self._unregister, false),
+            ("WTSRegisterSessionNotificationEx", B, [_V, _V, _U32], self._register_ex, false),
+            ("WTSUnRegisterSessionNotificationEx", B, [_V, _V], self._unregister_ex, false),
         ]  # fmt: skip
         for name, restype, argtypes, impl, failure in exports:
             self.provider.export(name, restype, argtypes, self._guard(failure, impl))
@@ -144,6 +151,9 @@ class WtsSimulator(_Api):
             self.buffers.reset_counters()
             self.bad_closes = 0
             self.registrations.clear()
+            self.registrations_ex.clear()
+            self.pending_changes.clear()
+            self.changes_posted = 0
             self.events.clear()
             self.current_session = self.console_session = None
             self.empty_is_error = False
@@ -187,6 +197,38 @@ class WtsSimulator(_Api):
         with self.lock:
             self.events.append(int(flags))
             self._dispatch()
+
+    def post_session_change(self, kind: int, session_id: int, server: Optional[str] = None) -> int:
+        """Deliver ``WM_WTSSESSION_CHANGE`` (``wParam`` ``kind``, ``lParam`` ``session_id``)
+        to every window registered with ``WTSRegisterSessionNotificationEx`` on ``server``;
+        returns how many windows it was posted to. A window registered with
+        ``NOTIFY_FOR_THIS_SESSION`` only hears of the current session (the page: "Only
+        session notifications involving the session attached to by the window").
+
+        >>> sim = Simulator(sessions=[Session(2, user_name="alice")])
+        >>> sim.wts.post_session_change(7, 2)      # WTS_SESSION_LOCK; nobody listens yet
+        0
+        """
+        with self.lock:
+            key = self._find_server(server)
+            targets = [
+                hwnd for srv, hwnd, flags in self.registrations_ex
+                if srv == key and (flags == 1 or session_id == self.current_session)
+            ]  # fmt: skip
+        delivered = 0
+        for hwnd in targets:
+            if self.user32 is not None and self.user32.post(
+                hwnd, _WM_WTSSESSION_CHANGE, kind, session_id
+            ):
+                delivered += 1
+        with self.lock:
+            self.changes_posted += delivered
+        return delivered
+
+    def queue_session_change(self, kind: int, session_id: int) -> None:
+        """Hold a change for the next window that registers (posted right after it does)."""
+        with self.lock:
+            self.pending_changes.append((int(kind), int(session_id)))
 
     @property
     def waiters_blocked(self) -> int:
@@ -654,6 +696,42 @@ class WtsSimulator(_Api):
             self.registrations.remove(hwnd)
             return 1
 
+    def _register_ex(self, h: Any, hwnd: Any, flags: int) -> int:
+        with self.lock:
+            r = self._begin(h)
+            if isinstance(r, int):
+                return self._fail(r)
+            # NULL window or flags other than the two documented values: the page names no
+            # error; ERROR_INVALID_PARAMETER is the stand-in's choice. A remote server only
+            # takes NOTIFY_FOR_THIS_SESSION ("This parameter can only be ... if hServer is a
+            # remote server").
+            if not hwnd or flags > 1 or (r and flags != 0):
+                return self._fail(ERROR_INVALID_PARAMETER)
+            if self.user32 is not None and not self.user32.is_window(hwnd):
+                return self._fail(ERROR_INVALID_PARAMETER)
+            if not any(srv == r and w == hwnd for srv, w, _ in self.registrations_ex):
+                # "If the window handle passed in this function is already registered, the
+                # value of the dwFlags parameter is ignored."
+                self.registrations_ex.append((r, hwnd, flags))
+            pending, self.pending_changes = self.pending_changes, []
+        if pending and self.user32 is not None:
+            for kind, session_id in pending:
+                self.user32.post(hwnd, _WM_WTSSESSION_CHANGE, kind, session_id)
+            with self.lock:
+                self.changes_posted += len(pending)
+        return 1
+
+    def _unregister_ex(self, h: Any, hwnd: Any) -> int:
+        with self.lock:
+            r = self._begin(h)
+            if isinstance(r, int):
+                return self._fail(r)
+            for entry in self.registrations_ex:
+                if entry[0] == r and entry[1] == hwnd:
+                    self.registrations_ex.remove(entry)
+                    return 1
+            return self._fail(ERROR_INVALID_PARAMETER)  # not registered: the page is silent
+
     # kernel32
     def _console(self) -> int:
         with self.lock:
@@ -679,6 +757,8 @@ class WtsSimulator(_Api):
             found.append("a server handle was closed twice or never opened")
         if self.handles:
             found.append(f"{len(self.handles)} server handle(s) left open")
+        if self.registrations_ex:
+            found.append(f"{len(self.registrations_ex)} session notification registration(s) left")
         found += [f"wtsapi32 simulator error: {e!r}" for e in self.internal_errors]
         return found
 

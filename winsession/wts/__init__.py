@@ -24,6 +24,7 @@ before a function returns.
 from __future__ import annotations
 
 from ._events import EventWatcher, wait_system_event, watch_events
+from ._notify import SessionChange, SessionChangeKind, SessionChanges
 from ._query import query_session_information, session_details
 from ._server import Server, open_server
 from ._server import ServerArg as ServerArg  # the type of every server= argument
@@ -75,6 +76,9 @@ __all__ = [
     "Process",
     "ProtocolType",
     "Server",
+    "SessionChange",
+    "SessionChangeKind",
+    "SessionChanges",
     "SessionDetails",
     "SessionInfo",
     "SessionInfo1",

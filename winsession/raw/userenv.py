@@ -1,0 +1,32 @@
+"""userenv.dll: a user's environment block (spawn_in_session), as the reference's
+``support`` section declares it."""
+
+from __future__ import annotations
+
+import ctypes
+
+from .. import _dll
+from ..errors import BoolCheck, WtsError
+from ._types import BOOL, HANDLE, LPVOID
+
+_check = BoolCheck(WtsError, "userenv")
+
+CreateEnvironmentBlock = _dll.Function(
+    "userenv",
+    "CreateEnvironmentBlock",
+    BOOL,
+    [ctypes.POINTER(LPVOID), HANDLE, BOOL],
+    _check,
+    doc="""``CreateEnvironmentBlock(lpEnvironment, hToken, bInherit) -> BOOL``: a block of
+    ``WCHAR`` strings (``name=value``, each NUL-terminated, one more NUL at the end) that
+    :data:`DestroyEnvironmentBlock` must free.""",
+)
+
+DestroyEnvironmentBlock = _dll.Function(
+    "userenv",
+    "DestroyEnvironmentBlock",
+    BOOL,
+    [LPVOID],
+    _check,
+    doc="``DestroyEnvironmentBlock(lpEnvironment) -> BOOL``.",
+)
