@@ -344,8 +344,8 @@ def test_ts_watch_with_session_changes(stand_in: Any, capsys: Capsys) -> None:
         assert code == 0 and out.split()[-1] == "LOGON"
         assert "no session change window" in err
         return
-    assert wtsstub.add_session(None, 2, 0, "RDP-Tcp#1") == 0
-    assert wtsstub.set_string(None, 2, wts.InfoClass.USER_NAME, "alice") == 0
+    assert wtsstub.add_session(None, 42, 0, "RDP-Tcp#1") == 0
+    assert wtsstub.set_string(None, 42, wts.InfoClass.USER_NAME, "zoe") == 0
     import threading
     import time
 
@@ -353,11 +353,11 @@ def test_ts_watch_with_session_changes(stand_in: Any, capsys: Capsys) -> None:
         deadline = time.monotonic() + 10
         while wtsstub.registrations_ex() == 0 and time.monotonic() < deadline:
             time.sleep(0.02)
-        wtsstub.post_session_change(None, wts.SessionChangeKind.SESSION_LOCK, 2)
+        wtsstub.post_session_change(None, wts.SessionChangeKind.SESSION_LOCK, 42)
 
     threading.Thread(target=fire).start()
     code, out, _ = run(capsys, "ts", "watch", "--count", "1")
-    assert code == 0 and out.split()[2:] == ["SESSION_LOCK", "session", "2", "alice"]
+    assert code == 0 and out.split()[2:] == ["SESSION_LOCK", "session", "42", "zoe"]
     assert wtsstub.registrations_ex() == 0
 
 

@@ -402,6 +402,10 @@ _HINTS: dict[tuple[str, int], str] = {
         " rights by default even for levels 0 and 10 (the SrvsvcSessionInfo security"
         " descriptor); run elevated or as a member of Administrators/Server Operators."
     ),
+    ("WTSQueryUserToken", 1314): (  # ERROR_PRIVILEGE_NOT_HELD
+        " Only a service running as LocalSystem (SE_TCB_NAME) may take a user's token;"
+        " run this from such a service."
+    ),
     ("NetSessionDel", ERROR_ACCESS_DENIED): (
         " Closing sessions needs membership in Administrators or Server Operators."
     ),

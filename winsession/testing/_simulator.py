@@ -17,7 +17,7 @@ from ._wtsapi32 import WtsSimulator
 
 # --- the simulator --------------------------------------------------------------------------
 
-_DLLS = ("netapi32", "wtsapi32", "kernel32", "user32")
+_DLLS = ("netapi32", "wtsapi32", "kernel32", "user32", "advapi32", "userenv")
 
 
 class Simulator:
@@ -143,6 +143,8 @@ class Simulator:
             "wtsapi32": self.wts.provider,
             "kernel32": self.wts.kernel32,
             "user32": self.user32.provider,
+            "advapi32": self.wts.advapi32,
+            "userenv": self.wts.userenv,
         }
         self._previous = {name: _dll.use_simulator(name, providers[name]) for name in _DLLS}
         return self
@@ -209,6 +211,7 @@ def demo_simulator() -> Simulator:
     # For the first SessionChanges window: alice locks, bob's client drops, alice unlocks.
     for kind, session_id in ((7, 2), (4, 3), (8, 2)):
         sim.wts.queue_session_change(kind, session_id)
+    sim.wts.accounts["S-1-5-21-1004336348-1177238915-682003330-1001"] = ("CONTOSO", "alice")
     return sim
 
 

@@ -36,6 +36,7 @@ from ._buffers import (
     _wbytes,
     _wstr,
 )
+from ._spawn import SpawnMixin
 from ._tables import LOCAL_SERVER, Process, Session
 
 # --- wtsapi32 (and kernel32's two session functions) ----------------------------------------
@@ -63,7 +64,7 @@ class _Waiter:
     done: bool = False
 
 
-class WtsSimulator(_Api):
+class WtsSimulator(SpawnMixin, _Api):
     """The simulated wtsapi32 (and kernel32's ``WTSGetActiveConsoleSessionId``,
     ``ProcessIdToSessionId``). Reach it as ``Simulator.wts``.
 
@@ -137,6 +138,7 @@ class WtsSimulator(_Api):
         self.kernel32.export(
             "ProcessIdToSessionId", _I32, [_U32, _V], self._guard(0, self._pid_to_session)
         )
+        self._init_spawn(self.provider, self._guard)
 
     # control
     def reset(self) -> None:
@@ -159,6 +161,7 @@ class WtsSimulator(_Api):
             self.empty_is_error = False
             self.unsupported.clear()
             self.message_response = 0
+            self._reset_spawn()
             self._flush(None)
 
     def add_server(self, name: str) -> None:
@@ -759,6 +762,7 @@ class WtsSimulator(_Api):
             found.append(f"{len(self.handles)} server handle(s) left open")
         if self.registrations_ex:
             found.append(f"{len(self.registrations_ex)} session notification registration(s) left")
+        found += self._spawn_problems()
         found += [f"wtsapi32 simulator error: {e!r}" for e in self.internal_errors]
         return found
 

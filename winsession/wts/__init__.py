@@ -39,6 +39,7 @@ from ._sessions import (
     send_message,
     terminate_process,
 )
+from ._token import SpawnedProcess, UserToken, query_user_token, spawn_in_session
 from ._types import (
     CURRENT_SERVER_HANDLE,
     CURRENT_SESSION,
@@ -82,8 +83,10 @@ __all__ = [
     "SessionDetails",
     "SessionInfo",
     "SessionInfo1",
+    "SpawnedProcess",
     "StationInfo",
     "StationInfoEx",
+    "UserToken",
     "active_console_session_id",
     "disconnect_session",
     "enumerate_sessions",
@@ -93,8 +96,10 @@ __all__ = [
     "process_session_id",
     "processes",
     "query_session_information",
+    "query_user_token",
     "send_message",
     "session_details",
+    "spawn_in_session",
     "terminate_process",
     "wait_system_event",
     "watch_events",
