@@ -19,6 +19,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, Union
 
+from .. import _args
 from .._winerror import ERROR_INVALID_HANDLE
 from ..errors import WinSessionError, WtsError, error_class
 from ..raw import advapi32 as _adv
@@ -26,7 +27,6 @@ from ..raw import kernel32 as _k32
 from ..raw import userenv as _env
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD, HANDLE
-from ._server import _bool, _session_id, _u32
 
 __all__ = ["SpawnedProcess", "UserToken", "query_user_token", "spawn_in_session"]
 
@@ -112,7 +112,7 @@ def query_user_token(session_id: int) -> UserToken:
     Traceback (most recent call last):
     winsession.errors.WtsSessionNotFoundError: WTSQueryUserToken for session 0 failed: ...
     """
-    sid = _session_id(session_id)
+    sid = _args.u32(session_id, "session_id")
     handle = HANDLE()
     try:
         _raw.WTSQueryUserToken(sid, ctypes.byref(handle))
@@ -180,7 +180,7 @@ class SpawnedProcess:
 
     def terminate(self, exit_code: int = 1) -> None:
         """End the process (``TerminateProcess``) with ``exit_code``; nothing if it ended."""
-        code = _u32(exit_code, "exit_code")
+        code = _args.u32(exit_code, "exit_code")
         if self.wait(0) is not None:
             return
         _k32.TerminateProcess(self._live_handle(), code)
@@ -310,11 +310,11 @@ def spawn_in_session(
     1
     >>> proc.close()
     """
-    sid = _session_id(session_id)
+    sid = _args.u32(session_id, "session_id")
     text = command_line_text(command_line)
     directory = None if cwd is None else _text_arg(cwd, "cwd")
     extra = _environment(env)
-    show = _bool(visible, "visible")
+    show = _args.flag(visible, "visible")
     with query_user_token(sid) as token:
         primary = HANDLE()
         _adv.DuplicateTokenEx(
