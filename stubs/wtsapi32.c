@@ -22,6 +22,11 @@ typedef void *HWND;
 #endif
 #define NOTIFY_FOR_ALL_SESSIONS 1u
 #define MAX_WINDOWS_SEEN 256
+#define MAX_DOMAIN_SERVERS 64
+#define MAX_SHADOWED 64
+#define WTS_ACTIVE 0
+#define WTS_SHADOW 3
+#define WTS_WSD_LOGOFF 1u
 
 /* How WM_WTSSESSION_CHANGE is posted: user32's PostMessageW under Windows/Wine (the real
  * one: delivery through the real message queue); on Linux a function the test supplies
@@ -358,6 +363,15 @@ static struct {
     uint32_t ntokens, tokens_cap;
     uint32_t tokens_handed, token_bad_closes, tcb_missing, last_token_session;
     uint64_t token_serial;
+    wchar_t *domain_servers[MAX_DOMAIN_SERVERS]; /* WTSEnumerateServersW's answer */
+    uint32_t ndomain_servers;
+    struct {
+        uint32_t server, id;
+        int64_t state; /* before the remote control began */
+    } shadowed[MAX_SHADOWED];
+    uint32_t nshadowed;
+    uint32_t connects, last_connect_wait, remote_controls, last_vk, last_modifiers;
+    uint32_t shutdowns, last_shutdown;
     uint32_t *events; /* queued by stub_wts_queue_event, oldest first */
     uint32_t nevents, events_cap;
     waiter *waiters; /* in arrival order */
@@ -1134,6 +1148,8 @@ STUB_API BOOL WINAPI WTSQueryUserToken(uint32_t SessionId, HANDLE *phToken)
     if (begin(&c, 0, NULL)) {
         const record *s = find_session(0, SessionId);
         HANDLE *grown = stub_grow(g.tokens, &g.tokens_cap, g.ntokens + 1, sizeof *grown);
+        if (grown != NULL)
+            g.tokens = grown; /* the capacity is already updated: keep the array with it */
         g.last_token_session = SessionId;
         if (g.tcb_missing)
             c.err = ERROR_PRIVILEGE_NOT_HELD;
@@ -1147,7 +1163,6 @@ STUB_API BOOL WINAPI WTSQueryUserToken(uint32_t SessionId, HANDLE *phToken)
             c.err = ERROR_NOT_ENOUGH_MEMORY;
         else {
             HANDLE token = NULL;
-            g.tokens = grown;
 #ifdef _WIN32
             if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ALL_ACCESS, &token))
                 c.err = GetLastError();
@@ -1158,6 +1173,139 @@ STUB_API BOOL WINAPI WTSQueryUserToken(uint32_t SessionId, HANDLE *phToken)
                 g.tokens[g.ntokens++] = token;
                 g.tokens_handed++;
                 *phToken = token;
+            }
+        }
+    }
+    return finish(&c);
+}
+
+/* WTSConnectSessionW (Microsoft Learn): "The value of pPassword cannot be NULL"; an
+ * unknown session: ERROR_CTX_WINSTATION_NOT_FOUND; TargetLogonId may be WTS_CURRENT_SESSION.
+ * What becomes of the states the page does not say: here the connected session is ACTIVE
+ * and the session whose terminal it took (when another) DISCONNECTED, as tscon leaves them. */
+STUB_API BOOL WINAPI WTSConnectSessionW(uint32_t LogonId, uint32_t TargetLogonId,
+                                        wchar_t *pPassword, BOOL bWait)
+{
+    call c;
+    if (begin(&c, 0, NULL)) {
+        record *source = find_session(0, LogonId);
+        record *target = find_session(0, TargetLogonId);
+        if (pPassword == NULL)
+            c.err = ERROR_INVALID_PARAMETER;
+        else if (source == NULL || target == NULL)
+            c.err = ERROR_CTX_WINSTATION_NOT_FOUND;
+        else {
+            if (target != source)
+                target->num[N_STATE] = WTS_DISCONNECTED;
+            source->num[N_STATE] = WTS_ACTIVE;
+            g.connects++;
+            g.last_connect_wait = bWait != 0;
+        }
+    }
+    return finish(&c);
+}
+
+/* WTSStartRemoteControlSessionW: the session must exist on pTargetServerName (NULL or the
+ * local name: this server; unknown: RPC_S_SERVER_UNAVAILABLE) and be active (the page names
+ * no error otherwise: ERROR_CTX_WINSTATION_NOT_FOUND is the stand-in's choice). It is
+ * SHADOW until WTSStopRemoteControlSession. */
+STUB_API BOOL WINAPI WTSStartRemoteControlSessionW(wchar_t *pTargetServerName,
+                                                   uint32_t TargetLogonId, uint8_t HotkeyVk,
+                                                   uint16_t HotkeyModifiers)
+{
+    call c;
+    if (begin(&c, 0, NULL)) {
+        uint32_t server = 0;
+        record *s = NULL;
+        if (!stub_servers_find(&g.servers, pTargetServerName, &server))
+            c.err = RPC_S_SERVER_UNAVAILABLE;
+        else if ((s = find_session(server, TargetLogonId)) == NULL ||
+                 s->num[N_STATE] != WTS_ACTIVE || g.nshadowed == MAX_SHADOWED)
+            c.err = ERROR_CTX_WINSTATION_NOT_FOUND;
+        else {
+            g.shadowed[g.nshadowed].server = server;
+            g.shadowed[g.nshadowed].id = (uint32_t)s->num[N_ID];
+            g.shadowed[g.nshadowed++].state = s->num[N_STATE];
+            s->num[N_STATE] = WTS_SHADOW;
+            g.remote_controls++;
+            g.last_vk = HotkeyVk;
+            g.last_modifiers = HotkeyModifiers;
+        }
+    }
+    return finish(&c);
+}
+
+/* WTSStopRemoteControlSession: a session nobody shadows fails with ERROR_INVALID_PARAMETER
+ * (the page is silent). */
+STUB_API BOOL WINAPI WTSStopRemoteControlSession(uint32_t LogonId)
+{
+    call c;
+    if (begin(&c, 0, NULL)) {
+        record *s = find_session(0, LogonId);
+        uint32_t i = 0;
+        while (s != NULL && i < g.nshadowed &&
+               !(g.shadowed[i].server == 0 && g.shadowed[i].id == (uint32_t)s->num[N_ID]))
+            i++;
+        if (s == NULL || i == g.nshadowed)
+            c.err = ERROR_INVALID_PARAMETER;
+        else {
+            s->num[N_STATE] = g.shadowed[i].state;
+            g.shadowed[i] = g.shadowed[--g.nshadowed];
+        }
+    }
+    return finish(&c);
+}
+
+/* WTSEnumerateServersW: Reserved 0 and Version 1; the answer is an array of
+ * WTS_SERVER_INFOW followed by the names, freed with WTSFreeMemory. */
+STUB_API BOOL WINAPI WTSEnumerateServersW(wchar_t *pDomainName, uint32_t Reserved,
+                                          uint32_t Version, void *ppServerInfo, uint32_t *pCount)
+{
+    call c;
+    (void)pDomainName;
+    if (begin(&c, 0, NULL)) {
+        if (Reserved != 0 || Version != 1 || ppServerInfo == NULL || pCount == NULL)
+            c.err = ERROR_INVALID_PARAMETER;
+        else {
+            size_t bytes = g.ndomain_servers * sizeof(wchar_t *);
+            for (uint32_t i = 0; i < g.ndomain_servers; i++)
+                bytes += (stub_wlen(g.domain_servers[i]) + 1) * sizeof(wchar_t);
+            uint8_t *buf = stub_track_alloc(&g.buffers, bytes ? bytes : 1);
+            if (buf == NULL)
+                c.err = ERROR_NOT_ENOUGH_MEMORY;
+            else {
+                wchar_t **names = (wchar_t **)buf;
+                wchar_t *text = (wchar_t *)(buf + g.ndomain_servers * sizeof(wchar_t *));
+                for (uint32_t i = 0; i < g.ndomain_servers; i++) {
+                    names[i] = text;
+                    text = stub_wcopy(text, g.domain_servers[i]);
+                }
+                memcpy(ppServerInfo, &buf, sizeof buf);
+                *pCount = g.ndomain_servers;
+            }
+        }
+    }
+    return finish(&c);
+}
+
+/* WTSShutdownSystem: ShutdownFlag is one WTS_WSD_* value. WTS_WSD_LOGOFF "Forces all client
+ * sessions to log off (except the session calling the function)": sessions with a user,
+ * other than the current one, go. The other flags are only counted. */
+STUB_API BOOL WINAPI WTSShutdownSystem(HANDLE hServer, uint32_t ShutdownFlag)
+{
+    call c;
+    if (begin(&c, 1, hServer)) {
+        uint32_t f = ShutdownFlag;
+        if (f == 0 || (f & (f - 1)) != 0 || f > 16)
+            c.err = ERROR_INVALID_PARAMETER;
+        else {
+            g.shutdowns++;
+            g.last_shutdown = f;
+            for (uint32_t i = g.sessions.n; f == WTS_WSD_LOGOFF && i-- > 0;) {
+                record *r = &g.sessions.rows[i];
+                int own = c.server == 0 && r->num[N_ID] == (int64_t)g.current_session;
+                if (r->server == c.server && !stub_wempty(r->str[S_USER_NAME]) && !own)
+                    remove_row(&g.sessions, r);
             }
         }
     }
@@ -1235,6 +1383,11 @@ STUB_API void stub_wts_reset(void)
     g.nevents = g.nregistered = 0;
     g.nregs_ex = g.nseen = g.changes_posted = 0;
     g.tokens_handed = g.token_bad_closes = g.tcb_missing = 0;
+    for (uint32_t i = 0; i < g.ndomain_servers; i++)
+        free(g.domain_servers[i]);
+    g.ndomain_servers = g.nshadowed = 0;
+    g.connects = g.last_connect_wait = g.remote_controls = g.last_vk = g.last_modifiers = 0;
+    g.shutdowns = g.last_shutdown = 0;
     g.last_token_session = NO_SESSION;
     g.current_session = g.console_session = NO_SESSION;
     g.calls = g.wrong_frees = g.bad_free_args = g.bad_closes = 0;
@@ -1441,6 +1594,33 @@ STUB_API uint32_t stub_wts_tokens_handed(void) { return read_u32(&g.tokens_hande
 STUB_API uint32_t stub_wts_token_bad_closes(void) { return read_u32(&g.token_bad_closes); }
 STUB_API uint32_t stub_wts_last_token_session(void) { return read_u32(&g.last_token_session); }
 STUB_API void stub_wts_set_tcb(int32_t held) { set_u32(&g.tcb_missing, held == 0); }
+STUB_API uint32_t stub_wts_connects(void) { return read_u32(&g.connects); }
+STUB_API uint32_t stub_wts_last_connect_wait(void) { return read_u32(&g.last_connect_wait); }
+STUB_API uint32_t stub_wts_remote_controls(void) { return read_u32(&g.remote_controls); }
+STUB_API uint32_t stub_wts_last_hotkey(void)
+{
+    stub_lock(&g.lock);
+    uint32_t v = g.last_vk | (g.last_modifiers << 8);
+    stub_unlock(&g.lock);
+    return v;
+}
+STUB_API uint32_t stub_wts_shutdowns(void) { return read_u32(&g.shutdowns); }
+STUB_API uint32_t stub_wts_last_shutdown(void) { return read_u32(&g.last_shutdown); }
+
+/* A server WTSEnumerateServersW lists: 0, or -1 when full or out of memory. */
+STUB_API int32_t stub_wts_add_domain_server(const wchar_t *name)
+{
+    int32_t rc = -1;
+    stub_lock(&g.lock);
+    wchar_t *copy = stub_wdup(name);
+    if (copy != NULL && g.ndomain_servers < MAX_DOMAIN_SERVERS) {
+        g.domain_servers[g.ndomain_servers++] = copy;
+        rc = 0;
+    } else
+        free(copy);
+    stub_unlock(&g.lock);
+    return rc;
+}
 
 STUB_API void stub_wts_set_post_message(post_message_fn fn)
 {

@@ -85,6 +85,13 @@ _WTS_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_wts_token_bad_closes": (c_u32, []),
     "stub_wts_last_token_session": (c_u32, []),
     "stub_wts_set_tcb": (None, [c_i32]),
+    "stub_wts_connects": (c_u32, []),
+    "stub_wts_last_connect_wait": (c_u32, []),
+    "stub_wts_remote_controls": (c_u32, []),
+    "stub_wts_last_hotkey": (c_u32, []),
+    "stub_wts_shutdowns": (c_u32, []),
+    "stub_wts_last_shutdown": (c_u32, []),
+    "stub_wts_add_domain_server": (c_i32, [c_wstr]),
     "stub_wts_struct_size": (c_u32, [c_u32]),
     "stub_wts_field_offset": (c_i32, [c_u32, c_u32]),
 }

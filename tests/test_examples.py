@@ -158,3 +158,23 @@ def test_watch_ts_events(wtsstub: WtsStub, capsys: pytest.CaptureFixture[str]) -
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1 and lines[0].endswith(" CONNECT|LOGON")
     assert wtsstub.waiters() == 0
+
+
+def test_watch_session_changes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("watch_session_changes.py", "--simulate", "--seconds", "0.5") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1:4] for line in lines] == [
+        ["SESSION_LOCK", "session", "2"],
+        ["REMOTE_DISCONNECT", "session", "3"],
+        ["SESSION_UNLOCK", "session", "2"],
+    ]
+    assert lines[0].endswith("'CONTOSO\\\\alice'")
+
+
+def test_spawn_in_session(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("spawn_in_session.py", "2", "--simulate", "--wait", "--", "notepad.exe",
+               "a b.txt") == 0  # fmt: skip
+    out = capsys.readouterr().out.splitlines()
+    assert out == ['started pid 5000 in session 2: notepad.exe "a b.txt"', "exit code 0"]
+    assert run("spawn_in_session.py", "0", "--simulate", "--", "x.exe") == 1
+    assert "Nobody is logged on" in capsys.readouterr().err

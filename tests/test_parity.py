@@ -8,9 +8,11 @@ real decoding and freeing code runs through the FFI) and asserts the same expect
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime
 import ipaddress
+import sys
 from collections.abc import Iterator
 from typing import Any, Callable, Optional
 
@@ -20,6 +22,7 @@ from stubctl import Session as StubSmb
 
 from winsession import errors, net, wts
 from winsession._records import to_filetime
+from winsession.raw import wtsapi32
 from winsession.testing import Process, Session, Simulator, SmbSession, _buffers
 
 UTC = datetime.timezone.utc
@@ -135,6 +138,48 @@ class StandinBackend(Backend):
     def session_count(self, server: Optional[str] = None) -> int:
         return int(self.wts.session_count(server))
 
+    @contextlib.contextmanager
+    def user32(self) -> Iterator[None]:
+        """Real user32 under Wine; on Linux the simulated one, posted to by the stand-in."""
+        if sys.platform == "win32":
+            yield
+            return
+        from winsession import _dll
+        from winsession.testing._user32 import User32Simulator
+
+        sim = User32Simulator()
+        previous = _dll.use_simulator("user32", sim.provider)
+        self.wts.set_post_message(ctypes.cast(sim.provider.PostMessageW, ctypes.c_void_p).value)
+        try:
+            yield
+        finally:
+            self.wts.set_post_message(None)
+            _dll.clear_simulator("user32", previous)
+            assert sim.problems() == []
+
+    def post_session_change(self, kind: int, session_id: int) -> int:
+        return int(self.wts.post_session_change(None, kind, session_id))
+
+    def registrations_ex(self) -> int:
+        return int(self.wts.registrations_ex())
+
+    def open_tokens(self) -> int:
+        return int(self.wts.tokens_open())
+
+    def set_tcb(self, held: bool) -> None:
+        self.wts.set_tcb(int(held))
+
+    def last_hotkey(self) -> tuple[int, int]:
+        value = int(self.wts.last_hotkey())
+        return value & 0xFF, value >> 8
+
+    def add_domain_servers(self, names: list[str]) -> None:
+        for name in names:
+            assert self.wts.add_domain_server(name) == 0
+
+    def last_shutdown(self) -> int:
+        return int(self.wts.last_shutdown())
+
 
 class SimulatorBackend(Backend):
     local_name = "SIMULATED"
@@ -199,6 +244,32 @@ class SimulatorBackend(Backend):
     def session_count(self, server: Optional[str] = None) -> int:
         key = self.sim.wts._find_server(server)
         return sum(1 for s in self.sim.wts.sessions if self.sim.wts._find_server(s.server) == key)
+
+    @contextlib.contextmanager
+    def user32(self) -> Iterator[None]:
+        yield  # the Simulator binds its own user32
+
+    def post_session_change(self, kind: int, session_id: int) -> int:
+        return self.sim.wts.post_session_change(kind, session_id)
+
+    def registrations_ex(self) -> int:
+        return len(self.sim.wts.registrations_ex)
+
+    def open_tokens(self) -> int:
+        return self.sim.wts.open_tokens
+
+    def set_tcb(self, held: bool) -> None:
+        self.sim.wts.tcb_privilege = held
+
+    def last_hotkey(self) -> tuple[int, int]:
+        _, _, vk, modifiers = self.sim.wts.remote_controls[-1]
+        return vk, modifiers
+
+    def add_domain_servers(self, names: list[str]) -> None:
+        self.sim.wts.domain_servers.extend(names)
+
+    def last_shutdown(self) -> int:
+        return self.sim.wts.shutdowns[-1][1]
 
 
 STRINGS = {
@@ -814,10 +885,11 @@ def wts_fault_families(b: Backend) -> None:
 @scenario
 def wts_processes(b: Backend) -> None:
     b.load_wts(SESSIONS, PROCESSES)
-    assert wts.processes() == [
-        wts.Process(0, 4, "System", "S-1-5-18"),
-        wts.Process(2, 4242, "notepad.exe", "S-1-5-21-1004336348-1177238915-682003330-1001"),
-        wts.Process(3, 99, "nosid.exe", None),
+    # Owner names depend on LookupAccountSidW (wts_processes_per_session checks them).
+    assert [(p.session_id, p.process_id, p.name, p.user_sid) for p in wts.processes()] == [
+        (0, 4, "System", "S-1-5-18"),
+        (2, 4242, "notepad.exe", "S-1-5-21-1004336348-1177238915-682003330-1001"),
+        (3, 99, "nosid.exe", None),
     ]
     wts.terminate_process(4242)
     assert [p.process_id for p in wts.processes()] == [4, 99]
@@ -890,6 +962,84 @@ def wts_session_notification_registrations(b: Backend) -> None:
 
 
 # --- the two backends ---------------------------------------------------------------------
+
+# --- issue 15: session changes, tokens, tscon, shadow, servers, shutdown ------------------
+
+
+@scenario
+def wts_session_changes(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    with b.user32(), wts.SessionChanges() as changes:
+        assert b.post_session_change(7, 2) == 1  # WTS_SESSION_LOCK
+        assert b.post_session_change(6, 9) == 1  # WTS_SESSION_LOGOFF of a session now gone
+        got = [changes.get(10), changes.get(10)]
+    assert [(c.kind, c.session_id, c.user) for c in got if c] == [
+        (wts.SessionChangeKind.SESSION_LOCK, 2, "CONTOSO\\alice"),
+        (wts.SessionChangeKind.SESSION_LOGOFF, 9, None),
+    ]
+    assert b.registrations_ex() == 0
+    assert b.post_session_change(8, 2) == 0  # nobody listens any more
+
+
+@scenario
+def wts_user_token(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    raises(errors.SessionNotFoundError, 1008, lambda: wts.query_user_token(0))
+    raises(errors.SessionNotFoundError, 7022, lambda: wts.query_user_token(9))
+    with wts.query_user_token(2) as token:
+        assert token.handle and b.open_tokens() == 1
+    assert b.open_tokens() == 0
+    b.set_tcb(False)
+    raises(errors.AccessDeniedError, 1314, lambda: wts.query_user_token(2))
+
+
+@scenario
+def wts_connect_and_shadow(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    b.set_current_session(2)
+
+    def states() -> dict[int, int]:
+        return {s.session_id: int(s.state) for s in wts.enumerate_sessions()}
+
+    wts.connect_session(3, wts.CURRENT_SESSION)
+    assert (states()[2], states()[3]) == (4, 0)  # alice's terminal went to bob's session
+    raises(errors.SessionNotFoundError, 7022, lambda: wts.connect_session(9, 2))
+    raises(errors.InvalidParameterError, 87, lambda: wtsapi32.WTSConnectSessionW(3, 3, None, 1))
+    wts.start_remote_control(3, hotkey=0x51, modifiers=wts.HotkeyModifier.ALT)
+    assert states()[3] == int(wts.ConnectState.SHADOW)
+    assert b.last_hotkey() == (0x51, 4)
+    raises(errors.InvalidParameterError, 87, lambda: wts.stop_remote_control(2))
+    wts.stop_remote_control(3)
+    assert states()[3] == 0
+    raises(errors.SessionNotFoundError, 7022, lambda: wts.start_remote_control(2))
+    raises(errors.ServerNotFoundError, 1722, lambda: wts.start_remote_control(3, server="NOPE"))
+
+
+@scenario
+def wts_servers_and_shutdown(b: Backend) -> None:
+    b.load_wts(SESSIONS)
+    b.set_current_session(2)
+    assert wts.enumerate_servers() == []
+    b.add_domain_servers(["RDS01", "RDS02"])
+    assert wts.enumerate_servers("CONTOSO") == ["RDS01", "RDS02"]
+    raises(errors.InvalidParameterError, 87, lambda: wtsapi32.WTSShutdownSystem(None, 3))
+    wts.shutdown_system(wts.ShutdownFlag.REBOOT)
+    assert b.last_shutdown() == 4
+    wts.shutdown_system(wts.ShutdownFlag.LOGOFF)
+    assert [s.session_id for s in wts.enumerate_sessions()] == [0, 2]  # no user / the caller
+
+
+@scenario
+def wts_processes_per_session(b: Backend) -> None:
+    b.load_wts(SESSIONS, PROCESSES)
+    assert [p.process_id for p in wts.processes(session_id=2)] == [4242]
+    assert wts.processes(session_id=7) == []
+    users = [p.user for p in wts.processes()]
+    # S-1-5-18 is NT AUTHORITY\SYSTEM wherever LookupAccountSidW exists (simulator, Wine);
+    # the host's stand-in tier has no advapi32. The other SIDs name no account.
+    assert users[0] in ("NT AUTHORITY\\SYSTEM", None) and users[1:] == [None, None]
+    assert wts.processes(resolve_users=False)[0].user is None
+
 
 IDS = [fn.__name__ for fn in SCENARIOS]
 

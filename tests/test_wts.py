@@ -409,8 +409,8 @@ def test_processes_and_sids(wtsstub: WtsStub) -> None:
     wtsstub.add_process(None, 1, 4242, "notepad.exe", sid, len(sid))
     wtsstub.add_process(None, 0, 4, "System", None, 0)
     assert wts.processes() == [
-        wts.Process(1, 4242, "notepad.exe", "S-1-5-21-1004336348-1177238915-682003330-1001"),
-        wts.Process(0, 4, "System", None),
+        wts.Process(1, 4242, "notepad.exe", "S-1-5-21-1004336348-1177238915-682003330-1001", None),
+        wts.Process(0, 4, "System", None, None),
     ]
     wts.terminate_process(4242, 1)
     assert [p.process_id for p in wts.processes()] == [4]
@@ -490,7 +490,7 @@ def test_bad_masks(wtsstub: WtsStub, mask: object, exc: type[Exception]) -> None
         (lambda: wts.enumerate_sessions(5), TypeError, "server"),  # type: ignore[arg-type]
         (lambda: wts.enumerate_sessions("a\0b"), ValueError, "server"),
         (lambda: wts.process_session_id(-1), ValueError, "pid"),
-        (lambda: wts.terminate_process(None), TypeError, "process_id"),  # type: ignore[arg-type]
+        (lambda: wts.terminate_process(None), TypeError, "pid"),  # type: ignore[arg-type]
     ],
 )
 def test_bad_arguments_raise_before_any_call(

@@ -212,6 +212,7 @@ def demo_simulator() -> Simulator:
     for kind, session_id in ((7, 2), (4, 3), (8, 2)):
         sim.wts.queue_session_change(kind, session_id)
     sim.wts.accounts["S-1-5-21-1004336348-1177238915-682003330-1001"] = ("CONTOSO", "alice")
+    sim.wts.domain_servers[:] = ["RDS01", "RDS02"]
     return sim
 
 

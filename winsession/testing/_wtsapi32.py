@@ -36,6 +36,7 @@ from ._buffers import (
     _wbytes,
     _wstr,
 )
+from ._control import ControlMixin
 from ._spawn import SpawnMixin
 from ._tables import LOCAL_SERVER, Process, Session
 
@@ -64,7 +65,7 @@ class _Waiter:
     done: bool = False
 
 
-class WtsSimulator(SpawnMixin, _Api):
+class WtsSimulator(SpawnMixin, ControlMixin, _Api):
     """The simulated wtsapi32 (and kernel32's ``WTSGetActiveConsoleSessionId``,
     ``ProcessIdToSessionId``). Reach it as ``Simulator.wts``.
 
@@ -139,6 +140,7 @@ class WtsSimulator(SpawnMixin, _Api):
             "ProcessIdToSessionId", _I32, [_U32, _V], self._guard(0, self._pid_to_session)
         )
         self._init_spawn(self.provider, self._guard)
+        self._init_control(self.provider, self._guard)
 
     # control
     def reset(self) -> None:
@@ -162,6 +164,7 @@ class WtsSimulator(SpawnMixin, _Api):
             self.unsupported.clear()
             self.message_response = 0
             self._reset_spawn()
+            self._reset_control()
             self._flush(None)
 
     def add_server(self, name: str) -> None:

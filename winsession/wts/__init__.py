@@ -23,6 +23,15 @@ before a function returns.
 
 from __future__ import annotations
 
+from ._control import (
+    HotkeyModifier,
+    ShutdownFlag,
+    connect_session,
+    enumerate_servers,
+    shutdown_system,
+    start_remote_control,
+    stop_remote_control,
+)
 from ._events import EventWatcher, wait_system_event, watch_events
 from ._notify import SessionChange, SessionChangeKind, SessionChanges
 from ._query import query_session_information, session_details
@@ -71,6 +80,7 @@ __all__ = [
     "ConnectState",
     "Event",
     "EventWatcher",
+    "HotkeyModifier",
     "InfoClass",
     "MessageResponse",
     "MessageStyle",
@@ -83,12 +93,15 @@ __all__ = [
     "SessionDetails",
     "SessionInfo",
     "SessionInfo1",
+    "ShutdownFlag",
     "SpawnedProcess",
     "StationInfo",
     "StationInfoEx",
     "UserToken",
     "active_console_session_id",
+    "connect_session",
     "disconnect_session",
+    "enumerate_servers",
     "enumerate_sessions",
     "enumerate_sessions_ex",
     "logoff_session",
@@ -99,7 +112,10 @@ __all__ = [
     "query_user_token",
     "send_message",
     "session_details",
+    "shutdown_system",
     "spawn_in_session",
+    "start_remote_control",
+    "stop_remote_control",
     "terminate_process",
     "wait_system_event",
     "watch_events",

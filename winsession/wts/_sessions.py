@@ -8,13 +8,13 @@ from typing import Any, Optional
 
 from .. import _args
 from .._records import Memo, column_decoder
-from .._winerror import ERROR_NO_MORE_ITEMS
-from ..errors import WinSessionError
+from .._winerror import ERROR_INSUFFICIENT_BUFFER, ERROR_NO_MORE_ITEMS
+from ..errors import UnsupportedPlatformError, WinSessionError
 from ..raw import kernel32 as _k32
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD
 from ._query import _sid
-from ._server import ServerArg, Using
+from ._server import Server, ServerArg, Using, _name
 from ._types import (
     CURRENT_SESSION,
     ConnectState,
@@ -110,38 +110,92 @@ def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
                 _raw.WTSFreeMemoryExW(_raw.WTSTypeSessionInfoLevel1, buf, count.value)
 
 
-def processes(server: ServerArg = None) -> list[Process]:
-    """The processes on ``server`` (``WTSEnumerateProcessesW``), with owner SIDs.
+def processes(
+    server: ServerArg = None, *, session_id: Optional[int] = None, resolve_users: bool = True
+) -> list[Process]:
+    """The processes on ``server`` (``WTSEnumerateProcessesW``), with owner SIDs and, where
+    ``LookupAccountSidW`` knows them, owner names; ``session_id`` keeps one session's.
 
     >>> from winsession import wts
-    >>> [(p.process_id, p.name, p.session_id) for p in wts.processes()]
-    [(4, 'System', 0), (4242, 'notepad.exe', 2)]
+    >>> [(p.process_id, p.name, p.session_id, p.user) for p in wts.processes()]
+    [(4, 'System', 0, 'NT AUTHORITY\\\\SYSTEM'), (4242, 'notepad.exe', 2, 'CONTOSO\\\\alice')]
+    >>> [p.name for p in wts.processes(session_id=2)]
+    ['notepad.exe']
     >>> wts.processes()[0].user_sid
     'S-1-5-18'
     """
+    wanted = None if session_id is None else _args.u32(session_id, "session_id")
+    resolve = _args.flag(resolve_users, "resolve_users")
     buf = ctypes.POINTER(_raw.WTS_PROCESS_INFOW)()
     count = DWORD(0)
     with Using(server) as handle:
+        names = _AccountNames(server.name if isinstance(server, Server) else _name(server))
         try:
             _raw.WTSEnumerateProcessesW(handle, 0, 1, ctypes.byref(buf), ctypes.byref(count))
             return [
-                Process(p.SessionId, p.ProcessId, p.pProcessName or "", _sid(p.pUserSid))
+                Process(
+                    p.SessionId, p.ProcessId, p.pProcessName or "", _sid(p.pUserSid),
+                    names.lookup(p.pUserSid) if resolve else None,
+                )
                 for p in buf[: count.value]
-            ]
+                if wanted is None or p.SessionId == wanted
+            ]  # fmt: skip
         finally:
             if buf:
                 _raw.WTSFreeMemory(buf)
 
 
-def terminate_process(process_id: int, exit_code: int = 0, *, server: ServerArg = None) -> None:
-    """End process ``process_id`` on ``server`` (``WTSTerminateProcess``).
+class _AccountNames:
+    """SID -> ``DOMAIN\\name`` through ``LookupAccountSidW``, once per SID; gives up for
+    good (``None`` for every SID) when advapi32 is not there (the host tier)."""
+
+    def __init__(self, server: Optional[str]) -> None:
+        self._server = server or None
+        self._cache: dict[str, Optional[str]] = {}
+        self._unavailable = False
+
+    def lookup(self, psid: Optional[int]) -> Optional[str]:
+        text = _sid(psid)
+        if text is None or self._unavailable:
+            return None
+        if text not in self._cache:
+            self._cache[text] = self._ask(psid)
+        return self._cache[text]
+
+    def _ask(self, psid: Optional[int]) -> Optional[str]:
+        from ..raw import advapi32 as _adv
+
+        name_len, domain_len = DWORD(64), DWORD(64)
+        use = ctypes.c_int32(0)
+        for _ in range(3):  # the sizes asked for can grow once; never loop for ever
+            name = ctypes.create_unicode_buffer(name_len.value + 1)
+            domain = ctypes.create_unicode_buffer(domain_len.value + 1)
+            name_len.value, domain_len.value = len(name), len(domain)
+            try:
+                _adv.LookupAccountSidW(
+                    self._server, psid, name, ctypes.byref(name_len), domain,
+                    ctypes.byref(domain_len), ctypes.byref(use),
+                )  # fmt: skip
+            except UnsupportedPlatformError:
+                self._unavailable = True
+                return None
+            except WinSessionError as err:
+                if err.winerror == ERROR_INSUFFICIENT_BUFFER and name_len.value < 0x10000:
+                    continue
+                return None
+            return f"{domain.value}\\{name.value}" if domain.value else name.value
+        return None
+
+
+def terminate_process(pid: int, exit_code: int = 1, *, server: ServerArg = None) -> None:
+    """End process ``pid`` on ``server`` with ``exit_code`` (``WTSTerminateProcess``).
 
     >>> from winsession import wts
-    >>> wts.terminate_process(4242, exit_code=1)
+    >>> wts.terminate_process(4242)
     >>> [p.name for p in wts.processes()]
     ['System']
     """
-    pid = _args.u32(process_id, "process_id")
+    pid = _args.u32(pid, "pid")
     code = _args.u32(exit_code, "exit_code")
     with Using(server) as handle:
         _raw.WTSTerminateProcess(handle, pid, code)

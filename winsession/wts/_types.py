@@ -513,16 +513,20 @@ class Process(Record):
     >>> from winsession import wts
     >>> wts.processes()[1]
     Process(session_id=2, process_id=4242, name='notepad.exe',
-            user_sid='S-1-5-21-1004336348-1177238915-682003330-1001')
+            user_sid='S-1-5-21-1004336348-1177238915-682003330-1001', user='CONTOSO\\\\alice')
     """
 
-    __slots__ = ("name", "process_id", "session_id", "user_sid")
+    __slots__ = ("name", "process_id", "session_id", "user", "user_sid")
 
     session_id: int
     process_id: int
     name: str
     user_sid: Optional[str]
     """The owner's SID as ``S-1-5-...``, or ``None`` when the API gave none."""
+    user: Optional[str]
+    """The owner as ``DOMAIN\\name`` (``LookupAccountSidW`` on the server), or ``None``
+    where the SID could not be resolved (an unknown or deleted account, no advapi32 on the
+    host tier)."""
 
 
 @dataclass(frozen=True, repr=False)
