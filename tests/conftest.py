@@ -62,6 +62,8 @@ def _belongs_elsewhere(item: pytest.Item) -> bool:
         return True  # needs a Windows Python
     if item.get_closest_marker("mingw") and TIER not in STANDIN_TIERS:
         return True  # needs the mingw-built layout programs (not on a Windows runner)
+    if item.get_closest_marker("host_tools") and TIER != "host":
+        return True  # runs the dev tools (mypy) installed for the host Python
     if item.get_closest_marker("live") and TIER != "windows-live":
         return True  # reads the live system: real Windows only
     fixtures = set(getattr(item, "fixturenames", ()))

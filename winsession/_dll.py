@@ -27,9 +27,17 @@ import ctypes
 import sys
 import threading
 from collections.abc import Sequence
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar
 
 from .errors import UnsupportedPlatformError
+
+if TYPE_CHECKING:
+    from typing_extensions import ParamSpec  # typeshed's; nothing imports it at run time
+
+    _P = ParamSpec("_P")
+else:
+    _P = TypeVar("_P")  # a stand-in: 3.9 has no ParamSpec, and annotations are never evaluated
+_R = TypeVar("_R")
 
 __all__ = [
     "Function",
@@ -48,7 +56,7 @@ _IS_WINDOWS = sys.platform == "win32"
 _lock = threading.Lock()
 _libraries: dict[str, ctypes.CDLL] = {}
 _stand_ins: dict[str, str] = {}
-_functions: list[Function] = []
+_functions: list[Function[..., Any]] = []
 _simulators: dict[str, Any] = {}
 _data_files: dict[str, int] = {}
 _data_lock = threading.Lock()  # not _lock: binding kernel32 inside takes that one
@@ -251,11 +259,13 @@ def clear_stand_ins() -> None:
                 fn._unbind()
 
 
-class Function:
+class Function(Generic[_P, _R]):
     """A DLL export declared with exact ``argtypes`` and ``restype``, bound on first call.
 
     The declaration (``dll``, ``name``, ``argtypes``, ``restype``, ``errcheck``) is
-    inspectable on every OS; binding happens through :func:`load` only.
+    inspectable on every OS; binding happens through :func:`load` only. For mypy a
+    declaration is ``Function[[arg types...], result]``, so a call with the wrong number or
+    kind of arguments is a type error where it is written (the raw modules annotate each one).
     """
 
     def __init__(
@@ -291,11 +301,11 @@ class Function:
     def _unbind(self) -> None:
         self._bound = None
 
-    def __call__(self, *args: Any) -> Any:
+    def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         bound = self._bound
         if bound is None:
             bound = self.bind()
-        return bound(*args)
+        return bound(*args)  # type: ignore[no-any-return]  # ctypes' result, typed by _R
 
     def __repr__(self) -> str:
         return f"<winsession raw function {self.dll}!{self.name}>"

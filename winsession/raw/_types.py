@@ -9,6 +9,7 @@ the stand-in DLLs built for each).
 from __future__ import annotations
 
 import ctypes
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 BYTE = ctypes.c_uint8
 WORD = ctypes.c_uint16
@@ -35,6 +36,24 @@ LPDWORD = ctypes.POINTER(DWORD)
 DWORD_PTR = ctypes.c_size_t
 PDWORD_PTR = ctypes.POINTER(DWORD_PTR)
 NET_API_STATUS = DWORD
+
+if TYPE_CHECKING:
+    # What Python passes for each kind of parameter, for the Function[[...], result]
+    # annotations of the raw modules (mypy only; ctypes itself converts and checks at run time).
+    from ctypes import _CArgObject, _Pointer
+
+    from typing_extensions import TypeAlias
+
+    InStr: TypeAlias = Optional[str]
+    """LPWSTR/LPCWSTR going in: a str, or None for NULL."""
+    Handle: TypeAlias = Optional[int]
+    """HANDLE, HWND, HMODULE or LPVOID passed by value: an address, or None for NULL."""
+    Out: TypeAlias = Union[_CArgObject, "_Pointer[Any]"]
+    """An out-parameter: ``ctypes.byref(x)`` or a pointer instance."""
+    Ptr: TypeAlias = Union["_Pointer[Any]", ctypes.c_void_p, ctypes.c_wchar_p, int, None]
+    """A pointer value going in, e.g. an API buffer to free."""
+    WBuf: TypeAlias = Union["ctypes.Array[ctypes.c_wchar]", _CArgObject, None]
+    """A caller-allocated wide-character buffer (``ctypes.create_unicode_buffer``)."""
 
 __all__ = [
     "BOOL",

@@ -11,10 +11,14 @@ cchReferencedDomainName, PSID_NAME_USE peUse)``) and mingw-w64's ``winbase.h``.
 from __future__ import annotations
 
 import ctypes
+from typing import TYPE_CHECKING
 
 from .. import _dll
 from ..errors import BoolCheck, WtsError
 from ._types import BOOL, BYTE, DWORD, HANDLE, INT, LPCWSTR, LPDWORD, LPVOID, LPWSTR, WORD
+
+if TYPE_CHECKING:
+    from ._types import Handle, InStr, Out, Ptr, WBuf
 
 PSID = ctypes.c_void_p
 
@@ -90,7 +94,7 @@ class PROCESS_INFORMATION(ctypes.Structure):
 _check = BoolCheck(WtsError, "advapi32")
 P = ctypes.POINTER
 
-DuplicateTokenEx = _dll.Function(
+DuplicateTokenEx: _dll.Function[[Handle, int, Ptr, int, int, Out], int] = _dll.Function(
     "advapi32",
     "DuplicateTokenEx",
     BOOL,
@@ -100,7 +104,9 @@ DuplicateTokenEx = _dll.Function(
     ImpersonationLevel, TokenType, phNewToken) -> BOOL``.""",
 )
 
-CreateProcessAsUserW = _dll.Function(
+CreateProcessAsUserW: _dll.Function[
+    [Handle, InStr, WBuf, Ptr, Ptr, int, int, Ptr, InStr, Out, Out], int
+] = _dll.Function(
     "advapi32",
     "CreateProcessAsUserW",
     BOOL,
@@ -126,7 +132,7 @@ CreateProcessAsUserW = _dll.Function(
 # SID_NAME_USE
 SidTypeUser, SidTypeGroup, SidTypeDomain, SidTypeAlias, SidTypeWellKnownGroup = 1, 2, 3, 4, 5
 
-LookupAccountSidW = _dll.Function(
+LookupAccountSidW: _dll.Function[[InStr, Ptr, WBuf, Out, WBuf, Out, Out], int] = _dll.Function(
     "advapi32",
     "LookupAccountSidW",
     BOOL,

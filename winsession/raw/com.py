@@ -12,11 +12,14 @@ from __future__ import annotations
 import ctypes
 import sys
 import uuid
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import _dll
 from ..errors import check_hresult
 from ._types import BOOL, DWORD, HRESULT, LONG, LPVOID, LPWSTR, UINT, ULONG, USHORT, WORD
+
+if TYPE_CHECKING:
+    from ._types import Handle, InStr, Out, Ptr
 
 if sys.platform == "win32":
     FUNCTYPE = ctypes.WINFUNCTYPE
@@ -141,18 +144,22 @@ def _hresult(result: int, func: Any, args: tuple[Any, ...]) -> int:
     return result
 
 
-CoInitializeEx = _dll.Function("ole32", "CoInitializeEx", HRESULT, [LPVOID, DWORD], _hresult)
-CoUninitialize = _dll.Function("ole32", "CoUninitialize", None, [])
-CoCreateInstance = _dll.Function(
+CoInitializeEx: _dll.Function[[Handle, int], int] = _dll.Function(
+    "ole32", "CoInitializeEx", HRESULT, [LPVOID, DWORD], _hresult
+)
+CoUninitialize: _dll.Function[[], None] = _dll.Function("ole32", "CoUninitialize", None, [])
+CoCreateInstance: _dll.Function[[Out, Handle, int, Out, Out], int] = _dll.Function(
     "ole32",
     "CoCreateInstance",
     HRESULT,
     [REFGUID, LPVOID, DWORD, REFGUID, ctypes.POINTER(LPVOID)],
     _hresult,
 )
-SysAllocString = _dll.Function("oleaut32", "SysAllocString", BSTR, [LPWSTR])
-SysFreeString = _dll.Function("oleaut32", "SysFreeString", None, [BSTR])
-SysStringLen = _dll.Function("oleaut32", "SysStringLen", UINT, [BSTR])
+SysAllocString: _dll.Function[[InStr], Optional[int]] = _dll.Function(
+    "oleaut32", "SysAllocString", BSTR, [LPWSTR]
+)
+SysFreeString: _dll.Function[[Ptr], None] = _dll.Function("oleaut32", "SysFreeString", None, [BSTR])
+SysStringLen: _dll.Function[[Ptr], int] = _dll.Function("oleaut32", "SysStringLen", UINT, [BSTR])
 
 
 def bstr(text: str) -> int:

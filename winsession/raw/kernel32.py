@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import ctypes
+from typing import TYPE_CHECKING, Optional
 
 from .. import _dll
 from ..errors import BoolCheck, WtsError
 from ._types import BOOL, DWORD, HANDLE, LPCWSTR, LPVOID, LPWSTR, UINT
 
-WTSGetActiveConsoleSessionId = _dll.Function("kernel32", "WTSGetActiveConsoleSessionId", DWORD, [])
+if TYPE_CHECKING:
+    from ._types import Handle, InStr, Out, Ptr, WBuf
+
+WTSGetActiveConsoleSessionId: _dll.Function[[], int] = _dll.Function(
+    "kernel32", "WTSGetActiveConsoleSessionId", DWORD, []
+)
 """The console session's id, or 0xFFFFFFFF when none is attached (no last error)."""
 
-ProcessIdToSessionId = _dll.Function(
+ProcessIdToSessionId: _dll.Function[[int, Out], int] = _dll.Function(
     "kernel32",
     "ProcessIdToSessionId",
     BOOL,
@@ -34,7 +40,7 @@ message text are ignored (hard-coded ``%n`` breaks are kept)."""
 LOAD_LIBRARY_AS_DATAFILE = 0x00000002
 LOAD_LIBRARY_SEARCH_SYSTEM32 = 0x00000800
 
-FormatMessageW = _dll.Function(
+FormatMessageW: _dll.Function[[int, Handle, int, int, WBuf, int, Ptr], int] = _dll.Function(
     "kernel32",
     "FormatMessageW",
     DWORD,
@@ -46,7 +52,7 @@ FormatMessageW = _dll.Function(
     English.""",
 )
 
-LoadLibraryExW = _dll.Function(
+LoadLibraryExW: _dll.Function[[InStr, Handle, int], Optional[int]] = _dll.Function(
     "kernel32",
     "LoadLibraryExW",
     HANDLE,
@@ -55,7 +61,7 @@ LoadLibraryExW = _dll.Function(
     by :func:`winsession._dll.data_file` only (``_dll`` is the one loader).""",
 )
 
-FreeLibrary = _dll.Function(
+FreeLibrary: _dll.Function[[Handle], int] = _dll.Function(
     "kernel32",
     "FreeLibrary",
     BOOL,
@@ -63,7 +69,7 @@ FreeLibrary = _dll.Function(
     doc="``FreeLibrary(hLibModule) -> BOOL``: releases a module from :data:`LoadLibraryExW`.",
 )
 
-GetSystemDirectoryW = _dll.Function(
+GetSystemDirectoryW: _dll.Function[[WBuf, int], int] = _dll.Function(
     "kernel32",
     "GetSystemDirectoryW",
     UINT,
@@ -82,7 +88,7 @@ WAIT_FAILED = 0xFFFFFFFF
 INFINITE = 0xFFFFFFFF
 STILL_ACTIVE = 259
 
-CloseHandle = _dll.Function(
+CloseHandle: _dll.Function[[Handle], int] = _dll.Function(
     "kernel32",
     "CloseHandle",
     BOOL,
@@ -91,7 +97,7 @@ CloseHandle = _dll.Function(
     doc="``CloseHandle(hObject) -> BOOL``: closes tokens, processes and threads.",
 )
 
-WaitForSingleObject = _dll.Function(
+WaitForSingleObject: _dll.Function[[Handle, int], int] = _dll.Function(
     "kernel32",
     "WaitForSingleObject",
     DWORD,
@@ -101,7 +107,7 @@ WaitForSingleObject = _dll.Function(
     ``WAIT_TIMEOUT``, or ``WAIT_FAILED`` (with a last error).""",
 )
 
-GetExitCodeProcess = _dll.Function(
+GetExitCodeProcess: _dll.Function[[Handle, Out], int] = _dll.Function(
     "kernel32",
     "GetExitCodeProcess",
     BOOL,
@@ -110,7 +116,7 @@ GetExitCodeProcess = _dll.Function(
     doc="``GetExitCodeProcess(hProcess, lpExitCode) -> BOOL``; ``STILL_ACTIVE`` while running.",
 )
 
-TerminateProcess = _dll.Function(
+TerminateProcess: _dll.Function[[Handle, int], int] = _dll.Function(
     "kernel32",
     "TerminateProcess",
     BOOL,

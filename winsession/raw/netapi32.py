@@ -10,10 +10,14 @@ function has :func:`winsession.errors.check_net_api_status` as errcheck: it retu
 from __future__ import annotations
 
 import ctypes
+from typing import TYPE_CHECKING
 
 from .. import _dll
 from ..errors import check_net_api_status
 from ._types import DWORD, LPBYTE, LPDWORD, LPVOID, LPWSTR, NET_API_STATUS, PDWORD_PTR
+
+if TYPE_CHECKING:
+    from ._types import InStr, Out, Ptr
 
 MAX_PREFERRED_LENGTH = 0xFFFFFFFF
 """``prefmaxlen`` asking the API to allocate as much as all the data needs."""
@@ -158,64 +162,64 @@ CONNECTION_INFO_LEVELS: dict[int, type[ctypes.Structure]] = {
 """Structure for each level ``NetConnectionEnum`` accepts."""
 
 
-def _net(name: str, argtypes: list[object], doc: str) -> _dll.Function:
+def _net(name: str, argtypes: list[object], doc: str) -> _dll.Function[..., int]:
     return _dll.Function("netapi32", name, NET_API_STATUS, argtypes, check_net_api_status, doc)
 
 
-NetSessionEnum = _net(
+NetSessionEnum: _dll.Function[[InStr, InStr, InStr, int, Out, int, Out, Out, Out], int] = _net(
     "NetSessionEnum",
     [LPWSTR, LPWSTR, LPWSTR, DWORD, ctypes.POINTER(LPBYTE), DWORD, LPDWORD, LPDWORD, LPDWORD],
     "NetSessionEnum(servername, UncClientName, username, level, bufptr, prefmaxlen,"
     " entriesread, totalentries, resume_handle) -> NET_API_STATUS",
 )
-NetSessionGetInfo = _net(
+NetSessionGetInfo: _dll.Function[[InStr, InStr, InStr, int, Out], int] = _net(
     "NetSessionGetInfo",
     [LPWSTR, LPWSTR, LPWSTR, DWORD, ctypes.POINTER(LPBYTE)],
     "NetSessionGetInfo(servername, UncClientName, username, level, bufptr) -> NET_API_STATUS",
 )
-NetSessionDel = _net(
+NetSessionDel: _dll.Function[[InStr, InStr, InStr], int] = _net(
     "NetSessionDel",
     [LPWSTR, LPWSTR, LPWSTR],
     "NetSessionDel(servername, UncClientName, username) -> NET_API_STATUS",
 )
-NetFileEnum = _net(
+NetFileEnum: _dll.Function[[InStr, InStr, InStr, int, Out, int, Out, Out, Out], int] = _net(
     "NetFileEnum",
     [LPWSTR, LPWSTR, LPWSTR, DWORD, ctypes.POINTER(LPBYTE), DWORD, LPDWORD, LPDWORD, PDWORD_PTR],
     "NetFileEnum(servername, basepath, username, level, bufptr, prefmaxlen, entriesread,"
     " totalentries, resume_handle) -> NET_API_STATUS  (resume_handle is a PDWORD_PTR)",
 )
-NetFileGetInfo = _net(
+NetFileGetInfo: _dll.Function[[InStr, int, int, Out], int] = _net(
     "NetFileGetInfo",
     [LPWSTR, DWORD, DWORD, ctypes.POINTER(LPBYTE)],
     "NetFileGetInfo(servername, fileid, level, bufptr) -> NET_API_STATUS",
 )
-NetFileClose = _net(
+NetFileClose: _dll.Function[[InStr, int], int] = _net(
     "NetFileClose",
     [LPWSTR, DWORD],
     "NetFileClose(servername, fileid) -> NET_API_STATUS",
 )
-NetConnectionEnum = _net(
+NetConnectionEnum: _dll.Function[[InStr, InStr, int, Out, int, Out, Out, Out], int] = _net(
     "NetConnectionEnum",
     [LPWSTR, LPWSTR, DWORD, ctypes.POINTER(LPBYTE), DWORD, LPDWORD, LPDWORD, LPDWORD],
     "NetConnectionEnum(servername, qualifier, level, bufptr, prefmaxlen, entriesread,"
     " totalentries, resume_handle) -> NET_API_STATUS",
 )
-NetApiBufferAllocate = _net(
+NetApiBufferAllocate: _dll.Function[[int, Out], int] = _net(
     "NetApiBufferAllocate",
     [DWORD, ctypes.POINTER(LPVOID)],
     "NetApiBufferAllocate(ByteCount, Buffer) -> NET_API_STATUS",
 )
-NetApiBufferFree = _net(
+NetApiBufferFree: _dll.Function[[Ptr], int] = _net(
     "NetApiBufferFree",
     [LPVOID],
     "NetApiBufferFree(Buffer) -> NET_API_STATUS",
 )
-NetApiBufferReallocate = _net(
+NetApiBufferReallocate: _dll.Function[[Ptr, int, Out], int] = _net(
     "NetApiBufferReallocate",
     [LPVOID, DWORD, ctypes.POINTER(LPVOID)],
     "NetApiBufferReallocate(OldBuffer, NewByteCount, NewBuffer) -> NET_API_STATUS",
 )
-NetApiBufferSize = _net(
+NetApiBufferSize: _dll.Function[[Ptr, Out], int] = _net(
     "NetApiBufferSize",
     [LPVOID, LPDWORD],
     "NetApiBufferSize(Buffer, ByteCount) -> NET_API_STATUS",

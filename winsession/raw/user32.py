@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .. import _dll
 from ..errors import BoolCheck, WtsError
 from ._types import BOOL, DWORD, HANDLE, HWND, INT, LONG, LPCWSTR, LPVOID, UINT, WORD
+
+if TYPE_CHECKING:
+    from ._types import Handle, InStr, Out
 
 WPARAM = ctypes.c_size_t
 LPARAM = ctypes.c_ssize_t
@@ -109,34 +112,49 @@ _check = BoolCheck(WtsError, "user32")
 _check_minus_one = BoolCheck(WtsError, "user32", failure=-1)
 
 
-def _user32(name: str, restype: Any, argtypes: list[Any], errcheck: Any = _check) -> _dll.Function:
+def _user32(
+    name: str, restype: Any, argtypes: list[Any], errcheck: Any = _check
+) -> _dll.Function[..., Any]:
     return _dll.Function("user32", name, restype, argtypes, errcheck)
 
 
 P = ctypes.POINTER
 
-RegisterClassExW = _user32("RegisterClassExW", ATOM, [P(WNDCLASSEXW)])
+RegisterClassExW: _dll.Function[[Out], int] = _user32("RegisterClassExW", ATOM, [P(WNDCLASSEXW)])
 """``RegisterClassExW(lpwcx) -> ATOM``, 0 on failure (``ERROR_CLASS_ALREADY_EXISTS`` 1410)."""
-UnregisterClassW = _user32("UnregisterClassW", BOOL, [LPCWSTR, HINSTANCE])
+UnregisterClassW: _dll.Function[[Union[InStr, int], Handle], int] = _user32(
+    "UnregisterClassW", BOOL, [LPCWSTR, HINSTANCE]
+)
 """``UnregisterClassW(lpClassName, hInstance) -> BOOL``; fails while a window of the class
 exists (``ERROR_CLASS_HAS_WINDOWS`` 1412) or when there is no such class (1411)."""
-CreateWindowExW = _user32(
+CreateWindowExW: _dll.Function[
+    [int, Union[InStr, int], InStr, int, int, int, int, int, Handle, Handle, Handle, Handle],
+    Optional[int],
+] = _user32(
     "CreateWindowExW",
     HWND,
     [DWORD, LPCWSTR, LPCWSTR, DWORD, INT, INT, INT, INT, HWND, HMENU, HINSTANCE, LPVOID],
 )
 """``CreateWindowExW(...) -> HWND``; ``hWndParent`` :data:`HWND_MESSAGE` makes a
 message-only window. NULL on failure."""
-DestroyWindow = _user32("DestroyWindow", BOOL, [HWND])
+DestroyWindow: _dll.Function[[Handle], int] = _user32("DestroyWindow", BOOL, [HWND])
 """``DestroyWindow(hWnd) -> BOOL``: only the thread that created the window may call it."""
-GetMessageW = _user32("GetMessageW", BOOL, [P(MSG), HWND, UINT, UINT], _check_minus_one)
+GetMessageW: _dll.Function[[Out, Handle, int, int], int] = _user32(
+    "GetMessageW", BOOL, [P(MSG), HWND, UINT, UINT], _check_minus_one
+)
 """``GetMessageW(lpMsg, hWnd, wMsgFilterMin, wMsgFilterMax) -> BOOL``: non-zero for a
 message, 0 for ``WM_QUIT``, -1 on error. Dispatches sent messages to window procedures
 while it waits."""
-PostMessageW = _user32("PostMessageW", BOOL, [HWND, UINT, WPARAM, LPARAM])
+PostMessageW: _dll.Function[[Handle, int, int, int], int] = _user32(
+    "PostMessageW", BOOL, [HWND, UINT, WPARAM, LPARAM]
+)
 """``PostMessageW(hWnd, Msg, wParam, lParam) -> BOOL``: queues and returns at once; any
 thread may call it."""
-PostThreadMessageW = _user32("PostThreadMessageW", BOOL, [DWORD, UINT, WPARAM, LPARAM])
+PostThreadMessageW: _dll.Function[[int, int, int, int], int] = _user32(
+    "PostThreadMessageW", BOOL, [DWORD, UINT, WPARAM, LPARAM]
+)
 """``PostThreadMessageW(idThread, Msg, wParam, lParam) -> BOOL``."""
-DefWindowProcW = _user32("DefWindowProcW", LRESULT, [HWND, UINT, WPARAM, LPARAM], None)
+DefWindowProcW: _dll.Function[[Handle, int, int, int], int] = _user32(
+    "DefWindowProcW", LRESULT, [HWND, UINT, WPARAM, LPARAM], None
+)
 """``DefWindowProcW(hWnd, Msg, wParam, lParam) -> LRESULT``: the default processing."""

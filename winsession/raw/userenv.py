@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import ctypes
+from typing import TYPE_CHECKING
 
 from .. import _dll
 from ..errors import BoolCheck, WtsError
 from ._types import BOOL, HANDLE, LPVOID
 
+if TYPE_CHECKING:
+    from ._types import Handle, Out, Ptr
+
 _check = BoolCheck(WtsError, "userenv")
 
-CreateEnvironmentBlock = _dll.Function(
+CreateEnvironmentBlock: _dll.Function[[Out, Handle, int], int] = _dll.Function(
     "userenv",
     "CreateEnvironmentBlock",
     BOOL,
@@ -22,7 +26,7 @@ CreateEnvironmentBlock = _dll.Function(
     :data:`DestroyEnvironmentBlock` must free.""",
 )
 
-DestroyEnvironmentBlock = _dll.Function(
+DestroyEnvironmentBlock: _dll.Function[[Ptr], int] = _dll.Function(
     "userenv",
     "DestroyEnvironmentBlock",
     BOOL,

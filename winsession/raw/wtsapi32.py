@@ -10,7 +10,7 @@ stand-ins (4-byte ``wchar_t``), exactly as the C stand-ins do.
 from __future__ import annotations
 
 import ctypes
-from typing import Any
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import _dll
 from ..errors import BoolCheck, WtsError
@@ -28,6 +28,9 @@ from ._types import (
     USHORT,
     WCHAR,
 )
+
+if TYPE_CHECKING:
+    from ._types import Handle, InStr, Out, Ptr
 
 WTS_CURRENT_SERVER_HANDLE = None
 """``(HANDLE)NULL``: the server this process runs on."""
@@ -106,6 +109,11 @@ IDASYNC = 32001
 class WTS_SESSION_INFOW(ctypes.Structure):
     """One session from ``WTSEnumerateSessionsW``."""
 
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        SessionId: int
+        pWinStationName: Optional[str]
+        State: int
+
     _fields_ = [
         ("SessionId", DWORD),
         ("pWinStationName", LPWSTR),
@@ -115,6 +123,16 @@ class WTS_SESSION_INFOW(ctypes.Structure):
 
 class WTS_SESSION_INFO_1W(ctypes.Structure):
     """One session from ``WTSEnumerateSessionsExW`` (level 1)."""
+
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        ExecEnvId: int
+        State: int
+        SessionId: int
+        pSessionName: Optional[str]
+        pHostName: Optional[str]
+        pUserName: Optional[str]
+        pDomainName: Optional[str]
+        pFarmName: Optional[str]
 
     _fields_ = [
         ("ExecEnvId", DWORD),
@@ -131,6 +149,12 @@ class WTS_SESSION_INFO_1W(ctypes.Structure):
 class WTS_PROCESS_INFOW(ctypes.Structure):
     """One process from ``WTSEnumerateProcessesW``."""
 
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        SessionId: int
+        ProcessId: int
+        pProcessName: Optional[str]
+        pUserSid: Optional[int]
+
     _fields_ = [
         ("SessionId", DWORD),
         ("ProcessId", DWORD),
@@ -142,11 +166,20 @@ class WTS_PROCESS_INFOW(ctypes.Structure):
 class WTS_CLIENT_ADDRESS(ctypes.Structure):
     """``WTSClientAddress``: IPv4 bytes at ``Address[2:6]``, IPv6 at ``Address[0:16]``."""
 
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        AddressFamily: int
+        Address: ctypes.Array[ctypes.c_uint8]
+
     _fields_ = [("AddressFamily", DWORD), ("Address", BYTE * 20)]
 
 
 class WTS_CLIENT_DISPLAY(ctypes.Structure):
     """``WTSClientDisplay``: resolution and colour depth code."""
+
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        HorizontalResolution: int
+        VerticalResolution: int
+        ColorDepth: int
 
     _fields_ = [
         ("HorizontalResolution", DWORD),
@@ -157,6 +190,10 @@ class WTS_CLIENT_DISPLAY(ctypes.Structure):
 
 class WTS_SESSION_ADDRESS(ctypes.Structure):
     """``WTSSessionAddressV4``: the session's own virtual IP."""
+
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        AddressFamily: int
+        Address: ctypes.Array[ctypes.c_uint8]
 
     _fields_ = [("AddressFamily", DWORD), ("Address", BYTE * 20)]
 
@@ -175,6 +212,24 @@ _TRAFFIC = [
 class WTSINFOW(ctypes.Structure):
     """``WTSSessionInfo``: station, user, counters and times (FILETIME ticks)."""
 
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        State: int
+        SessionId: int
+        IncomingBytes: int
+        OutgoingBytes: int
+        IncomingFrames: int
+        OutgoingFrames: int
+        IncomingCompressedBytes: int
+        OutgoingCompressedBytes: int
+        WinStationName: str
+        Domain: str
+        UserName: str
+        ConnectTime: int
+        DisconnectTime: int
+        LastInputTime: int
+        LogonTime: int
+        CurrentTime: int
+
     _fields_ = [
         ("State", WTS_CONNECTSTATE_CLASS),
         ("SessionId", DWORD),
@@ -192,6 +247,25 @@ class WTSINFOW(ctypes.Structure):
 
 class WTSINFOEX_LEVEL1_W(ctypes.Structure):
     """``WTSSessionInfoEx`` level 1: WTSINFOW's facts plus the lock state."""
+
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        SessionId: int
+        SessionState: int
+        SessionFlags: int
+        WinStationName: str
+        UserName: str
+        DomainName: str
+        LogonTime: int
+        ConnectTime: int
+        DisconnectTime: int
+        LastInputTime: int
+        CurrentTime: int
+        IncomingBytes: int
+        OutgoingBytes: int
+        IncomingFrames: int
+        OutgoingFrames: int
+        IncomingCompressedBytes: int
+        OutgoingCompressedBytes: int
 
     _fields_ = [
         ("SessionId", DWORD),
@@ -212,17 +286,45 @@ class WTSINFOEX_LEVEL1_W(ctypes.Structure):
 class WTSINFOEX_LEVEL_W(ctypes.Union):
     """The level-dependent part of ``WTSINFOEXW``."""
 
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        WTSInfoExLevel1: WTSINFOEX_LEVEL1_W
+
     _fields_ = [("WTSInfoExLevel1", WTSINFOEX_LEVEL1_W)]
 
 
 class WTSINFOEXW(ctypes.Structure):
     """``WTSSessionInfoEx``: ``Level`` (1) and the matching data."""
 
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        Level: int
+        Data: WTSINFOEX_LEVEL_W
+
     _fields_ = [("Level", DWORD), ("Data", WTSINFOEX_LEVEL_W)]
 
 
 class WTSCLIENTW(ctypes.Structure):
     """``WTSClientInfo``: everything the client reported."""
+
+    if TYPE_CHECKING:  # what mypy sees of the fields the decoders read
+        ClientName: str
+        Domain: str
+        UserName: str
+        WorkDirectory: str
+        InitialProgram: str
+        EncryptionLevel: int
+        ClientAddressFamily: int
+        ClientAddress: ctypes.Array[ctypes.c_uint16]
+        HRes: int
+        VRes: int
+        ColorDepth: int
+        ClientDirectory: str
+        ClientBuildNumber: int
+        ClientHardwareId: int
+        ClientProductId: int
+        OutBufCountHost: int
+        OutBufCountClient: int
+        OutBufLength: int
+        DeviceId: str
 
     _fields_ = [
         ("ClientName", WCHAR * (CLIENTNAME_LENGTH + 1)),
@@ -272,68 +374,100 @@ class WTSCONFIGINFOW(ctypes.Structure):
 _check = BoolCheck(WtsError, "wtsapi32")
 
 
-def _wts(name: str, restype: Any, argtypes: list[Any], checked: bool = True) -> _dll.Function:
+def _wts(
+    name: str, restype: Any, argtypes: list[Any], checked: bool = True
+) -> _dll.Function[..., Any]:
     return _dll.Function("wtsapi32", name, restype, argtypes, _check if checked else None)
 
 
 P = ctypes.POINTER
 
 # Open/close: no last error by contract ("a handle that is not valid" shows on use).
-WTSOpenServerW = _wts("WTSOpenServerW", HANDLE, [LPWSTR], checked=False)
-WTSOpenServerExW = _wts("WTSOpenServerExW", HANDLE, [LPWSTR], checked=False)
-WTSCloseServer = _wts("WTSCloseServer", None, [HANDLE], checked=False)
-WTSEnumerateSessionsW = _wts(
+WTSOpenServerW: _dll.Function[[InStr], Optional[int]] = _wts(
+    "WTSOpenServerW", HANDLE, [LPWSTR], checked=False
+)
+WTSOpenServerExW: _dll.Function[[InStr], Optional[int]] = _wts(
+    "WTSOpenServerExW", HANDLE, [LPWSTR], checked=False
+)
+WTSCloseServer: _dll.Function[[Handle], None] = _wts(
+    "WTSCloseServer", None, [HANDLE], checked=False
+)
+WTSEnumerateSessionsW: _dll.Function[[Handle, int, int, Out, Out], int] = _wts(
     "WTSEnumerateSessionsW", BOOL, [HANDLE, DWORD, DWORD, P(P(WTS_SESSION_INFOW)), P(DWORD)]
 )
-WTSEnumerateSessionsExW = _wts(
+WTSEnumerateSessionsExW: _dll.Function[[Handle, Out, int, Out, Out], int] = _wts(
     "WTSEnumerateSessionsExW", BOOL, [HANDLE, P(DWORD), DWORD, P(P(WTS_SESSION_INFO_1W)), P(DWORD)]
 )
-WTSEnumerateProcessesW = _wts(
+WTSEnumerateProcessesW: _dll.Function[[Handle, int, int, Out, Out], int] = _wts(
     "WTSEnumerateProcessesW", BOOL, [HANDLE, DWORD, DWORD, P(P(WTS_PROCESS_INFOW)), P(DWORD)]
 )
-WTSTerminateProcess = _wts("WTSTerminateProcess", BOOL, [HANDLE, DWORD, DWORD])
-WTSFreeMemory = _wts("WTSFreeMemory", None, [LPVOID], checked=False)
-WTSFreeMemoryExW = _wts("WTSFreeMemoryExW", BOOL, [WTS_TYPE_CLASS, LPVOID, DWORD])
-WTSQuerySessionInformationW = _wts(
+WTSTerminateProcess: _dll.Function[[Handle, int, int], int] = _wts(
+    "WTSTerminateProcess", BOOL, [HANDLE, DWORD, DWORD]
+)
+WTSFreeMemory: _dll.Function[[Ptr], None] = _wts("WTSFreeMemory", None, [LPVOID], checked=False)
+WTSFreeMemoryExW: _dll.Function[[int, Ptr, int], int] = _wts(
+    "WTSFreeMemoryExW", BOOL, [WTS_TYPE_CLASS, LPVOID, DWORD]
+)
+WTSQuerySessionInformationW: _dll.Function[[Handle, int, int, Out, Out], int] = _wts(
     "WTSQuerySessionInformationW", BOOL, [HANDLE, DWORD, WTS_INFO_CLASS, P(LPWSTR), P(DWORD)]
 )
-WTSDisconnectSession = _wts("WTSDisconnectSession", BOOL, [HANDLE, DWORD, BOOL])
-WTSLogoffSession = _wts("WTSLogoffSession", BOOL, [HANDLE, DWORD, BOOL])
-WTSSendMessageW = _wts(
-    "WTSSendMessageW",
-    BOOL,
-    [
-        HANDLE,
-        DWORD,
-        LPWSTR,
-        DWORD,
-        LPWSTR,
-        DWORD,
-        MESSAGEBOX_STYLE,
-        DWORD,
-        P(MESSAGEBOX_RESULT),
-        BOOL,
-    ],
+WTSDisconnectSession: _dll.Function[[Handle, int, int], int] = _wts(
+    "WTSDisconnectSession", BOOL, [HANDLE, DWORD, BOOL]
 )
-WTSWaitSystemEvent = _wts("WTSWaitSystemEvent", BOOL, [HANDLE, DWORD, P(DWORD)])
-WTSRegisterSessionNotification = _wts("WTSRegisterSessionNotification", BOOL, [HWND, DWORD])
-WTSUnRegisterSessionNotification = _wts("WTSUnRegisterSessionNotification", BOOL, [HWND])
-WTSRegisterSessionNotificationEx = _wts(
+WTSLogoffSession: _dll.Function[[Handle, int, int], int] = _wts(
+    "WTSLogoffSession", BOOL, [HANDLE, DWORD, BOOL]
+)
+WTSSendMessageW: _dll.Function[[Handle, int, InStr, int, InStr, int, int, int, Out, int], int] = (
+    _wts(
+        "WTSSendMessageW",
+        BOOL,
+        [
+            HANDLE,
+            DWORD,
+            LPWSTR,
+            DWORD,
+            LPWSTR,
+            DWORD,
+            MESSAGEBOX_STYLE,
+            DWORD,
+            P(MESSAGEBOX_RESULT),
+            BOOL,
+        ],
+    )
+)
+WTSWaitSystemEvent: _dll.Function[[Handle, int, Out], int] = _wts(
+    "WTSWaitSystemEvent", BOOL, [HANDLE, DWORD, P(DWORD)]
+)
+WTSRegisterSessionNotification: _dll.Function[[Handle, int], int] = _wts(
+    "WTSRegisterSessionNotification", BOOL, [HWND, DWORD]
+)
+WTSUnRegisterSessionNotification: _dll.Function[[Handle], int] = _wts(
+    "WTSUnRegisterSessionNotification", BOOL, [HWND]
+)
+WTSRegisterSessionNotificationEx: _dll.Function[[Handle, Handle, int], int] = _wts(
     "WTSRegisterSessionNotificationEx", BOOL, [HANDLE, HWND, DWORD]
 )
-WTSUnRegisterSessionNotificationEx = _wts(
+WTSUnRegisterSessionNotificationEx: _dll.Function[[Handle, Handle], int] = _wts(
     "WTSUnRegisterSessionNotificationEx", BOOL, [HANDLE, HWND]
 )
-WTSQueryUserToken = _wts("WTSQueryUserToken", BOOL, [DWORD, P(HANDLE)])
+WTSQueryUserToken: _dll.Function[[int, Out], int] = _wts(
+    "WTSQueryUserToken", BOOL, [DWORD, P(HANDLE)]
+)
 """``WTSQueryUserToken(SessionId, phToken) -> BOOL``: the caller must run as LocalSystem
 with ``SE_TCB_NAME`` (else ``ERROR_PRIVILEGE_NOT_HELD``); the token is closed with
 ``CloseHandle``."""
-WTSConnectSessionW = _wts("WTSConnectSessionW", BOOL, [DWORD, DWORD, LPWSTR, BOOL])
-WTSStartRemoteControlSessionW = _wts(
+WTSConnectSessionW: _dll.Function[[int, int, InStr, int], int] = _wts(
+    "WTSConnectSessionW", BOOL, [DWORD, DWORD, LPWSTR, BOOL]
+)
+WTSStartRemoteControlSessionW: _dll.Function[[InStr, int, int, int], int] = _wts(
     "WTSStartRemoteControlSessionW", BOOL, [LPWSTR, DWORD, BYTE, USHORT]
 )
-WTSStopRemoteControlSession = _wts("WTSStopRemoteControlSession", BOOL, [DWORD])
-WTSShutdownSystem = _wts("WTSShutdownSystem", BOOL, [HANDLE, DWORD])
+WTSStopRemoteControlSession: _dll.Function[[int], int] = _wts(
+    "WTSStopRemoteControlSession", BOOL, [DWORD]
+)
+WTSShutdownSystem: _dll.Function[[Handle, int], int] = _wts(
+    "WTSShutdownSystem", BOOL, [HANDLE, DWORD]
+)
 
 
 class WTS_SERVER_INFOW(ctypes.Structure):
@@ -342,7 +476,7 @@ class WTS_SERVER_INFOW(ctypes.Structure):
     _fields_ = [("pServerName", LPWSTR)]
 
 
-WTSEnumerateServersW = _wts(
+WTSEnumerateServersW: _dll.Function[[InStr, int, int, Out, Out], int] = _wts(
     "WTSEnumerateServersW", BOOL, [LPWSTR, DWORD, DWORD, P(P(WTS_SERVER_INFOW)), P(DWORD)]
 )
 

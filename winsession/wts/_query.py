@@ -108,7 +108,7 @@ _ULONG_CLASSES = frozenset(
 _UNSUPPORTED_CLASSES = frozenset(range(InfoClass.IDLE_TIME, InfoClass.OUTGOING_FRAMES + 1))
 
 
-def _decode_station(s: Any) -> StationInfo:
+def _decode_station(s: _raw.WTSINFOW) -> StationInfo:
     return StationInfo(
         ConnectState(s.State), s.SessionId, s.IncomingBytes, s.OutgoingBytes,
         s.IncomingFrames, s.OutgoingFrames, s.IncomingCompressedBytes,
@@ -118,7 +118,7 @@ def _decode_station(s: Any) -> StationInfo:
     )  # fmt: skip
 
 
-def _decode_station_ex(info: Any) -> StationInfoEx:
+def _decode_station_ex(info: _raw.WTSINFOEXW) -> StationInfoEx:
     if info.Level != 1:
         raise errors.wts_error(
             ERROR_INVALID_DATA,
@@ -136,7 +136,7 @@ def _decode_station_ex(info: Any) -> StationInfoEx:
     )  # fmt: skip
 
 
-def _decode_client(c: Any) -> ClientInfo:
+def _decode_client(c: _raw.WTSCLIENTW) -> ClientInfo:
     return ClientInfo(
         _text(c.ClientName), _text(c.Domain), _text(c.UserName), _text(c.WorkDirectory),
         _text(c.InitialProgram), c.EncryptionLevel, c.ClientAddressFamily,
