@@ -3,6 +3,7 @@ kind of arguments where it is written, and accepts a correct one (issue 10)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -30,6 +31,7 @@ def test_mypy_catches_a_wrong_raw_call(platform: str, tmp_path: Path) -> None:
         [sys.executable, "-m", "mypy", "--strict", "--platform", platform,
          "--cache-dir", str(tmp_path / "cache"), "--no-error-summary", str(snippet)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "MYPYPATH": str(ROOT)},  # this checkout's winsession, not another
     )  # fmt: skip
     lines = {
         int(line[len(str(snippet)) + 1 :].split(":")[0]): line
