@@ -17,6 +17,7 @@ import pytest
 from stubctl import NetStub
 
 from winsession import net
+from winsession.net import _sessions as net_sessions
 
 PAGE = 64 * 1024
 
@@ -97,7 +98,7 @@ def test_keyboard_interrupt_while_decoding_a_page(
     # A user_flags value never seen before makes the decoder build a new SessionFlags in
     # the middle of the page; that is where the interrupt is raised.
     odd = 0x5A0000
-    assert odd not in net._FLAG_CACHE
+    assert odd not in net_sessions._FLAG_CACHE
     netstub.add_sessions_bulk(100)
     netstub.add_session(None, "\\\\ODD", "odd", 0, 0, 0, odd, "t", "x")
     netstub.add_sessions_bulk(100)
@@ -105,14 +106,14 @@ def test_keyboard_interrupt_while_decoding_a_page(
     def interrupt(value: int) -> net.SessionFlags:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(net, "SessionFlags", interrupt)
+    monkeypatch.setattr(net_sessions, "SessionFlags", interrupt)
     sessions = net.enum_sessions(level=502)
     with pytest.raises(KeyboardInterrupt):
         next(sessions)
     assert netstub.calls() == 1 and netstub.allocs() == 1
     assert netstub.outstanding() == 0, "the buffer being decoded was not freed"
     assert next(sessions, None) is None  # the generator is finished
-    assert odd not in net._FLAG_CACHE
+    assert odd not in net_sessions._FLAG_CACHE
 
 
 def test_a_million_sessions_stream_in_constant_memory(netstub: NetStub) -> None:
@@ -164,7 +165,7 @@ def _probe_gc_during_decode(netstub: NetStub, monkeypatch: pytest.MonkeyPatch, b
     """Put an unseen user_flags value after ``before`` sessions; when the decoder meets it,
     note whether the collector is enabled (and optionally interrupt the decoding there)."""
     odd = next(_UNSEEN)
-    assert odd not in net._FLAG_CACHE
+    assert odd not in net_sessions._FLAG_CACHE
     netstub.add_sessions_bulk(before)
     netstub.add_session(None, "\\\\ODD", "odd", 0, 0, 0, odd, "t", "x")
     netstub.add_sessions_bulk(10)
@@ -177,7 +178,7 @@ def _probe_gc_during_decode(netstub: NetStub, monkeypatch: pytest.MonkeyPatch, b
             raise KeyboardInterrupt
         return real(value)
 
-    monkeypatch.setattr(net, "SessionFlags", probe)
+    monkeypatch.setattr(net_sessions, "SessionFlags", probe)
     return seen
 
 

@@ -47,6 +47,9 @@ def to_filetime(value: Optional[datetime.datetime]) -> int:
 
 def show(value: Any) -> str:
     """``value`` as a record's repr shows it: enums by name, datetimes as ISO text."""
+    own = getattr(type(value), "record_text", None)
+    if own is not None:
+        return str(own(value))  # a type that knows better (net.ShareType: kind|modifiers)
     if isinstance(value, enum.Flag):
         return _flag_text(value)
     if isinstance(value, enum.Enum):

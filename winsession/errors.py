@@ -210,7 +210,7 @@ class AccessDeniedError(WinSessionError, PermissionError):
 
 
 class SessionNotFoundError(WinSessionError, LookupError):
-    """No session matches the client, user or session id given.
+    """No session (or open file) matches the client, user, session id or file id given.
 
     >>> from winsession import net
     >>> from winsession.errors import SessionNotFoundError
@@ -319,7 +319,8 @@ _MEANING_OF: dict[int, type[WinSessionError]] = {
     _e.ERROR_CTX_WINSTATION_ACCESS_DENIED: AccessDeniedError,
     _e.NERR_ClientNameNotFound: SessionNotFoundError,
     _e.NERR_UserNotFound: SessionNotFoundError,
-    _e.ERROR_FILE_NOT_FOUND: SessionNotFoundError,  # WTS: the session is gone
+    _e.ERROR_FILE_NOT_FOUND: SessionNotFoundError,  # WTS: session gone; NetFile*: no such id
+    _e.NERR_FileIdNotFound: SessionNotFoundError,  # NetFileClose, as MS-SRVS lists it
     _e.ERROR_CTX_WINSTATION_NOT_FOUND: SessionNotFoundError,
     _e.ERROR_CTX_CLOSE_PENDING: SessionNotFoundError,
     _e.ERROR_BAD_NETPATH: ServerNotFoundError,

@@ -1,6 +1,7 @@
 """A simulated netapi32, wtsapi32 and kernel32 for testing code that uses winsession.
 
-Describe the world in a table -- :class:`SmbSession`, :class:`Session`, :class:`Process` --
+Describe the world in a table -- :class:`SmbSession` (with its :class:`OpenFile` and
+:class:`SmbConnection` rows), :class:`Session`, :class:`Process` --
 and run your code inside a :class:`Simulator`. winsession's real code runs unchanged: it
 calls through ctypes into this module's pure-Python implementation of the documented API
 contracts (the same ones the C stand-ins in ``stubs/`` implement), receives real buffers
@@ -39,16 +40,26 @@ from __future__ import annotations
 from ._netapi32 import NetApiSimulator
 from ._simulator import DEMO_EVENT_COUNT as DEMO_EVENT_COUNT  # what `ts watch --simulate` counts
 from ._simulator import Simulator, demo_simulator
-from ._tables import LOCAL_SERVER, Process, Session, SimulatorError, SmbSession
+from ._tables import (
+    LOCAL_SERVER,
+    OpenFile,
+    Process,
+    Session,
+    SimulatorError,
+    SmbConnection,
+    SmbSession,
+)
 from ._wtsapi32 import WtsSimulator
 
 __all__ = [
     "LOCAL_SERVER",
     "NetApiSimulator",
+    "OpenFile",
     "Process",
     "Session",
     "Simulator",
     "SimulatorError",
+    "SmbConnection",
     "SmbSession",
     "WtsSimulator",
     "demo_simulator",

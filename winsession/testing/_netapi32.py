@@ -1,4 +1,9 @@
-"""The simulated netapi32: NetSession* over the SMB table, NetApiBuffer* with accounting."""
+"""The simulated netapi32: NetSession* over the SMB table, NetFile* over the open files,
+NetConnectionEnum over the connections, NetApiBuffer* with accounting.
+
+Behaviours are Microsoft's documented ones, as stubs/README.md spells them out for the C
+stand-in (each with the page it comes from); where the documentation is silent, the README
+says so and what both stand-ins do instead."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any, Optional
 from .._winerror import (
     ERROR_ACCESS_DENIED,
     ERROR_BAD_NETPATH,
+    ERROR_FILE_NOT_FOUND,
     ERROR_INTERNAL_ERROR,
     ERROR_INVALID_LEVEL,
     ERROR_INVALID_PARAMETER,
@@ -21,7 +27,7 @@ from .._winerror import (
 )
 from ..raw import netapi32 as _net
 from ._buffers import _U32, _V, _Api, _Provider, _put_ptr, _put_u32, _server_key, _wbytes, _wstr
-from ._tables import LOCAL_SERVER, SmbSession
+from ._tables import LOCAL_SERVER, OpenFile, SmbConnection, SmbSession
 
 _BAD_COMPUTER_CHARS = frozenset('\\/:*?"<>|')
 
@@ -65,6 +71,8 @@ class NetApiSimulator(_Api):
         self.local_name = local_name
         self.servers: list[str] = []
         self.sessions: list[SmbSession] = []
+        self.files: list[OpenFile] = []
+        self.connections: list[SmbConnection] = []
         self.last_prefmaxlen = 0
         self.privileged = True
         self.provider = _Provider("netapi32", self.get_last_error)
@@ -73,6 +81,10 @@ class NetApiSimulator(_Api):
             ("NetSessionEnum", [_V, _V, _V, _U32, _V, _U32, _V, _V, _V], self._enum),
             ("NetSessionGetInfo", [_V, _V, _V, _U32, _V], self._get_info),
             ("NetSessionDel", [_V, _V, _V], self._del),
+            ("NetFileEnum", [_V, _V, _V, _U32, _V, _U32, _V, _V, _V], self._file_enum),
+            ("NetFileGetInfo", [_V, _U32, _U32, _V], self._file_get_info),
+            ("NetFileClose", [_V, _U32], self._file_close),
+            ("NetConnectionEnum", [_V, _V, _U32, _V, _U32, _V, _V, _V], self._connection_enum),
             ("NetApiBufferFree", [_V], self._buffer_free),
             ("NetApiBufferAllocate", [_U32, _V], self._buffer_allocate),
             ("NetApiBufferSize", [_V, _V], self._buffer_size),
@@ -88,6 +100,8 @@ class NetApiSimulator(_Api):
         with self.lock:
             self.servers.clear()
             self.sessions.clear()
+            self.files.clear()
+            self.connections.clear()
             self.schedule.clear()
             self.calls = 0
             self.privileged = True
@@ -105,6 +119,20 @@ class NetApiSimulator(_Api):
             if session.server is not None:
                 self.add_server(session.server)
             self.sessions.append(dataclasses.replace(session))
+
+    def add_file(self, row: OpenFile) -> None:
+        """Append an open file to the table (a copy)."""
+        with self.lock:
+            if row.server is not None:
+                self.add_server(row.server)
+            self.files.append(dataclasses.replace(row))
+
+    def add_connection(self, row: SmbConnection) -> None:
+        """Append a connection to the table (a copy)."""
+        with self.lock:
+            if row.server is not None:
+                self.add_server(row.server)
+            self.connections.append(dataclasses.replace(row))
 
     def remove_on_call(self, call_no: int, index: int) -> None:
         """Just before serving call ``call_no``, remove the ``index``-th session of the table."""
@@ -128,7 +156,29 @@ class NetApiSimulator(_Api):
                 return i + 1
         return None
 
-    def _server_of(self, s: SmbSession) -> Optional[int]:
+    def remove_file_on_call(self, call_no: int, index: int) -> None:
+        """Just before serving call ``call_no``, close the ``index``-th open file."""
+        self._at(call_no, "remove_file", index)
+
+    def _remove_session(self, index: int) -> None:
+        # Closing a session closes its opens and disconnects its tree connects (MS-SMB2
+        # 3.3.4.12 "Server Application Requests Closing a Session": "MUST close every Open
+        # in Session.OpenTable ... MUST disconnect every TreeConnect"). A file or connection
+        # belongs to the session of the same server, client and user.
+        s = self.sessions.pop(index)
+        sid = self._server_of(s)
+
+        def owned(row: Any) -> bool:
+            return (
+                self._server_of(row) == sid
+                and self._client_eq(row.client, s.client or "")
+                and (row.user or "").casefold() == (s.user or "").casefold()
+            )
+
+        self.files[:] = [f for f in self.files if not owned(f)]
+        self.connections[:] = [c for c in self.connections if not owned(c)]
+
+    def _server_of(self, s: Any) -> Optional[int]:
         return 0 if s.server is None else self._find_server(s.server)
 
     def _scheduled(self, out: Sequence[int]) -> Optional[int]:
@@ -137,7 +187,11 @@ class NetApiSimulator(_Api):
         for kind, arg in self.schedule.pop(self.calls, []):
             if kind == "remove":
                 if 0 <= arg < len(self.sessions):
-                    del self.sessions[arg]
+                    self._remove_session(arg)
+                continue
+            if kind == "remove_file":
+                if 0 <= arg < len(self.files):
+                    del self.files[arg]
                 continue
             if decided is not None:
                 continue
@@ -299,12 +353,193 @@ class NetApiSimulator(_Api):
                 if not self._matches(self.sessions[i], f):
                     i += 1
                     continue
-                del self.sessions[i]
+                self._remove_session(i)
                 deleted += 1
                 if only_first:
                     break
             # NetSessionDel's page lists NERR_ClientNameNotFound, not NERR_UserNotFound.
             return NERR_Success if deleted else NERR_ClientNameNotFound
+
+    # --- NetFile* and NetConnectionEnum ---------------------------------------------------
+
+    def _pack_rows(self, structure: Any, rows: Sequence[Sequence[Any]]) -> Optional[int]:
+        """One buffer: the structures (field values in declaration order), then their
+        strings, as Windows lays an enumeration's buffer out."""
+        if not rows:
+            return None
+        each = ctypes.sizeof(structure)
+        fields = [(getattr(structure, name).offset, ctype is ctypes.c_wchar_p)
+                  for name, ctype in structure._fields_]  # fmt: skip
+        size = each * len(rows) + sum(_wbytes(v) for row in rows for v in row
+                                      if isinstance(v, str))  # fmt: skip
+        base = self.buffers.alloc(size)
+        strings = base + each * len(rows)
+        for i, row in enumerate(rows):
+            entry = base + i * each
+            for (offset, is_text), value in zip(fields, row):
+                if not is_text:
+                    _put_u32(entry + offset, int(value))
+                elif value is None:
+                    _put_ptr(entry + offset, None)
+                else:
+                    text = ctypes.create_unicode_buffer(value)
+                    ctypes.memmove(strings, text, ctypes.sizeof(text))
+                    _put_ptr(entry + offset, strings)
+                    strings += ctypes.sizeof(text)
+        return base
+
+    def _serve_page(
+        self, structure: Any, rows: Sequence[Sequence[Any]], bufptr: int, prefmaxlen: int,
+        entriesread: int, totalentries: int, resume: int, resume_type: Any,
+    ) -> int:  # fmt: skip
+        """Paging as for NetSessionEnum: the resume handle is the index of the next row,
+        at least one entry per page however small ``prefmaxlen`` is."""
+        start = resume_type.from_address(resume).value if resume else 0
+        total = len(rows) - start if start < len(rows) else 0
+        each = ctypes.sizeof(structure)
+        n = size = 0
+        while n < total:
+            row = rows[start + n]
+            entry = each + sum(_wbytes(v) for v in row if isinstance(v, str))
+            if n > 0 and prefmaxlen != _net.MAX_PREFERRED_LENGTH and size + entry > prefmaxlen:
+                break
+            size += entry
+            n += 1
+        more = n < total
+        _put_ptr(bufptr, self._pack_rows(structure, rows[start : start + n]))
+        _put_u32(entriesread, n)
+        _put_u32(totalentries, total)
+        if resume:
+            resume_type.from_address(resume).value = start + n if more else 0
+        return ERROR_MORE_DATA if more else NERR_Success
+
+    @staticmethod
+    def _file_values(level: int, f: OpenFile) -> list[Any]:
+        if level == 2:
+            return [f.file_id]
+        return [f.file_id, f.permissions, f.num_locks, f.path, f.user]
+
+    def _file_enum(
+        self, server: Any, basepath: Any, username: Any, level: int, bufptr: Any,
+        prefmaxlen: int, entriesread: Any, totalentries: Any, resume: Any,
+    ) -> int:  # fmt: skip
+        with self.lock:
+            self.last_prefmaxlen = prefmaxlen
+            decided = self._scheduled((bufptr or 0, entriesread or 0, totalentries or 0))
+            if decided is not None:
+                return decided
+            if not bufptr or not entriesread or not totalentries:
+                return ERROR_INVALID_PARAMETER
+            if level not in _net.FILE_INFO_LEVELS:
+                return ERROR_INVALID_LEVEL  # NetFileEnum's page: levels 2 and 3
+            sid = self._find_server(_wstr(server))
+            if sid is None:
+                return ERROR_BAD_NETPATH
+            # basepath: "only resources that have the value of the basepath parameter as a
+            # prefix"; username: a user name, or with two leading backslashes a connection
+            # (client) name (NetFileEnum's page). Case-insensitive, as Windows names are.
+            prefix = (_wstr(basepath) or "").casefold()
+            who = _wstr(username) or ""
+            rows = []
+            for f in self.files:
+                if self._server_of(f) != sid:
+                    continue
+                if prefix and not (f.path or "").casefold().startswith(prefix):
+                    continue
+                if who.startswith("\\\\"):
+                    if not self._client_eq(f.client, who):
+                        continue
+                elif who and (f.user or "").casefold() != who.casefold():
+                    continue
+                rows.append(self._file_values(level, f))
+            # A filter that matches nothing is an empty success: the page lists no
+            # not-found code for NetFileEnum.
+            return self._serve_page(_net.FILE_INFO_LEVELS[level], rows, bufptr, prefmaxlen,
+                                    entriesread, totalentries, resume, ctypes.c_size_t)  # fmt: skip
+
+    def _find_file(self, server: Any, file_id: int) -> Any:
+        sid = self._find_server(_wstr(server))
+        if sid is None:
+            return (ERROR_BAD_NETPATH,)
+        for i, f in enumerate(self.files):
+            if self._server_of(f) == sid and f.file_id == file_id:
+                return i
+        # NetFileGetInfo's and NetFileClose's pages: ERROR_FILE_NOT_FOUND, "The file was
+        # not found" (MS-SRVS names NERR_FileIdNotFound for the RPC; fail_on_call gives it).
+        return (ERROR_FILE_NOT_FOUND,)
+
+    def _file_get_info(self, server: Any, file_id: int, level: int, bufptr: Any) -> int:
+        with self.lock:
+            decided = self._scheduled((bufptr or 0,))
+            if decided is not None:
+                return decided
+            if not bufptr:
+                return ERROR_INVALID_PARAMETER
+            if level not in _net.FILE_INFO_LEVELS:
+                return ERROR_INVALID_LEVEL
+            found = self._find_file(server, file_id)
+            if isinstance(found, tuple):
+                return int(found[0])
+            row = self._file_values(level, self.files[found])
+            _put_ptr(bufptr, self._pack_rows(_net.FILE_INFO_LEVELS[level], [row]))
+            return NERR_Success
+
+    def _file_close(self, server: Any, file_id: int) -> int:
+        with self.lock:
+            decided = self._scheduled(())
+            if decided is not None:
+                return decided
+            found = self._find_file(server, file_id)
+            if isinstance(found, tuple):
+                return int(found[0])
+            del self.files[found]
+            return NERR_Success
+
+    def _connection_enum(
+        self, server: Any, qualifier: Any, level: int, bufptr: Any, prefmaxlen: int,
+        entriesread: Any, totalentries: Any, resume: Any,
+    ) -> int:  # fmt: skip
+        with self.lock:
+            self.last_prefmaxlen = prefmaxlen
+            decided = self._scheduled((bufptr or 0, entriesread or 0, totalentries or 0))
+            if decided is not None:
+                return decided
+            if not bufptr or not entriesread or not totalentries:
+                return ERROR_INVALID_PARAMETER
+            if level not in _net.CONNECTION_INFO_LEVELS:
+                return ERROR_INVALID_LEVEL  # NetConnectionEnum's page: levels 0 and 1
+            sid = self._find_server(_wstr(server))
+            if sid is None:
+                return ERROR_BAD_NETPATH
+            q = _wstr(qualifier) or ""
+            if not q:
+                return ERROR_INVALID_PARAMETER  # the qualifier is what is enumerated
+            # "If it is a share name, then all the connections made to that share name are
+            # listed. If it is a computer name (it starts with two backslash characters),
+            # all connections made from that computer" (NetConnectionEnum's page); the name
+            # not given is coni1_netname (CONNECTION_INFO_1's page).
+            by_client = q.startswith("\\\\")
+            rows = []
+            for c in self.connections:
+                if self._server_of(c) != sid:
+                    continue
+                if by_client:
+                    if not self._client_eq(c.client, q):
+                        continue
+                    net_name = c.share
+                elif c.share.casefold() != q.casefold():
+                    continue
+                else:
+                    net_name = c.client.lstrip("\\")
+                if level == 0:
+                    rows.append([c.connection_id])
+                else:
+                    rows.append([c.connection_id, c.share_type, c.num_opens, c.num_users,
+                                 c.time, c.user, net_name])  # fmt: skip
+            # No connection matches: an empty success (the page lists no not-found code).
+            return self._serve_page(_net.CONNECTION_INFO_LEVELS[level], rows, bufptr,
+                                    prefmaxlen, entriesread, totalentries, resume,
+                                    ctypes.c_uint32)  # fmt: skip
 
     def _buffer_free(self, address: Any) -> int:
         if not address:

@@ -11,7 +11,15 @@ from typing import Any, Optional
 from .. import _dll
 from ._buffers import _Api
 from ._netapi32 import NetApiSimulator
-from ._tables import LOCAL_SERVER, Process, Session, SimulatorError, SmbSession
+from ._tables import (
+    LOCAL_SERVER,
+    OpenFile,
+    Process,
+    Session,
+    SimulatorError,
+    SmbConnection,
+    SmbSession,
+)
 from ._user32 import User32Simulator
 from ._wtsapi32 import WtsSimulator
 
@@ -49,6 +57,8 @@ class Simulator:
         processes: Iterable[Process] = (),
         servers: Iterable[str] = (),
         *,
+        files: Iterable[OpenFile] = (),
+        connections: Iterable[SmbConnection] = (),
         current_session: Optional[int] = None,
         console_session: Optional[int] = None,
         local_name: str = LOCAL_SERVER,
@@ -58,7 +68,7 @@ class Simulator:
         self.user32 = User32Simulator()
         self.wts.user32 = self.user32  # WM_WTSSESSION_CHANGE is delivered through it
         self._previous: Optional[dict[str, Any]] = None
-        self.load(smb, sessions, processes, servers)
+        self.load(smb, sessions, processes, servers, files=files, connections=connections)
         self.wts.current_session = current_session
         self.wts.console_session = console_session
 
@@ -68,8 +78,25 @@ class Simulator:
         sessions: Iterable[Session] = (),
         processes: Iterable[Process] = (),
         servers: Iterable[str] = (),
+        *,
+        files: Iterable[OpenFile] = (),
+        connections: Iterable[SmbConnection] = (),
     ) -> None:
-        """Reset both DLLs (counters too, but not ``outstanding``) and load these tables."""
+        """Reset both DLLs (counters too, but not ``outstanding``) and load these tables.
+
+        ``files`` and ``connections`` belong to the SMB sessions of the same server, client
+        and user: deleting such a session closes them.
+
+        >>> from winsession import net
+        >>> with Simulator() as sim:
+        ...     sim.load([SmbSession("\\\\PC1", "alice")],
+        ...              files=[OpenFile(7, "D:\\\\a.txt", "alice", "\\\\PC1")])
+        ...     print([f.path_name for f in net.enum_files()])
+        ...     net.delete_session(client="PC1")
+        ...     print(list(net.enum_files()))
+        ['D:\\\\a.txt']
+        []
+        """
         self.net.reset()
         self.wts.reset()
         for name in servers:
@@ -77,6 +104,10 @@ class Simulator:
             self.wts.add_server(name)
         for s in smb:
             self.net.add(s)
+        for f in files:
+            self.net.add_file(f)
+        for c in connections:
+            self.net.add_connection(c)
         for session in sessions:
             self.wts.add(session)
         for process in processes:
@@ -106,6 +137,10 @@ class Simulator:
     def remove_smb_on_call(self, call_no: int, index: int) -> None:
         """Remove the ``index``-th SMB session just before netapi32 call ``call_no``."""
         self.net.remove_on_call(call_no, index)
+
+    def remove_file_on_call(self, call_no: int, index: int) -> None:
+        """Close the ``index``-th open file just before netapi32 call ``call_no``."""
+        self.net.remove_file_on_call(call_no, index)
 
     def _api(self, api: str) -> _Api:
         if api in ("net", "netapi32"):
@@ -205,7 +240,25 @@ def demo_simulator() -> Simulator:
         Process(4, 0, "System", "S-1-5-18"),
         Process(4242, 2, "notepad.exe", "S-1-5-21-1004336348-1177238915-682003330-1001"),
     ]
-    sim = Simulator(smb, sessions, processes, current_session=2, console_session=1)
+    projects, public = "C:\\Shares\\Projects\\", "C:\\Shares\\Public\\"
+    files = [
+        OpenFile(101, projects + "plan.docx", "alice", "\\\\10.0.0.5", permissions=3),
+        OpenFile(102, projects + "budget.xlsx", "alice", "\\\\10.0.0.5", permissions=3,
+                 num_locks=1),
+        OpenFile(103, public + "readme.txt", "alice", "\\\\10.0.0.5", permissions=1),
+        OpenFile(205, public + "setup.msi", "bob", "\\\\10.0.0.6", permissions=1),
+    ]  # fmt: skip
+    connections = [
+        SmbConnection(11, "Projects", "\\\\10.0.0.5", "alice", num_opens=2, time=3600),
+        SmbConnection(12, "Public", "\\\\10.0.0.5", "alice", num_opens=1, time=3500),
+        SmbConnection(13, "IPC$", "\\\\10.0.0.5", "alice", share_type=0x80000003,
+                      time=3600),
+        SmbConnection(21, "Public", "\\\\10.0.0.6", "bob", num_opens=1, time=120),
+        SmbConnection(31, "IPC$", "\\\\10.0.0.7", "carol", share_type=0x80000003,
+                      time=9000),
+    ]  # fmt: skip
+    sim = Simulator(smb, sessions, processes, files=files, connections=connections,
+                    current_session=2, console_session=1)  # fmt: skip
     for flags in (0x20, 0x08, 0x10):  # LOGON, CONNECT, DISCONNECT
         sim.wts.events.append(flags)
     # For the first SessionChanges window: alice locks, bob's client drops, alice unlocks.

@@ -46,6 +46,48 @@ class SmbSession:
 
 
 @dataclass
+class OpenFile:
+    """One open file in the simulated server's table (a ``FILE_INFO_3`` row).
+
+    It belongs to the SMB session of ``user`` from ``client`` on ``server`` (``None``: the
+    local server): closing that session (``NetSessionDel``) closes the file too.
+    ``permissions`` is the ``PERM_FILE_*`` mask (1 read, 2 write, 4 create).
+
+    >>> OpenFile(101, "C:\\\\Shares\\\\plan.docx", "alice", "\\\\\\\\10.0.0.5", permissions=3)
+    OpenFile(file_id=101, path='C:\\\\Shares\\\\plan.docx', user='alice', client='\\\\\\\\10.0.0.5', permissions=3, num_locks=0, server=None)
+    """  # noqa: E501
+
+    file_id: int
+    path: Optional[str]
+    user: Optional[str]
+    client: Optional[str] = None
+    permissions: int = 1
+    num_locks: int = 0
+    server: Optional[str] = None
+
+
+@dataclass
+class SmbConnection:
+    """One tree connection in the simulated server's table (a ``CONNECTION_INFO_1`` row):
+    ``user`` from ``client`` connected to ``share``. Closing that user's session from that
+    client closes it too. ``share_type`` is the ``STYPE_*`` value.
+
+    >>> SmbConnection(12, "Public", "\\\\\\\\10.0.0.5", "alice", num_opens=1, time=3600)
+    SmbConnection(connection_id=12, share='Public', client='\\\\\\\\10.0.0.5', user='alice', share_type=0, num_opens=1, num_users=1, time=3600, server=None)
+    """  # noqa: E501
+
+    connection_id: int
+    share: str
+    client: str
+    user: Optional[str]
+    share_type: int = 0
+    num_opens: int = 0
+    num_users: int = 1
+    time: int = 0
+    server: Optional[str] = None
+
+
+@dataclass
 class Session:
     """One Remote Desktop session (what ``WTSQuerySessionInformationW`` reports about it).
 

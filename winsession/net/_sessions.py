@@ -1,58 +1,30 @@
-"""SMB sessions on a Windows server: list them, look one up, close them.
-
->>> from winsession import net
->>> for s in net.enum_sessions(level=10):
-...     print(s.client_name, s.user_name, s.idle_duration)
-\\\\10.0.0.5 alice 0:00:20
-\\\\10.0.0.6 bob 0:00:05
-\\\\10.0.0.7 carol 2:00:00
-
-The examples in this module show the output of :func:`winsession.testing.demo_simulator`
-(SMB sessions of alice, bob and carol), the table ``winsession --simulate`` runs against.
-
-``enum_sessions`` streams: it asks ``NetSessionEnum`` for one page at a time (following the
-resume handle through ``ERROR_MORE_DATA``), copies the page into frozen dataclasses, frees
-the API's buffer with ``NetApiBufferFree`` and only then yields -- so memory is bounded by
-one page, and stopping early, an exception or ``close()`` can never leak a buffer.
-
-Since Windows 10 1607 / Server 2019, every level needs administrative rights by default;
-without them the calls raise :class:`~winsession.errors.AccessDeniedError`.
-"""
+"""NetSessionEnum / NetSessionGetInfo / NetSessionDel: SMB sessions and their records."""
 
 from __future__ import annotations
 
 import ctypes
 import datetime
 import enum
-import itertools
-import typing
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, Optional, Union, overload
 
-from . import _args, errors
-from ._records import Memo, Record, column_decoder
-from ._winerror import ERROR_INVALID_DATA, ERROR_INVALID_LEVEL
-from .raw import netapi32 as _raw
-from .raw._types import DWORD, LPBYTE
-
-__all__ = [
-    "MAX_PREFERRED_LENGTH",
-    "SessionFlags",
-    "SessionInfo",
-    "SessionInfo0",
-    "SessionInfo1",
-    "SessionInfo2",
-    "SessionInfo10",
-    "SessionInfo502",
-    "delete_session",
-    "enum_sessions",
-    "get_session_info",
-]
-
-MAX_PREFERRED_LENGTH: int = _raw.MAX_PREFERRED_LENGTH
-"""``prefmaxlen`` meaning "one page holding everything" (the API sizes the buffer)."""
-
+from .. import errors
+from .._records import Memo, Record, column_decoder
+from ..raw import netapi32 as _raw
+from ..raw._types import DWORD, LPBYTE
+from ._common import (
+    MAX_PREFERRED_LENGTH,
+    Stream,
+    call_text,
+    client_arg,
+    decode_page,
+    level_arg,
+    optional_text,
+    pages,
+    prefmaxlen_arg,
+    server_arg,
+)
 
 class SessionFlags(enum.IntFlag):
     """How the user established the session (``sesiN_user_flags``).
@@ -206,67 +178,6 @@ _DECODERS = {
 """(address, count) -> records, per level, built from the layouts."""
 
 
-def _decode_page(level: int, buf: Any, count: int) -> list[SessionInfo0]:
-    """Copy ``count`` structures at ``buf`` into records (before the buffer is freed)."""
-    address = ctypes.cast(buf, ctypes.c_void_p).value
-    if not count:
-        return []
-    if not address:
-        raise errors.net_api_error(
-            ERROR_INVALID_DATA,
-            "NetSessionEnum",
-            message=f"NetSessionEnum reported {count} entries but returned no buffer",
-        )
-    return _DECODERS[level](address, count)
-
-
-# --- argument checks: every one runs before any DLL call --------------------------------
-
-
-def _optional_text(value: object, argument: str) -> Optional[str]:
-    if value is None:
-        return None
-    text = _args.text(value, argument, "a str or None")
-    if not text:
-        raise ValueError(f"{argument} must not be empty (pass None to leave it out)")
-    return text
-
-
-def _server(value: object) -> Optional[str]:
-    # "" is accepted as the local computer, like None: harmless, and common in scripts.
-    # Compared after _args.text made an exact str: a subclass's __eq__ cannot pick the server.
-    if value is None:
-        return None
-    return _args.text(value, "server", "a str or None") or None
-
-
-def _client(value: object) -> Optional[str]:
-    client = _optional_text(value, "client")
-    if client is None:
-        return None
-    bare = client.lstrip("\\")
-    if not bare:
-        raise ValueError(f"client must name a computer, not {client!r}")
-    return "\\\\" + bare  # the API wants UNC form; accept "PC" as well as "\\\\PC"
-
-
-def _level(value: object, allowed: tuple[int, ...], function: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"level must be an int, not {type(value).__name__}")
-    if value not in allowed:
-        choices = ", ".join(map(str, allowed))
-        raise errors.net_api_error(
-            ERROR_INVALID_LEVEL,
-            function,
-            message=f"level must be one of {choices} for {function}, not {value}",
-        )
-    return value
-
-
-def _prefmaxlen(value: object) -> int:
-    return _args.u32(value, "prefmaxlen")  # MAX_PREFERRED_LENGTH is the largest DWORD
-
-
 # --- NetSessionEnum -------------------------------------------------------------------------
 
 
@@ -357,98 +268,25 @@ def enum_sessions(
     []
     """
     args = (
-        _server(server),
-        _client(client),
-        _optional_text(user, "user"),
-        _level(level, _ENUM_LEVELS, "NetSessionEnum"),
-        _prefmaxlen(prefmaxlen),
+        server_arg(server),
+        client_arg(client),
+        optional_text(user, "user"),
+        level_arg(level, _ENUM_LEVELS, "NetSessionEnum"),
+        prefmaxlen_arg(prefmaxlen),
     )
-    current: list[list[SessionInfo0]] = []
-    return _Stream.start(_pages(*args, current), current, args)
+    current: list[list[Any]] = []
+    server_name, client_name, user_name, lvl, maxlen = args
 
+    def call(buf: Any, prefmax: int, read: Any, total: Any, resume: Any) -> int:
+        return int(_raw.NetSessionEnum(server_name, client_name, user_name, lvl, buf, prefmax,
+                                       read, total, resume))  # fmt: skip
 
-class _Stream(itertools.chain):  # type: ignore[type-arg]
-    """The records of each page in turn: ``chain`` hands them out in C, so a record costs no
-    Python frame resumption; only each page runs :func:`_pages`. ``close()`` ends it early,
-    as a generator's would."""
-
-    _pages: Generator[list[SessionInfo0], None, None]
-    _current: list[list[SessionInfo0]]
-    _args: tuple[Any, ...]
-
-    @classmethod
-    def start(
-        cls,
-        pages: Generator[list[SessionInfo0], None, None],
-        current: list[list[SessionInfo0]],
-        args: tuple[Any, ...],
-    ) -> Iterator[Any]:
-        stream = typing.cast(_Stream, cls.from_iterable(pages))  # an instance of cls
-        stream._pages, stream._current, stream._args = pages, current, args
-        return stream
-
-    def __repr__(self) -> str:
-        names = ("server", "client", "user", "level", "prefmaxlen")
-        defaults = (None, None, None, None, MAX_PREFERRED_LENGTH)
-        given = ", ".join(f"{n}={v!r}" for n, v, d in zip(names, self._args, defaults) if v != d)
-        return f"<net.enum_sessions({given}) iterator>"
-
-    def close(self) -> None:
-        """Stop: no further NetSessionEnum call, and the rest of the page is dropped."""
-        self._pages.close()
-        for page in self._current:
-            page.clear()  # the iterator chain holds over it is then exhausted too
-
-
-def _pages(
-    server: Optional[str], client: Optional[str], user: Optional[str], level: int,
-    prefmaxlen: int, current: list[list[SessionInfo0]],
-) -> Generator[list[SessionInfo0], None, None]:  # fmt: skip
-    filtered = client is not None or user is not None
-    resume = DWORD(0)
-    while True:
-        # Out-parameters are fresh for every call: some implementations (Wine's) return
-        # success without writing them.
-        buf = LPBYTE()
-        read = DWORD(0)
-        total = DWORD(0)
-        before = resume.value
-        try:
-            status = _raw.NetSessionEnum(
-                server,
-                client,
-                user,
-                level,
-                ctypes.byref(buf),
-                prefmaxlen,
-                ctypes.byref(read),
-                ctypes.byref(total),
-                ctypes.byref(resume),
-            )
-            page = _decode_page(level, buf, read.value)
-        except errors.SessionNotFoundError:
-            if filtered:
-                return  # the filter matches nothing (any more): an empty result
-            raise
-        finally:
-            if buf:
-                _raw.NetApiBufferFree(buf)
-        # The buffer is freed: nothing below can touch API memory.
-        if status == _raw.ERROR_MORE_DATA and not page and resume.value == before:
-            raise errors.net_api_error(
-                status,
-                "NetSessionEnum",
-                server,
-                message=(
-                    f"NetSessionEnum returned ERROR_MORE_DATA with no entries and an unchanged"
-                    f" resume handle ({before}); stopping instead of looping forever"
-                    f" (prefmaxlen={prefmaxlen} may be smaller than one entry)"
-                ),
-            )
-        current[:] = [page]
-        yield page
-        if status != _raw.ERROR_MORE_DATA:
-            return
+    filtered = client_name is not None or user_name is not None
+    stream = pages("NetSessionEnum", call, _DECODERS[lvl], server_name, maxlen, DWORD, current,
+                   errors.SessionNotFoundError if filtered else None)  # fmt: skip
+    names = ("server", "client", "user", "level", "prefmaxlen")
+    defaults = (None, None, None, None, MAX_PREFERRED_LENGTH)
+    return Stream.start(stream, current, call_text("enum_sessions", names, args, defaults))
 
 
 # --- NetSessionGetInfo -----------------------------------------------------------------------
@@ -496,14 +334,14 @@ def get_session_info(
         raise TypeError("client is required: the client computer's name")
     if user is None:
         raise TypeError("user is required: the user name of the session")
-    server_name = _server(server)
-    client_name = _client(client)
-    user_name = _optional_text(user, "user")
-    lvl = _level(level, _GET_INFO_LEVELS, "NetSessionGetInfo")
+    server_name = server_arg(server)
+    client_name = client_arg(client)
+    user_name = optional_text(user, "user")
+    lvl = level_arg(level, _GET_INFO_LEVELS, "NetSessionGetInfo")
     buf = LPBYTE()
     try:
         _raw.NetSessionGetInfo(server_name, client_name, user_name, lvl, ctypes.byref(buf))
-        page = _decode_page(lvl, buf, 1)
+        page = decode_page(_DECODERS[lvl], "NetSessionGetInfo", buf, 1)
     finally:
         if buf:
             _raw.NetApiBufferFree(buf)
@@ -535,9 +373,9 @@ def delete_session(
     ...
     ValueError: delete_session needs client=, user= or both; ...
     """
-    server_name = _server(server)
-    client_name = _client(client)
-    user_name = _optional_text(user, "user")
+    server_name = server_arg(server)
+    client_name = client_arg(client)
+    user_name = optional_text(user, "user")
     if client_name is None and user_name is None:
         raise ValueError(
             "delete_session needs client=, user= or both; to close every session, enumerate"

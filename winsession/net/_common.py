@@ -1,0 +1,201 @@
+"""What the NetSession*, NetFile* and NetConnectionEnum wrappers share: argument checks (all
+run before any DLL call), the paging loop and the streaming iterator built on it."""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import typing
+from collections.abc import Generator, Iterator
+from typing import Any, Callable, Optional
+
+from .. import _args, errors
+from .._winerror import ERROR_INVALID_DATA, ERROR_INVALID_LEVEL
+from ..raw import netapi32 as _raw
+from ..raw._types import DWORD, LPBYTE
+
+MAX_PREFERRED_LENGTH: int = _raw.MAX_PREFERRED_LENGTH
+"""``prefmaxlen`` meaning "one page holding everything" (the API sizes the buffer)."""
+
+MAX_EMPTY_PAGES = 16
+"""``ERROR_MORE_DATA`` pages in a row that bring no entry before paging gives up."""
+
+Decoder = Callable[[int, int], list[Any]]
+
+
+def decode_page(decoder: Decoder, function: str, buf: Any, count: int) -> list[Any]:
+    """Copy ``count`` structures at ``buf`` into records (before the buffer is freed)."""
+    if not count:
+        return []
+    address = ctypes.cast(buf, ctypes.c_void_p).value
+    if not address:
+        raise errors.net_api_error(
+            ERROR_INVALID_DATA,
+            function,
+            message=f"{function} reported {count} entries but returned no buffer",
+        )
+    return decoder(address, count)
+
+
+# --- argument checks: every one runs before any DLL call --------------------------------
+
+
+def optional_text(value: object, argument: str) -> Optional[str]:
+    if value is None:
+        return None
+    text = _args.text(value, argument, "a str or None")
+    if not text:
+        raise ValueError(f"{argument} must not be empty (pass None to leave it out)")
+    return text
+
+
+def server_arg(value: object) -> Optional[str]:
+    # "" is accepted as the local computer, like None: harmless, and common in scripts.
+    # Compared after _args.text made an exact str: a subclass's __eq__ cannot pick the server.
+    if value is None:
+        return None
+    return _args.text(value, "server", "a str or None") or None
+
+
+def client_arg(value: object, argument: str = "client") -> Optional[str]:
+    client = optional_text(value, argument)
+    if client is None:
+        return None
+    bare = client.lstrip("\\")
+    if not bare:
+        raise ValueError(f"{argument} must name a computer, not {client!r}")
+    return "\\\\" + bare  # the API wants UNC form; accept "PC" as well as "\\\\PC"
+
+
+def level_arg(value: object, allowed: tuple[int, ...], function: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"level must be an int, not {type(value).__name__}")
+    if value not in allowed:
+        choices = ", ".join(map(str, allowed))
+        raise errors.net_api_error(
+            ERROR_INVALID_LEVEL,
+            function,
+            message=f"level must be one of {choices} for {function}, not {value}",
+        )
+    return value
+
+
+def prefmaxlen_arg(value: object) -> int:
+    return _args.u32(value, "prefmaxlen")  # MAX_PREFERRED_LENGTH is the largest DWORD
+
+
+def dword_arg(value: object, argument: str) -> int:
+    """An identifier the API takes as a DWORD: an int in 0 .. 0xFFFFFFFF."""
+    return _args.u32(value, argument)
+
+
+# --- paging ------------------------------------------------------------------------------
+
+
+EnumCall = Callable[[Any, int, Any, Any, Any], int]
+"""``(byref(buf), prefmaxlen, byref(read), byref(total), byref(resume)) -> status``: one
+call of an enumeration with every other argument bound."""
+
+
+def pages(
+    function: str,
+    call: EnumCall,
+    decoder: Decoder,
+    server: Optional[str],
+    prefmaxlen: int,
+    resume_type: Any,
+    current: list[list[Any]],
+    empty_when: Optional[type[BaseException]] = None,
+) -> Generator[list[Any], None, None]:
+    """The records of ``function``, page by page, each page copied and its buffer freed
+    before it is yielded. ``empty_when``: an error class meaning "the filter matches
+    nothing" (the iteration just ends). Paging always ends: a page without entries and an
+    unchanged resume handle, a resume handle seen before, or :data:`MAX_EMPTY_PAGES` empty
+    pages in a row raise instead of looping."""
+    resume = resume_type(0)
+    seen = {0}
+    empty = 0
+    while True:
+        # Out-parameters are fresh for every call: some implementations (Wine's) return
+        # success without writing them.
+        buf = LPBYTE()
+        read = DWORD(0)
+        total = DWORD(0)
+        before = resume.value
+        try:
+            status = call(ctypes.byref(buf), prefmaxlen, ctypes.byref(read),
+                          ctypes.byref(total), ctypes.byref(resume))  # fmt: skip
+            page = decode_page(decoder, function, buf, read.value)
+        except BaseException as exc:
+            if empty_when is not None and isinstance(exc, empty_when):
+                return  # the filter matches nothing (any more): an empty result
+            raise
+        finally:
+            if buf:
+                _raw.NetApiBufferFree(buf)
+        # The buffer is freed: nothing below can touch API memory.
+        if status == _raw.ERROR_MORE_DATA:
+            problem = None
+            if not page and resume.value == before:
+                problem = f"no entries and an unchanged resume handle ({before})"
+            elif resume.value in seen:
+                problem = f"a resume handle it gave before ({resume.value})"
+            elif not page:
+                empty += 1
+                if empty >= MAX_EMPTY_PAGES:
+                    problem = f"{empty} pages in a row without entries"
+            else:
+                empty = 0
+            if problem is not None:
+                raise errors.net_api_error(
+                    status,
+                    function,
+                    server,
+                    message=(
+                        f"{function} returned ERROR_MORE_DATA with {problem}; stopping instead"
+                        f" of looping forever (prefmaxlen={prefmaxlen} may be smaller than one"
+                        f" entry)"
+                    ),
+                )
+            seen.add(resume.value)
+        current[:] = [page]
+        yield page
+        if status != _raw.ERROR_MORE_DATA:
+            return
+
+
+class Stream(itertools.chain):  # type: ignore[type-arg]
+    """The records of each page in turn: ``chain`` hands them out in C, so a record costs no
+    Python frame resumption; only each page runs :func:`pages`. ``close()`` ends it early,
+    as a generator's would."""
+
+    _pages: Generator[list[Any], None, None]
+    _current: list[list[Any]]
+    _call: str
+
+    @classmethod
+    def start(
+        cls,
+        pages: Generator[list[Any], None, None],
+        current: list[list[Any]],
+        call: str,
+    ) -> Iterator[Any]:
+        stream = typing.cast(Stream, cls.from_iterable(pages))  # an instance of cls
+        stream._pages, stream._current, stream._call = pages, current, call
+        return stream
+
+    def __repr__(self) -> str:
+        return f"<{self._call} iterator>"
+
+    def close(self) -> None:
+        """Stop: no further API call, and the rest of the page is dropped."""
+        self._pages.close()
+        for page in self._current:
+            page.clear()  # the iterator chain holds over it is then exhausted too
+
+
+def call_text(name: str, names: tuple[str, ...], values: tuple[Any, ...],
+              defaults: tuple[Any, ...]) -> str:  # fmt: skip
+    """``net.name(a=1, b=2)`` with the arguments that differ from their defaults."""
+    given = ", ".join(f"{n}={v!r}" for n, v, d in zip(names, values, defaults) if v != d)
+    return f"net.{name}({given})"
