@@ -1,5 +1,6 @@
-/* netapi32 stand-in: NetSession* and NetApiBuffer* over an in-memory session table, with
- * control exports for the tests. The contract is stubs/README.md. lm.h is not included:
+/* netapi32 stand-in: NetSession*, NetFile*, NetConnectionEnum and NetApiBuffer* over
+ * in-memory tables of sessions, open files and connections, with control exports for the
+ * tests. The contract is stubs/README.md. lm.h is not included:
  * the same source builds on Linux, so the SESSION_INFO_* structures are declared here. */
 #include "common/stubcommon.h"
 
@@ -14,6 +15,7 @@ typedef uint32_t NET_API_STATUS;
 #define NERR_UserNotFound 2221
 #define NERR_ClientNameNotFound 2312
 #define NERR_InvalidComputer 2351
+#define ERROR_FILE_NOT_FOUND_ 2 /* winerror.h's name; stubcommon.h may not define it */
 #define MAX_PREFERRED_LENGTH 0xFFFFFFFFu
 
 /* ---- SESSION_INFO_<level>: one field list per level drives both the declarations and
@@ -88,7 +90,45 @@ typedef struct session {
     uint32_t num[NUM_COUNT];
 } session;
 
-enum { EV_FAIL, EV_REMOVE, EV_STALL, EV_LAZY };
+enum { EV_FAIL, EV_REMOVE, EV_STALL, EV_LAZY, EV_REMOVE_FILE };
+
+/* ---- FILE_INFO_2/3 and CONNECTION_INFO_0/1, as lmshare.h declares them ---- */
+typedef struct _FILE_INFO_2 {
+    uint32_t fi2_id;
+} FILE_INFO_2;
+typedef struct _FILE_INFO_3 {
+    uint32_t fi3_id;
+    uint32_t fi3_permissions;
+    uint32_t fi3_num_locks;
+    wchar_t *fi3_pathname;
+    wchar_t *fi3_username;
+} FILE_INFO_3;
+typedef struct _CONNECTION_INFO_0 {
+    uint32_t coni0_id;
+} CONNECTION_INFO_0;
+typedef struct _CONNECTION_INFO_1 {
+    uint32_t coni1_id;
+    uint32_t coni1_type;
+    uint32_t coni1_num_opens;
+    uint32_t coni1_num_users;
+    uint32_t coni1_time;
+    wchar_t *coni1_username;
+    wchar_t *coni1_netname;
+} CONNECTION_INFO_1;
+_Static_assert(sizeof(FILE_INFO_2) % _Alignof(wchar_t) == 0, "string alignment");
+_Static_assert(sizeof(FILE_INFO_3) % _Alignof(wchar_t) == 0, "string alignment");
+_Static_assert(sizeof(CONNECTION_INFO_0) % _Alignof(wchar_t) == 0, "string alignment");
+_Static_assert(sizeof(CONNECTION_INFO_1) % _Alignof(wchar_t) == 0, "string alignment");
+
+typedef struct open_file {
+    uint32_t server, id, permissions, num_locks;
+    wchar_t *path, *user, *client; /* malloc'd; the client ties it to a session */
+} open_file;
+
+typedef struct connection {
+    uint32_t server, id, type, num_opens, num_users, time;
+    wchar_t *share, *client, *user;
+} connection;
 
 static struct {
     stub_mutex lock;
@@ -97,6 +137,11 @@ static struct {
     stub_servers servers;
     session *sessions; /* the whole table, in order */
     uint32_t nsessions, sessions_cap;
+    open_file *files;
+    uint32_t nfiles, files_cap;
+    uint32_t remote_files; /* files of other servers than the local one */
+    connection *conns;
+    uint32_t nconns, conns_cap;
     uint32_t remote_sessions; /* sessions of other servers than the local one */
     uint32_t calls;
     uint32_t last_prefmaxlen;
@@ -117,10 +162,68 @@ static void free_session(session *s)
         free(s->str[i]);
 }
 
+static void free_file(open_file *f)
+{
+    free(f->path);
+    free(f->user);
+    free(f->client);
+}
+
+static void free_conn(connection *c)
+{
+    free(c->share);
+    free(c->client);
+    free(c->user);
+}
+
+static int remove_file_at(uint32_t index)
+{
+    if (index >= g.nfiles)
+        return -1;
+    if (g.files[index].server != 0)
+        g.remote_files--;
+    free_file(&g.files[index]);
+    memmove(&g.files[index], &g.files[index + 1], (g.nfiles - index - 1) * sizeof(open_file));
+    g.nfiles--;
+    return 0;
+}
+
+/* Closing a session closes its opens and disconnects its tree connects (MS-SMB2 3.3.4.12,
+ * "Server Application Requests Closing a Session": "MUST close every Open in
+ * Session.OpenTable ... MUST disconnect every TreeConnect"). A file or connection belongs to
+ * the session of the same server, client and user. */
+static void drop_owned(const session *s)
+{
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < g.nfiles; i++) {
+        open_file *f = &g.files[i];
+        if (f->server == s->server && stub_wname_eq(f->client, s->str[STR_cname], 1) &&
+            stub_wname_eq(f->user, s->str[STR_username], 0)) {
+            if (f->server != 0)
+                g.remote_files--;
+            free_file(f);
+        } else {
+            g.files[kept++] = *f;
+        }
+    }
+    g.nfiles = kept;
+    kept = 0;
+    for (uint32_t i = 0; i < g.nconns; i++) {
+        connection *c = &g.conns[i];
+        if (c->server == s->server && stub_wname_eq(c->client, s->str[STR_cname], 1) &&
+            stub_wname_eq(c->user, s->str[STR_username], 0))
+            free_conn(c);
+        else
+            g.conns[kept++] = *c;
+    }
+    g.nconns = kept;
+}
+
 static int remove_session_at(uint32_t index)
 {
     if (index >= g.nsessions)
         return -1;
+    drop_owned(&g.sessions[index]);
     if (g.sessions[index].server != 0)
         g.remote_sessions--;
     free_session(&g.sessions[index]);
@@ -254,6 +357,10 @@ static int scheduled_result(out_params out, NET_API_STATUS *status)
     while (stub_schedule_take(&g.schedule, g.calls, &ev)) {
         if (ev.kind == EV_REMOVE) {
             (void)remove_session_at(ev.args[0]);
+            continue;
+        }
+        if (ev.kind == EV_REMOVE_FILE) {
+            (void)remove_file_at(ev.args[0]);
             continue;
         }
         if (decided)
@@ -456,6 +563,354 @@ STUB_API NET_API_STATUS WINAPI NetSessionDel(wchar_t *servername, wchar_t *UncCl
     return st;
 }
 
+/* ---- NetFileEnum / NetFileGetInfo / NetFileClose ---- */
+
+typedef struct file_filter {
+    uint32_t server;
+    const wchar_t *basepath; /* NULL = any */
+    const wchar_t *user;     /* NULL = any; "\\client" = by connection name */
+} file_filter;
+
+static int file_matches(const open_file *f, const file_filter *ff)
+{
+    if (f->server != ff->server)
+        return 0;
+    /* "the function enumerates only resources that have the value of the basepath parameter
+     * as a prefix" (NetFileEnum's page); case-insensitive, as Windows paths are (the page
+     * does not say). */
+    if (ff->basepath != NULL && !stub_wprefix_eq(f->path, ff->basepath))
+        return 0;
+    if (ff->user == NULL)
+        return 1;
+    /* "If the string begins with two backslashes, then it indicates the name of the
+     * connection ... The part of the connection name after the backslashes is the same as the
+     * client name in the session information structure" (NetFileEnum's page). */
+    if (ff->user[0] == L'\\' && ff->user[1] == L'\\')
+        return stub_wname_eq(f->client, ff->user, 1);
+    return stub_wname_eq(f->user, ff->user, 0);
+}
+
+static size_t file_entry_size(uint32_t level, const open_file *f)
+{
+    if (level == 2)
+        return sizeof(FILE_INFO_2);
+    size_t bytes = sizeof(FILE_INFO_3);
+    if (f->path != NULL)
+        bytes += (stub_wlen(f->path) + 1) * sizeof(wchar_t);
+    if (f->user != NULL)
+        bytes += (stub_wlen(f->user) + 1) * sizeof(wchar_t);
+    return bytes;
+}
+
+static wchar_t *put_string(wchar_t **strings, const wchar_t *value)
+{
+    if (value == NULL)
+        return NULL;
+    wchar_t *p = *strings;
+    *strings = stub_wcopy(p, value);
+    return p;
+}
+
+static uint8_t *pack_files(uint32_t level, open_file *const *list, uint32_t n, size_t bytes)
+{
+    uint8_t *buf = stub_track_alloc(&g.buffers, bytes);
+    if (buf == NULL)
+        return NULL;
+    if (level == 2) {
+        FILE_INFO_2 *e = (FILE_INFO_2 *)(void *)buf;
+        for (uint32_t i = 0; i < n; i++)
+            e[i].fi2_id = list[i]->id;
+        return buf;
+    }
+    FILE_INFO_3 *e = (FILE_INFO_3 *)(void *)buf;
+    wchar_t *strings = (wchar_t *)(void *)(buf + (size_t)n * sizeof(FILE_INFO_3));
+    for (uint32_t i = 0; i < n; i++) {
+        e[i].fi3_id = list[i]->id;
+        e[i].fi3_permissions = list[i]->permissions;
+        e[i].fi3_num_locks = list[i]->num_locks;
+        e[i].fi3_pathname = put_string(&strings, list[i]->path);
+        e[i].fi3_username = put_string(&strings, list[i]->user);
+    }
+    return buf;
+}
+
+static NET_API_STATUS file_enum(const wchar_t *servername, const wchar_t *basepath,
+                                const wchar_t *username, uint32_t level, uint8_t **bufptr,
+                                uint32_t prefmaxlen, uint32_t *entriesread,
+                                uint32_t *totalentries, uintptr_t *resume_handle)
+{
+    file_filter ff;
+    if (bufptr == NULL || entriesread == NULL || totalentries == NULL)
+        return ERROR_INVALID_PARAMETER;
+    if (level != 2 && level != 3) /* NetFileEnum's page: levels 2 and 3 */
+        return ERROR_INVALID_LEVEL;
+    if (!stub_servers_find(&g.servers, servername, &ff.server))
+        return ERROR_BAD_NETPATH;
+    /* "Only members of the Administrators or Server Operators local group can successfully
+     * execute the NetFileEnum function." (its remarks; NetFileGetInfo's and NetFileClose's
+     * say the same) */
+    if (g.unprivileged)
+        return ERROR_ACCESS_DENIED;
+    ff.basepath = stub_wempty(basepath) ? NULL : basepath;
+    ff.user = stub_wempty(username) ? NULL : username;
+
+    /* The resume handle is a DWORD_PTR (PDWORD_PTR on the page): the index of the next
+     * matching entry. Paging as NetSessionEnum's: at least one entry per page. */
+    uintptr_t start_ptr = resume_handle ? *resume_handle : 0;
+    uint32_t start = start_ptr > UINT32_MAX ? UINT32_MAX : (uint32_t)start_ptr;
+    open_file **list = NULL;
+    uint32_t nmatch = 0, n = 0, cap = 0;
+    size_t bytes = 0;
+    int full = 0;
+    int whole = ff.server == 0 && ff.basepath == NULL && ff.user == NULL && g.remote_files == 0;
+    uint32_t from = whole ? (start < g.nfiles ? start : g.nfiles) : 0;
+    if (whole)
+        nmatch = from;
+    for (uint32_t i = from; i < g.nfiles; i++) {
+        open_file *f = &g.files[i];
+        if (!file_matches(f, &ff))
+            continue;
+        if (nmatch++ < start || full)
+            continue;
+        size_t size = file_entry_size(level, f);
+        if (n > 0 && prefmaxlen != MAX_PREFERRED_LENGTH && bytes + size > prefmaxlen) {
+            full = 1;
+            if (whole) {
+                nmatch = g.nfiles;
+                break;
+            }
+            continue;
+        }
+        open_file **grown = stub_grow(list, &cap, n + 1, sizeof *grown);
+        if (grown == NULL) {
+            free(list);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        list = grown;
+        list[n++] = f;
+        bytes += size;
+    }
+    /* A filter matching nothing is an empty success: the page lists no not-found code. */
+    uint32_t total = start < nmatch ? nmatch - start : 0;
+    uint8_t *buf = NULL;
+    if (n > 0 && (buf = pack_files(level, list, n, bytes)) == NULL) {
+        free(list);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    free(list);
+    int more = n < total;
+    *bufptr = buf;
+    *entriesread = n;
+    *totalentries = total;
+    if (resume_handle != NULL)
+        *resume_handle = more ? (uintptr_t)start + n : 0;
+    return more ? ERROR_MORE_DATA : NERR_Success;
+}
+
+STUB_API NET_API_STATUS WINAPI NetFileEnum(wchar_t *servername, wchar_t *basepath,
+                                           wchar_t *username, uint32_t level, uint8_t **bufptr,
+                                           uint32_t prefmaxlen, uint32_t *entriesread,
+                                           uint32_t *totalentries, uintptr_t *resume_handle)
+{
+    NET_API_STATUS st;
+    stub_lock(&g.lock);
+    g.last_prefmaxlen = prefmaxlen;
+    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st))
+        st = file_enum(servername, basepath, username, level, bufptr, prefmaxlen, entriesread,
+                       totalentries, resume_handle);
+    stub_unlock(&g.lock);
+    return st;
+}
+
+/* The index of open file `id` on that server, or -1 with *st set. An unknown id is
+ * ERROR_FILE_NOT_FOUND, "The file was not found" (NetFileGetInfo's and NetFileClose's pages;
+ * MS-SRVS names NERR_FileIdNotFound for the RPC: stub_net_fail_on_call can give that). */
+static int64_t find_file(const wchar_t *servername, uint32_t id, NET_API_STATUS *st)
+{
+    uint32_t server;
+    if (!stub_servers_find(&g.servers, servername, &server)) {
+        *st = ERROR_BAD_NETPATH;
+        return -1;
+    }
+    if (g.unprivileged) { /* Administrators or Server Operators only (both pages' remarks) */
+        *st = ERROR_ACCESS_DENIED;
+        return -1;
+    }
+    for (uint32_t i = 0; i < g.nfiles; i++)
+        if (g.files[i].server == server && g.files[i].id == id)
+            return i;
+    *st = ERROR_FILE_NOT_FOUND_;
+    return -1;
+}
+
+STUB_API NET_API_STATUS WINAPI NetFileGetInfo(wchar_t *servername, uint32_t fileid,
+                                              uint32_t level, uint8_t **bufptr)
+{
+    NET_API_STATUS st = NERR_Success;
+    stub_lock(&g.lock);
+    if (!scheduled_result((out_params){bufptr, NULL, NULL}, &st)) {
+        if (bufptr == NULL) {
+            st = ERROR_INVALID_PARAMETER;
+        } else if (level != 2 && level != 3) { /* NetFileGetInfo's page: 2 and 3 */
+            st = ERROR_INVALID_LEVEL;
+        } else {
+            int64_t i = find_file(servername, fileid, &st);
+            if (i >= 0) {
+                open_file *f = &g.files[i];
+                uint8_t *buf = pack_files(level, &f, 1, file_entry_size(level, f));
+                if (buf == NULL)
+                    st = ERROR_NOT_ENOUGH_MEMORY;
+                else
+                    *bufptr = buf;
+            }
+        }
+    }
+    stub_unlock(&g.lock);
+    return st;
+}
+
+STUB_API NET_API_STATUS WINAPI NetFileClose(wchar_t *servername, uint32_t fileid)
+{
+    NET_API_STATUS st = NERR_Success;
+    stub_lock(&g.lock);
+    if (!scheduled_result((out_params){NULL, NULL, NULL}, &st)) {
+        int64_t i = find_file(servername, fileid, &st);
+        if (i >= 0)
+            (void)remove_file_at((uint32_t)i);
+    }
+    stub_unlock(&g.lock);
+    return st;
+}
+
+/* ---- NetConnectionEnum ---- */
+
+static const wchar_t *conn_netname(const connection *c, int by_client)
+{
+    /* coni1_netname is the name the qualifier did not give: the share for a computer
+     * qualifier, the client's computer name (no backslashes) for a share qualifier
+     * (CONNECTION_INFO_1's page). */
+    return by_client ? c->share : stub_wskip_backslashes(c->client);
+}
+
+static size_t conn_entry_size(uint32_t level, const connection *c, int by_client)
+{
+    if (level == 0)
+        return sizeof(CONNECTION_INFO_0);
+    size_t bytes = sizeof(CONNECTION_INFO_1);
+    const wchar_t *net = conn_netname(c, by_client);
+    if (c->user != NULL)
+        bytes += (stub_wlen(c->user) + 1) * sizeof(wchar_t);
+    if (net != NULL)
+        bytes += (stub_wlen(net) + 1) * sizeof(wchar_t);
+    return bytes;
+}
+
+static NET_API_STATUS connection_enum(const wchar_t *servername, const wchar_t *qualifier,
+                                      uint32_t level, uint8_t **bufptr, uint32_t prefmaxlen,
+                                      uint32_t *entriesread, uint32_t *totalentries,
+                                      uint32_t *resume_handle)
+{
+    uint32_t server;
+    if (bufptr == NULL || entriesread == NULL || totalentries == NULL)
+        return ERROR_INVALID_PARAMETER;
+    if (level != 0 && level != 1) /* NetConnectionEnum's page: levels 0 and 1 */
+        return ERROR_INVALID_LEVEL;
+    if (!stub_servers_find(&g.servers, servername, &server))
+        return ERROR_BAD_NETPATH;
+    /* "Administrator, Server or Print Operator, or Power User group membership is required
+     * to successfully execute the NetConnectionEnum function." (its remarks) */
+    if (g.unprivileged)
+        return ERROR_ACCESS_DENIED;
+    /* The qualifier is what is enumerated: "a share name or computer name for the
+     * connections of interest" (NetConnectionEnum's page); without one there is nothing to
+     * enumerate. The page does not say which error: ERROR_INVALID_PARAMETER here. */
+    if (stub_wempty(qualifier))
+        return ERROR_INVALID_PARAMETER;
+    /* "If it is a computer name (for example, it starts with two backslash characters),
+     * then NetConnectionEnum lists all connections made from that computer". */
+    int by_client = qualifier[0] == L'\\' && qualifier[1] == L'\\';
+    uint32_t start = resume_handle ? *resume_handle : 0;
+    connection **list = NULL;
+    uint32_t nmatch = 0, n = 0, cap = 0;
+    size_t bytes = 0;
+    int full = 0;
+    for (uint32_t i = 0; i < g.nconns; i++) {
+        connection *c = &g.conns[i];
+        if (c->server != server)
+            continue;
+        if (by_client ? !stub_wname_eq(c->client, qualifier, 1)
+                      : !stub_wname_eq(c->share, qualifier, 0))
+            continue;
+        if (nmatch++ < start || full)
+            continue;
+        size_t size = conn_entry_size(level, c, by_client);
+        if (n > 0 && prefmaxlen != MAX_PREFERRED_LENGTH && bytes + size > prefmaxlen) {
+            full = 1;
+            continue;
+        }
+        connection **grown = stub_grow(list, &cap, n + 1, sizeof *grown);
+        if (grown == NULL) {
+            free(list);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        list = grown;
+        list[n++] = c;
+        bytes += size;
+    }
+    /* Nothing matches: an empty success (the page lists no not-found code). */
+    uint32_t total = start < nmatch ? nmatch - start : 0;
+    uint8_t *buf = NULL;
+    if (n > 0) {
+        buf = stub_track_alloc(&g.buffers, bytes);
+        if (buf == NULL) {
+            free(list);
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        if (level == 0) {
+            CONNECTION_INFO_0 *e = (CONNECTION_INFO_0 *)(void *)buf;
+            for (uint32_t i = 0; i < n; i++)
+                e[i].coni0_id = list[i]->id;
+        } else {
+            CONNECTION_INFO_1 *e = (CONNECTION_INFO_1 *)(void *)buf;
+            wchar_t *strings = (wchar_t *)(void *)(buf + (size_t)n * sizeof *e);
+            for (uint32_t i = 0; i < n; i++) {
+                const connection *c = list[i];
+                e[i].coni1_id = c->id;
+                e[i].coni1_type = c->type;
+                e[i].coni1_num_opens = c->num_opens;
+                e[i].coni1_num_users = c->num_users;
+                e[i].coni1_time = c->time;
+                e[i].coni1_username = put_string(&strings, c->user);
+                e[i].coni1_netname = put_string(&strings, conn_netname(c, by_client));
+            }
+        }
+    }
+    free(list);
+    int more = n < total;
+    *bufptr = buf;
+    *entriesread = n;
+    *totalentries = total;
+    if (resume_handle != NULL)
+        *resume_handle = more ? start + n : 0;
+    return more ? ERROR_MORE_DATA : NERR_Success;
+}
+
+STUB_API NET_API_STATUS WINAPI NetConnectionEnum(wchar_t *servername, wchar_t *qualifier,
+                                                 uint32_t level, uint8_t **bufptr,
+                                                 uint32_t prefmaxlen, uint32_t *entriesread,
+                                                 uint32_t *totalentries,
+                                                 uint32_t *resume_handle)
+{
+    NET_API_STATUS st;
+    stub_lock(&g.lock);
+    g.last_prefmaxlen = prefmaxlen;
+    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st))
+        st = connection_enum(servername, qualifier, level, bufptr, prefmaxlen, entriesread,
+                             totalentries, resume_handle);
+    stub_unlock(&g.lock);
+    return st;
+}
+
 /* ---- NetApiBuffer* ---- */
 
 STUB_API NET_API_STATUS WINAPI NetApiBufferAllocate(uint32_t ByteCount, void **Buffer)
@@ -536,6 +991,11 @@ STUB_API void stub_net_reset(void)
     stub_lock(&g.lock);
     for (uint32_t i = 0; i < g.nsessions; i++)
         free_session(&g.sessions[i]);
+    for (uint32_t i = 0; i < g.nfiles; i++)
+        free_file(&g.files[i]);
+    for (uint32_t i = 0; i < g.nconns; i++)
+        free_conn(&g.conns[i]);
+    g.nfiles = g.remote_files = g.nconns = 0;
     stub_servers_clear(&g.servers);
     g.nsessions = 0;
     g.remote_sessions = 0;
@@ -703,4 +1163,152 @@ STUB_API int32_t stub_net_field_offset(uint32_t level, uint32_t field)
 {
     const level_desc *d = find_level(level);
     return d && field < d->nfields ? d->fields[field].offset : -1;
+}
+
+static int dup_all(wchar_t **out[], const wchar_t *const in[], int n)
+{
+    for (int i = 0; i < n; i++) {
+        *out[i] = NULL;
+        if (in[i] != NULL && (*out[i] = stub_wdup(in[i])) == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+static int32_t add_file(const wchar_t *server, uint32_t id, const wchar_t *path,
+                        const wchar_t *user, const wchar_t *client, uint32_t permissions,
+                        uint32_t num_locks)
+{
+    open_file f = {0};
+    int64_t sid = stub_servers_add(&g.servers, server);
+    open_file *grown = stub_grow(g.files, &g.files_cap, g.nfiles + 1, sizeof *grown);
+    if (sid < 0 || grown == NULL)
+        return -1;
+    g.files = grown;
+    f.server = (uint32_t)sid;
+    f.id = id;
+    f.permissions = permissions;
+    f.num_locks = num_locks;
+    wchar_t **slots[] = {&f.path, &f.user, &f.client};
+    const wchar_t *const values[] = {path, user, client};
+    if (dup_all(slots, values, 3) != 0) {
+        free_file(&f);
+        return -1;
+    }
+    g.files[g.nfiles++] = f;
+    g.remote_files += f.server != 0;
+    return (int32_t)g.nfiles;
+}
+
+STUB_API int32_t stub_net_add_file(const wchar_t *server, uint32_t id, const wchar_t *path,
+                                   const wchar_t *user, const wchar_t *client,
+                                   uint32_t permissions, uint32_t num_locks)
+{
+    stub_lock(&g.lock);
+    int32_t count = add_file(server, id, path, user, client, permissions, num_locks);
+    stub_unlock(&g.lock);
+    return count;
+}
+
+/* Synthetic open files for scale tests and benchmarks: the file at table index i has id
+ * i + 1, permissions 1 + i % 7, num_locks i % 4, path C:\Shares\Data\f<i>.dat, user u<i % 100>
+ * and client \\C<i % 100>, on the local server. */
+STUB_API int32_t stub_net_add_files_bulk(uint32_t count)
+{
+    wchar_t path[40], user[16], client[16];
+    int32_t result = 0;
+    stub_lock(&g.lock);
+    open_file *grown = g.files;
+    if (count > UINT32_MAX - g.nfiles)
+        result = -1;
+    else if (count > 0 &&
+             (grown = stub_grow(g.files, &g.files_cap, g.nfiles + count, sizeof *grown)) == NULL)
+        result = -1;
+    else
+        g.files = grown;
+    for (uint32_t k = 0; result >= 0 && k < count; k++) {
+        uint32_t i = g.nfiles;
+        synth_name(path, L"C:\\Shares\\Data\\f", i);
+        size_t len = wcslen(path);
+        memcpy(path + len, L".dat", 5 * sizeof(wchar_t));
+        synth_name(user, L"u", i % 100);
+        synth_name(client, L"\\\\C", i % 100);
+        result = add_file(NULL, i + 1, path, user, client, 1 + i % 7, i % 4);
+    }
+    if (result >= 0)
+        result = (int32_t)g.nfiles;
+    stub_unlock(&g.lock);
+    return result;
+}
+
+STUB_API int32_t stub_net_add_connection(const wchar_t *server, uint32_t id,
+                                         const wchar_t *share, const wchar_t *client,
+                                         const wchar_t *user, uint32_t type, uint32_t num_opens,
+                                         uint32_t num_users, uint32_t time)
+{
+    connection c = {0};
+    int32_t result = -1;
+    stub_lock(&g.lock);
+    int64_t sid = stub_servers_add(&g.servers, server);
+    connection *grown = stub_grow(g.conns, &g.conns_cap, g.nconns + 1, sizeof *grown);
+    if (sid >= 0 && grown != NULL) {
+        g.conns = grown;
+        c.server = (uint32_t)sid;
+        c.id = id;
+        c.type = type;
+        c.num_opens = num_opens;
+        c.num_users = num_users;
+        c.time = time;
+        wchar_t **slots[] = {&c.share, &c.client, &c.user};
+        const wchar_t *const values[] = {share, client, user};
+        if (dup_all(slots, values, 3) != 0) {
+            free_conn(&c);
+        } else {
+            g.conns[g.nconns++] = c;
+            result = (int32_t)g.nconns;
+        }
+    }
+    stub_unlock(&g.lock);
+    return result;
+}
+
+STUB_API void stub_net_remove_file_on_call(uint32_t call_no, uint32_t index)
+{
+    schedule(call_no, EV_REMOVE_FILE, index);
+}
+
+STUB_API uint32_t stub_net_file_count(void) { return read_u32(&g.nfiles); }
+STUB_API uint32_t stub_net_connection_count(void) { return read_u32(&g.nconns); }
+
+/* Layouts of FILE_INFO_<2|3> (kind 0) and CONNECTION_INFO_<0|1> (kind 1) as this build sees
+ * them: sizes, and offsets of the field-th member in declaration order (-1 if none). */
+#define OFF(T, m) (int32_t) offsetof(T, m)
+STUB_API uint32_t stub_net_share_struct_size(uint32_t kind, uint32_t level)
+{
+    if (kind == 0)
+        return level == 2 ? sizeof(FILE_INFO_2) : level == 3 ? sizeof(FILE_INFO_3) : 0;
+    if (kind == 1)
+        return level == 0 ? sizeof(CONNECTION_INFO_0)
+               : level == 1 ? sizeof(CONNECTION_INFO_1) : 0;
+    return 0;
+}
+
+STUB_API int32_t stub_net_share_field_offset(uint32_t kind, uint32_t level, uint32_t field)
+{
+    static const int32_t fi3[] = {OFF(FILE_INFO_3, fi3_id), OFF(FILE_INFO_3, fi3_permissions),
+                                  OFF(FILE_INFO_3, fi3_num_locks),
+                                  OFF(FILE_INFO_3, fi3_pathname),
+                                  OFF(FILE_INFO_3, fi3_username)};
+    static const int32_t coni1[] = {
+        OFF(CONNECTION_INFO_1, coni1_id),        OFF(CONNECTION_INFO_1, coni1_type),
+        OFF(CONNECTION_INFO_1, coni1_num_opens), OFF(CONNECTION_INFO_1, coni1_num_users),
+        OFF(CONNECTION_INFO_1, coni1_time),      OFF(CONNECTION_INFO_1, coni1_username),
+        OFF(CONNECTION_INFO_1, coni1_netname)};
+    if ((kind == 0 && level == 2) || (kind == 1 && level == 0))
+        return field == 0 ? 0 : -1;
+    if (kind == 0 && level == 3)
+        return field < 5 ? fi3[field] : -1;
+    if (kind == 1 && level == 1)
+        return field < 7 ? coni1[field] : -1;
+    return -1;
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import Any, Optional
 
 from winsession import _dll
@@ -38,6 +39,17 @@ _NET_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_net_last_prefmaxlen": (c_u32, []),
     "stub_net_struct_size": (c_u32, [c_u32]),
     "stub_net_field_offset": (c_i32, [c_u32, c_u32]),
+    "stub_net_add_file": (c_i32, [c_wstr, c_u32, c_wstr, c_wstr, c_wstr, c_u32, c_u32]),
+    "stub_net_add_files_bulk": (c_i32, [c_u32]),
+    "stub_net_add_connection": (
+        c_i32,
+        [c_wstr, c_u32, c_wstr, c_wstr, c_wstr, c_u32, c_u32, c_u32, c_u32],
+    ),
+    "stub_net_remove_file_on_call": (None, [c_u32, c_u32]),
+    "stub_net_file_count": (c_u32, []),
+    "stub_net_connection_count": (c_u32, []),
+    "stub_net_share_struct_size": (c_u32, [c_u32, c_u32]),
+    "stub_net_share_field_offset": (c_i32, [c_u32, c_u32, c_u32]),
 }
 
 
@@ -169,6 +181,34 @@ class Session:
     server: Optional[str] = None
 
 
+@dataclass(frozen=True)
+class File:
+    """One row of the stand-in's open-file table (tied to the session of client + user)."""
+
+    id: int
+    path: Optional[str]
+    user: Optional[str]
+    client: Optional[str] = None
+    permissions: int = 1
+    num_locks: int = 0
+    server: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One row of the stand-in's connection table."""
+
+    id: int
+    share: str
+    client: str
+    user: Optional[str]
+    type: int = 0
+    num_opens: int = 0
+    num_users: int = 1
+    time: int = 0
+    server: Optional[str] = None
+
+
 class NetStub(_Stub):
     """The netapi32 stand-in's control exports."""
 
@@ -193,6 +233,23 @@ class NetStub(_Stub):
                 s.transport,
             )
             assert count > 0, "stand-in refused a session"
+
+    def load_files(self, files: list[File], connections: Sequence[Connection] = ()) -> None:
+        """Append open files and connections (after :meth:`load`, which resets)."""
+        for f in files:
+            count = self.add_file(f.server, f.id, f.path, f.user, f.client, f.permissions,
+                                  f.num_locks)  # fmt: skip
+            assert count > 0, "stand-in refused a file"
+        for c in connections:
+            count = self.add_connection(c.server, c.id, c.share, c.client, c.user, c.type,
+                                        c.num_opens, c.num_users, c.time)  # fmt: skip
+            assert count > 0, "stand-in refused a connection"
+
+    @staticmethod
+    def synthetic_file(index: int) -> File:
+        """The file ``stub_net_add_files_bulk`` puts at table index ``index``."""
+        return File(index + 1, f"C:\\Shares\\Data\\f{index}.dat", f"u{index % 100}",
+                    f"\\\\C{index % 100}", 1 + index % 7, index % 4)  # fmt: skip
 
     @staticmethod
     def synthetic(index: int) -> Session:

@@ -321,6 +321,16 @@ int stub_wname_eq(const wchar_t *a, const wchar_t *b, int strip_backslashes)
     return *a == *b;
 }
 
+int stub_wprefix_eq(const wchar_t *s, const wchar_t *prefix)
+{
+    if (s == NULL || prefix == NULL)
+        return prefix == NULL || *prefix == L'\0';
+    for (; *prefix != L'\0'; s++, prefix++)
+        if (*s == L'\0' || fold(*s) != fold(*prefix))
+            return 0;
+    return 1;
+}
+
 wchar_t *stub_wdup(const wchar_t *s)
 {
     if (s == NULL)

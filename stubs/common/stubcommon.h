@@ -152,6 +152,8 @@ const wchar_t *stub_wskip_backslashes(const wchar_t *s);
  * leading backslashes of both sides are ignored ("\\\\PC" equals "pc"). */
 int stub_wname_eq(const wchar_t *a, const wchar_t *b, int strip_backslashes);
 /* malloc'd copy (not tracked); NULL for NULL or on failure. */
+/* Whether s starts with prefix, case-insensitively (NULL s: only for an empty prefix). */
+int stub_wprefix_eq(const wchar_t *s, const wchar_t *prefix);
 wchar_t *stub_wdup(const wchar_t *s);
 /* Copies s with its NUL to dst; returns the position just past that NUL. */
 wchar_t *stub_wcopy(wchar_t *dst, const wchar_t *s);

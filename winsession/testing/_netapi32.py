@@ -435,6 +435,8 @@ class NetApiSimulator(_Api):
             sid = self._find_server(_wstr(server))
             if sid is None:
                 return ERROR_BAD_NETPATH
+            if not self.privileged:  # NetFileEnum: Administrators or Server Operators only
+                return ERROR_ACCESS_DENIED
             # basepath: "only resources that have the value of the basepath parameter as a
             # prefix"; username: a user name, or with two leading backslashes a connection
             # (client) name (NetFileEnum's page). Case-insensitive, as Windows names are.
@@ -461,6 +463,8 @@ class NetApiSimulator(_Api):
         sid = self._find_server(_wstr(server))
         if sid is None:
             return (ERROR_BAD_NETPATH,)
+        if not self.privileged:  # NetFileGetInfo/Close: Administrators or Server Operators
+            return (ERROR_ACCESS_DENIED,)
         for i, f in enumerate(self.files):
             if self._server_of(f) == sid and f.file_id == file_id:
                 return i
@@ -511,6 +515,8 @@ class NetApiSimulator(_Api):
             sid = self._find_server(_wstr(server))
             if sid is None:
                 return ERROR_BAD_NETPATH
+            if not self.privileged:  # NetConnectionEnum: Administrators, operators, Power Users
+                return ERROR_ACCESS_DENIED
             q = _wstr(qualifier) or ""
             if not q:
                 return ERROR_INVALID_PARAMETER  # the qualifier is what is enumerated
