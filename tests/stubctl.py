@@ -7,8 +7,8 @@ here is what the binding under test sees through the real FFI.
 from __future__ import annotations
 
 import ctypes
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from winsession import _dll

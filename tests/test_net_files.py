@@ -227,9 +227,7 @@ def test_connections_from_a_client_name_the_share(netstub: NetStub) -> None:
 def test_connections_paging_and_nothing_matching(netstub: NetStub) -> None:
     netstub.load([ALICE])
     netstub.load_files([], [Connection(i, "S", "\\\\10.0.0.5", "alice") for i in range(30)])
-    assert [c.connection_id for c in net.enum_connections("S", prefmaxlen=100)] == list(
-        range(30)
-    )
+    assert [c.connection_id for c in net.enum_connections("S", prefmaxlen=100)] == list(range(30))
     assert netstub.calls() > 1
     assert list(net.enum_connections("nothing")) == []
     assert list(net.enum_connections("\\\\10.9.9.9")) == []
@@ -341,9 +339,7 @@ def test_not_found_codes_map_to_lookup_error_on_every_call(_netstub: NetStub, co
         lambda: list(net.enum_connections("Projects")),
     ],
 )
-def test_without_administrators_every_call_is_access_denied(
-    netstub: NetStub, call: object
-) -> None:
+def test_without_administrators_every_call_is_access_denied(netstub: NetStub, call: object) -> None:
     load(netstub)
     netstub.set_privileged(0)
     with pytest.raises(winsession.AccessDeniedError) as info:

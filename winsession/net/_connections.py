@@ -136,9 +136,7 @@ _SHARE_TYPES: Memo[ShareType] = Memo(
 )
 
 _DECODERS = {
-    level: column_decoder(
-        _raw.CONNECTION_INFO_LEVELS[level], record, {"share_type": _SHARE_TYPES}
-    )
+    level: column_decoder(_raw.CONNECTION_INFO_LEVELS[level], record, {"share_type": _SHARE_TYPES})
     for level, record in _RECORDS.items()
 }
 
@@ -213,4 +211,3 @@ def enum_connections(
     names = ("qualifier", "server", "level", "prefmaxlen")
     defaults = (None, None, 1, MAX_PREFERRED_LENGTH)
     return Stream.start(stream, current, call_text("enum_connections", names, args, defaults))
-

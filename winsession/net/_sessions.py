@@ -26,6 +26,7 @@ from ._common import (
     server_arg,
 )
 
+
 class SessionFlags(enum.IntFlag):
     """How the user established the session (``sesiN_user_flags``).
 
@@ -345,7 +346,7 @@ def get_session_info(
     finally:
         if buf:
             _raw.NetApiBufferFree(buf)
-    return page[0]
+    return page[0]  # type: ignore[no-any-return]
 
 
 # --- NetSessionDel -------------------------------------------------------------------------

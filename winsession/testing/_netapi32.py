@@ -442,7 +442,7 @@ class NetApiSimulator(_Api):
             # (client) name (NetFileEnum's page). Case-insensitive, as Windows names are.
             prefix = (_wstr(basepath) or "").casefold()
             who = _wstr(username) or ""
-            rows = []
+            rows: list[list[Any]] = []
             for f in self.files:
                 if self._server_of(f) != sid:
                     continue
@@ -525,7 +525,7 @@ class NetApiSimulator(_Api):
             # all connections made from that computer" (NetConnectionEnum's page); the name
             # not given is coni1_netname (CONNECTION_INFO_1's page).
             by_client = q.startswith("\\\\")
-            rows = []
+            rows: list[list[Any]] = []
             for c in self.connections:
                 if self._server_of(c) != sid:
                     continue
