@@ -10,12 +10,15 @@ Modes:
   wts N RUNS           wts.enumerate_sessions vs win32ts.WTSEnumerateSessions
   load N               the control-export loop (one ctypes call per session) vs the bulk export
   gc N RUNS LEVEL      where list() spends its time: inside the cyclic collector or not
+  files N RUNS         NetFileEnum level 3: net.enum_files vs win32net.NetFileEnum, time and
+                       tracemalloc peaks (streaming in 64 KiB pages vs one page's records)
 """
 
 from __future__ import annotations
 
 import ctypes
 import gc
+import itertools
 import json
 import statistics
 import sys
@@ -291,6 +294,64 @@ def mode_gc(n: int, count: int, level: int) -> None:
     result(**out)
 
 
+def pywin32_files() -> list[Any]:
+    """Every open file through pywin32: its NetFileEnum returns (list, total, resume) per
+    call, so a caller loops on the resume handle, asking for everything at once."""
+    out: list[Any] = []
+    resume = 0
+    while True:
+        items, _total, resume = win32net.NetFileEnum(
+            None, None, None, 3, resume, net.MAX_PREFERRED_LENGTH
+        )
+        out += items
+        if not resume:
+            return out
+
+
+def mode_files(n: int, count: int) -> None:
+    stub = NetStub()
+    stub.reset()
+    assert stub.add_files_bulk(n) == n
+    ours = list(net.enum_files())
+    last = NetStub.synthetic_file(n - 1)
+    assert len(ours) == n and ours[-1].path_name == last.path
+    out: dict[str, Any] = {"mode": "files", "n": n, "level": 3}
+    if win32net is not None:
+        before = stub.calls()
+        theirs = pywin32_files()
+        assert stub.calls() > before, "pywin32 did not call the stand-in"
+        assert len(theirs) == n and theirs[-1]["path_name"] == last.path, theirs[-1]
+        out["pywin32_calls"] = stub.calls() - before
+    out["winsession"] = stats(runs(lambda: list(net.enum_files()), count), n)
+
+    def stream_files() -> None:
+        for _ in net.enum_files(prefmaxlen=PAGE):
+            pass
+
+    before = stub.calls()
+    stream_files()
+    per_page = -(-n // (stub.calls() - before))  # entries in one 64 KiB page
+
+    def one_page() -> Any:
+        # What one 64 KiB page holds, as records: the bound streaming must stay within.
+        it: Any = net.enum_files(prefmaxlen=PAGE)
+        page = list(itertools.islice(it, per_page))
+        it.close()
+        return page
+
+    out["per_page"] = per_page
+    out["stream_s"] = stats(runs(stream_files, 1), n)
+    out["tm_stream"] = tracemalloc_peak(stream_files)
+    out["tm_page"] = tracemalloc_peak(one_page)
+    out["tm_list"] = tracemalloc_peak(lambda: list(net.enum_files()))
+    if win32net is not None:
+        out["pywin32"] = stats(runs(pywin32_files, count), n)
+        out["tm_pywin32"] = tracemalloc_peak(pywin32_files)
+    result(**out)
+    stub.reset()
+    stub.assert_clean()
+
+
 def main(argv: list[str]) -> None:
     mode, *args = argv
     if mode == "time":
@@ -301,6 +362,8 @@ def main(argv: list[str]) -> None:
         mode_wts(int(args[0]), int(args[1]))
     elif mode == "load":
         mode_load(int(args[0]))
+    elif mode == "files":
+        mode_files(int(args[0]), int(args[1]))
     elif mode == "gc":
         mode_gc(int(args[0]), int(args[1]), int(args[2]))
     else:

@@ -305,6 +305,10 @@ EXPECTED_64BIT = {  # x64: pointers 8, DWORD 4, natural alignment
     "SESSION_INFO_2": 40,
     "SESSION_INFO_10": 24,
     "SESSION_INFO_502": 48,
+    "FILE_INFO_2": 4,
+    "FILE_INFO_3": 32,
+    "CONNECTION_INFO_0": 4,
+    "CONNECTION_INFO_1": 40,
 }
 
 
@@ -317,6 +321,27 @@ def test_sizes_on_64_bit() -> None:
 def test_layout_matches_the_stand_in(netstub: Any) -> None:
     for level, structure in netapi32.SESSION_INFO_LEVELS.items():
         assert_stand_in_layout(netstub, level, structure)
+
+
+class _ShareLayouts:
+    """The stand-in's FILE_INFO (kind 0) / CONNECTION_INFO (kind 1) layout exports, shaped
+    like its SESSION_INFO ones for assert_stand_in_layout."""
+
+    def __init__(self, stub: Any, kind: int) -> None:
+        self.stub, self.kind = stub, kind
+
+    def struct_size(self, level: int) -> int:
+        return int(self.stub.share_struct_size(self.kind, level))
+
+    def field_offset(self, level: int, field: int) -> int:
+        return int(self.stub.share_field_offset(self.kind, level, field))
+
+
+def test_file_and_connection_layouts_match_the_stand_in(netstub: Any) -> None:
+    for kind, levels in ((0, netapi32.FILE_INFO_LEVELS), (1, netapi32.CONNECTION_INFO_LEVELS)):
+        for level, structure in levels.items():
+            assert_stand_in_layout(_ShareLayouts(netstub, kind), level, structure)
+    assert netstub.share_struct_size(0, 1) == 0 and netstub.share_struct_size(1, 2) == 0
 
 
 def mingw(program: str) -> dict[str, Any]:

@@ -178,3 +178,52 @@ def test_spawn_in_session(capsys: pytest.CaptureFixture[str]) -> None:
     assert out == ['started pid 5000 in session 2: notepad.exe "a b.txt"', "exit code 0"]
     assert run("spawn_in_session.py", "0", "--simulate", "--", "x.exe") == 1
     assert "Nobody is logged on" in capsys.readouterr().err
+
+
+# --- open files ---------------------------------------------------------------------------
+
+
+def _load_files(netstub: NetStub) -> None:
+    from stubctl import File
+
+    netstub.load(TABLE)
+    netstub.load_files([
+        File(101, "C:\\Shares\\plan.docx", "alice", "\\\\10.0.0.5", 3, 1),
+        File(102, "C:\\Shares\\x\x1b[2J.txt", "alice", "\\\\10.0.0.5", 1, 0),
+        File(205, "D:\\setup.msi", "bob", "\\\\10.0.0.6", 5, 0),
+    ])  # fmt: skip
+
+
+def test_list_open_files(netstub: NetStub, capsys: pytest.CaptureFixture[str]) -> None:
+    _load_files(netstub)
+    assert run("list_open_files.py", "--page", "64") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["ID", "User", "Locks", "Access", "Path"]
+    assert out[1].split() == ["101", "alice", "1", "RW-", "C:\\\\Shares\\\\plan.docx"]
+    assert "\x1b" not in out[2] and "\\x1b[2J" in out[2]  # a remote name is escaped
+    assert out[3].split()[3] == "R-C" and out[-1] == "3 open file(s)"
+    assert netstub.calls() > 1  # it streamed in pages
+    assert run("list_open_files.py", "--user", "bob") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "1 open file(s)"
+
+
+def test_list_open_files_access_denied(
+    netstub: NetStub, capsys: pytest.CaptureFixture[str]
+) -> None:
+    netstub.fail_on_call(1, WinError.ERROR_ACCESS_DENIED)
+    assert run("list_open_files.py") == 1
+    assert "Access denied" in capsys.readouterr().err
+
+
+def test_close_open_file(netstub: NetStub, capsys: pytest.CaptureFixture[str]) -> None:
+    _load_files(netstub)
+    assert run("close_open_file.py", "101", "--dry-run") == 0
+    assert capsys.readouterr().out.strip() == "Would close file 101."
+    assert netstub.file_count() == 3
+    assert run("close_open_file.py", "101", "999") == 1
+    captured = capsys.readouterr()
+    assert "Closed file 101." in captured.out and "no open file 999" in captured.err
+    assert run("close_open_file.py", "--path", "C:\\Shares") == 0
+    assert capsys.readouterr().out.strip() == "Closed file 102."
+    assert netstub.file_count() == 1
+    assert run("close_open_file.py") == 2

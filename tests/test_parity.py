@@ -17,13 +17,23 @@ from collections.abc import Iterator
 from typing import Any, Callable, Optional
 
 import pytest
+from stubctl import Connection as StubConnection
+from stubctl import File as StubFile
 from stubctl import NetStub, WtsStub
 from stubctl import Session as StubSmb
 
 from winsession import errors, net, wts
 from winsession._records import to_filetime
 from winsession.raw import wtsapi32
-from winsession.testing import Process, Session, Simulator, SmbSession, _buffers
+from winsession.testing import (
+    OpenFile,
+    Process,
+    Session,
+    Simulator,
+    SmbConnection,
+    SmbSession,
+    _buffers,
+)
 
 UTC = datetime.timezone.utc
 T0 = datetime.datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
@@ -36,6 +46,13 @@ class Backend:
     local_name = ""
 
     def load_smb(self, sessions: list[SmbSession]) -> None:
+        raise NotImplementedError
+
+    def load_files(self, files: list[OpenFile], connections: list[SmbConnection]) -> None:
+        """Append open files and connections (after load_smb)."""
+        raise NotImplementedError
+
+    def remove_file_on_call(self, call_no: int, index: int) -> None:
         raise NotImplementedError
 
     def load_wts(
@@ -61,6 +78,17 @@ class StandinBackend(Backend):
                     s.user_flags, s.client_type or "", s.transport or "", s.server)
             for s in sessions
         ])  # fmt: skip
+
+    def load_files(self, files: list[OpenFile], connections: list[SmbConnection]) -> None:
+        self.net.load_files(
+            [StubFile(f.file_id, f.path, f.user, f.client, f.permissions, f.num_locks, f.server)
+             for f in files],
+            [StubConnection(c.connection_id, c.share, c.client, c.user, c.share_type,
+                            c.num_opens, c.num_users, c.time, c.server) for c in connections],
+        )  # fmt: skip
+
+    def remove_file_on_call(self, call_no: int, index: int) -> None:
+        self.net.remove_file_on_call(call_no, index)
 
     def load_wts(
         self, sessions: list[Session], processes: Optional[list[Process]] = None,
@@ -193,6 +221,15 @@ class SimulatorBackend(Backend):
         self.sim.net.reset()
         for s in sessions:
             self.sim.net.add(s)
+
+    def load_files(self, files: list[OpenFile], connections: list[SmbConnection]) -> None:
+        for f in files:
+            self.sim.net.add_file(f)
+        for c in connections:
+            self.sim.net.add_connection(c)
+
+    def remove_file_on_call(self, call_no: int, index: int) -> None:
+        self.sim.net.remove_file_on_call(call_no, index)
 
     def load_wts(
         self, sessions: list[Session], processes: Optional[list[Process]] = None,
@@ -959,6 +996,131 @@ def wts_session_notification_registrations(b: Backend) -> None:
     assert raw.WTSUnRegisterSessionNotification(hwnd)
     assert raw.WTSUnRegisterSessionNotification(hwnd)  # one per registration
     raises(errors.InvalidParameterError, 87, lambda: raw.WTSUnRegisterSessionNotification(hwnd))
+
+
+# --- open files and connections ------------------------------------------------------------
+
+FILES = [
+    OpenFile(101, "C:\\Shares\\Projects\\plan.docx", "alice", "\\\\10.0.0.5", 3, 0),
+    OpenFile(102, "C:\\Shares\\Projects\\budget.xlsx", "alice", "\\\\10.0.0.5", 3, 1),
+    OpenFile(103, "C:\\Shares\\Public\\a.txt", "carol", "\\\\10.0.0.5", 1, 0),
+    OpenFile(205, "C:\\Shares\\Public\\setup.msi", "bob", "\\\\10.0.0.6", 1, 0),
+    OpenFile(900, "E:\\x", "erin", "\\\\10.0.0.9", 7, 2, server="FS01"),
+]
+CONNECTIONS = [
+    SmbConnection(11, "Projects", "\\\\10.0.0.5", "alice", 0, 2, 1, 3600),
+    SmbConnection(12, "IPC$", "\\\\10.0.0.5", "alice", 0x80000003, 0, 1, 3600),
+    SmbConnection(13, "Public", "\\\\10.0.0.5", "carol", 0, 1, 1, 60),
+    SmbConnection(21, "Public", "\\\\10.0.0.6", "bob", 0x40000000, 1, 1, 120),
+]
+
+
+def _load_files(b: Backend) -> None:
+    b.load_smb(SMB)
+    b.load_files(FILES, CONNECTIONS)
+
+
+def _file3(f: OpenFile) -> net.FileInfo3:
+    return net.FileInfo3(f.file_id, net.FilePermissions(f.permissions), f.num_locks,
+                         f.path or "", f.user or "")  # fmt: skip
+
+
+@scenario
+def files_enum_levels_filters_and_paging(b: Backend) -> None:
+    # NetFileEnum: levels 2 and 3; basepath a prefix; username a user or, with two
+    # backslashes, a connection (client) name.
+    _load_files(b)
+    local = FILES[:4]
+    for prefmaxlen in (net.MAX_PREFERRED_LENGTH, 0, 60, 200):
+        assert list(net.enum_files(prefmaxlen=prefmaxlen)) == [_file3(f) for f in local]
+        assert [f.file_id for f in net.enum_files(level=2, prefmaxlen=prefmaxlen)] == [
+            101, 102, 103, 205]  # fmt: skip
+    assert b.last_prefmaxlen() == 200
+    assert [f.file_id for f in net.enum_files(base_path="c:\\shares\\public")] == [103, 205]
+    assert [f.file_id for f in net.enum_files(user="Alice")] == [101, 102]
+    assert [f.file_id for f in net.enum_files(user="\\\\10.0.0.5")] == [101, 102, 103]
+    assert list(net.enum_files(user="nobody")) == []
+    assert list(net.enum_files(base_path="Z:")) == []
+    assert [f.file_id for f in net.enum_files("FS01")] == [900]
+    raises(errors.ServerNotFoundError, 53, lambda: list(net.enum_files("NOSUCH")))
+    assert b.net_outstanding() == 0
+
+
+@scenario
+def files_get_info_and_close(b: Backend) -> None:
+    # NetFileGetInfo / NetFileClose: ERROR_FILE_NOT_FOUND for an id that is not open.
+    _load_files(b)
+    assert net.get_file_info(205) == _file3(FILES[3])
+    assert net.get_file_info(205, level=2) == net.FileInfo2(205)
+    assert net.get_file_info(900, server="FS01").path_name == "E:\\x"
+    raises(errors.SessionNotFoundError, 2, lambda: net.get_file_info(900))  # other server
+    net.close_file(102)
+    assert [f.file_id for f in net.enum_files(level=2)] == [101, 103, 205]
+    raises(errors.SessionNotFoundError, 2, lambda: net.close_file(102))
+    b.net.fail_on_call(b.net_calls() + 1, 2314)  # NERR_FileIdNotFound, as MS-SRVS lists it
+    raises(errors.SessionNotFoundError, 2314, lambda: net.close_file(101))
+    assert len(list(net.enum_files(level=2))) == 3
+    assert b.net_outstanding() == 0
+
+
+@scenario
+def files_closed_with_their_session(b: Backend) -> None:
+    # Closing a session closes its opens and tree connects (MS-SMB2 3.3.4.12).
+    _load_files(b)
+    net.delete_session(client="10.0.0.5", user="alice")
+    assert [f.user_name for f in net.enum_files()] == ["carol", "bob"]
+    assert [c.connection_id for c in net.enum_connections("\\\\10.0.0.5")] == [13]
+    net.delete_session(user="bob")
+    assert [f.file_id for f in net.enum_files(level=2)] == [103]
+    assert list(net.enum_connections("Public", level=0)) == [net.ConnectionInfo0(13)]
+
+
+@scenario
+def files_change_and_fail_between_pages(b: Backend) -> None:
+    _load_files(b)
+    b.remove_file_on_call(2, 0)  # file 101 closes after the first page
+    got = [f.file_id for f in net.enum_files(level=2, prefmaxlen=1)]
+    assert got == [101, 103, 205]  # the resume index now skips 102
+    b.net.fail_on_call(b.net_calls() + 2, 5)
+    pages = net.enum_files(prefmaxlen=1)
+    assert next(pages).file_id == 102
+    raises(errors.AccessDeniedError, 5, lambda: next(pages))
+    b.net.stall_on_call(b.net_calls() + 1)
+    raises(errors.NetApiError, 234, lambda: list(net.enum_files()))
+    assert b.net_outstanding() == 0
+
+
+@scenario
+def connections_by_share_and_by_client(b: Backend) -> None:
+    # NetConnectionEnum: a share name lists its connections (coni1_netname: the client), a
+    # \\computer its connections (coni1_netname: the share).
+    _load_files(b)
+    by_share = list(net.enum_connections("PUBLIC"))
+    assert by_share == [
+        net.ConnectionInfo1(13, net.ShareType.DISKTREE, 1, 1, 60, "carol", "10.0.0.5"),
+        net.ConnectionInfo1(21, net.ShareType.TEMPORARY, 1, 1, 120, "bob", "10.0.0.6"),
+    ]
+    by_client = list(net.enum_connections("\\\\10.0.0.5", prefmaxlen=1))
+    assert [(c.net_name, c.share_type.text) for c in by_client] == [
+        ("Projects", "DISKTREE"), ("IPC$", "IPC|SPECIAL"), ("Public", "DISKTREE")]  # fmt: skip
+    assert [c.connection_id for c in net.enum_connections("Projects", level=0)] == [11]
+    assert list(net.enum_connections("nothing")) == []
+    raises(errors.ServerNotFoundError, 53, lambda: list(net.enum_connections("x", server="NO")))
+    assert b.net_outstanding() == 0
+
+
+@scenario
+def files_and_connections_need_administrators(b: Backend) -> None:
+    # NetFileEnum/GetInfo/Close: Administrators or Server Operators; NetConnectionEnum:
+    # Administrators, Server or Print Operators, Power Users (their remarks).
+    _load_files(b)
+    b.set_privileged(False)
+    raises(errors.AccessDeniedError, 5, lambda: list(net.enum_files(level=2)))
+    raises(errors.AccessDeniedError, 5, lambda: net.get_file_info(101))
+    raises(errors.AccessDeniedError, 5, lambda: net.close_file(101))
+    raises(errors.AccessDeniedError, 5, lambda: list(net.enum_connections("Public")))
+    b.set_privileged(True)
+    assert len(list(net.enum_files(level=2))) == 4
 
 
 # --- the two backends ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import sys
 from collections.abc import Iterator
 from typing import Any, Callable
 
@@ -108,10 +109,153 @@ def _smb_close(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- open files and connections --------------------------------------------------------------
+
+
+def _permissions_text(value: Any) -> str:
+    flags = net.FilePermissions(value)
+    names = [m.name or "" for m in net.FilePermissions if m in flags]
+    rest = int(flags) & ~sum(int(m) for m in net.FilePermissions)
+    if rest:
+        names.append(hex(rest))
+    return "+".join(names) if names else "none"
+
+
+_FILES_TABLE: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
+    ("ID", ">", lambda r: str(r["file_id"])),
+    ("User name", "<", lambda r: r["user_name"] or ""),
+    ("Locks", ">", lambda r: str(r["num_locks"])),
+    ("Permissions", "<", lambda r: _permissions_text(r["permissions"])),
+    ("Path", "<", lambda r: r["path_name"] or ""),
+]
+
+
+def _smb_files(args: argparse.Namespace) -> int:
+    rows = _smb_rows(net.enum_files(args.server, base_path=args.path, user=args.user))
+    emit_rows(args, rows, _FILES_TABLE, f"{len(rows)} open file(s)")
+    return EXIT_OK
+
+
+def _file_text(f: net.FileInfo3) -> str:
+    return f"file {f.file_id} ({f.user_name}: {f.path_name})"
+
+
+def _smb_close_file(args: argparse.Namespace) -> int:
+    if args.ids and args.path:
+        raise UsageError("give file IDs or --path, not both")
+    if not args.ids and not args.path:
+        raise UsageError("say which files to close: their IDs (see `smb files`) or --path")
+    if args.user and not args.path:
+        raise UsageError("--user narrows --path; with IDs it is not needed")
+    where = where_text(args.server)
+    out = output()
+    missing: list[int] = []
+    if args.path:
+        targets = list(net.enum_files(args.server, base_path=args.path, user=args.user))
+    else:
+        targets = []
+        for file_id in dict.fromkeys(args.ids):
+            try:
+                targets.append(net.get_file_info(file_id, server=args.server))
+            except SessionNotFoundError:
+                missing.append(file_id)
+                sys.stderr.write(f"winsession: no open file {file_id} {where}\n")
+    if not targets:
+        out.write(f"No open files to close {where}.\n")
+        return EXIT_API_ERROR if missing else EXIT_OK
+    if args.dry_run:
+        for f in targets:
+            out.write(f"Would close {_file_text(f)} {where}.\n")
+        out.write(f"Dry run: {len(targets)} file(s) would be closed; nothing was changed.\n")
+        return EXIT_API_ERROR if missing else EXIT_OK
+    question = (
+        f"Close {_file_text(targets[0])} {where}?"
+        if len(targets) == 1
+        else f"Close {len(targets)} open files {where}?"
+    )
+    if not confirm(args, question):
+        return EXIT_API_ERROR
+    closed = 0
+    for f in targets:
+        try:
+            net.close_file(f.file_id, server=args.server)
+        except SessionNotFoundError:
+            missing.append(f.file_id)  # closed meanwhile
+            sys.stderr.write(f"winsession: file {f.file_id} was already closed\n")
+            continue
+        closed += 1
+        out.write(f"Closed {_file_text(f)} {where}.\n")
+    if len(targets) > 1:
+        out.write(f"Closed {closed} of {len(targets)} file(s).\n")
+    return EXIT_API_ERROR if missing else EXIT_OK
+
+
+def _smb_connections(args: argparse.Namespace) -> int:
+    by_client = args.qualifier.startswith("\\")
+    rows = _smb_rows(net.enum_connections(args.qualifier, server=args.server, level=args.level))
+    table: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
+        ("ID", ">", lambda r: str(r["connection_id"]))
+    ]
+    if args.level == 1:
+        table += [
+            ("Share" if by_client else "Computer", "<", lambda r: r["net_name"] or ""),
+            ("User name", "<", lambda r: r["user_name"] or ""),
+            ("Type", "<", lambda r: net.ShareType(r["share_type"]).text),
+            ("Opens", ">", lambda r: str(r["num_opens"])),
+            ("Users", ">", lambda r: str(r["num_users"])),
+            ("Time", ">", lambda r: format_duration(r["time"])),
+        ]
+    emit_rows(args, rows, table, f"{len(rows)} connection(s)")
+    return EXIT_OK
+
+
+def _file_id(text: str) -> int:
+    try:
+        value = int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a file ID: {text!r}") from None
+    if not 0 <= value <= 0xFFFFFFFF:
+        raise argparse.ArgumentTypeError(f"file IDs are 0..4294967295, not {value}")
+    return value
+
+
+def _register_files(smb_commands: Any) -> None:
+    p = smb_commands.add_parser("files", help="list open files (like `net file`)")
+    add_server_option(p)
+    p.add_argument("--path", help="only files whose path starts with PREFIX", metavar="PREFIX")
+    p.add_argument(
+        "--user", help="only files of this user (or, as \\\\PC, opened from that computer)"
+    )
+    add_format_options(p)
+    p.set_defaults(run=_smb_files)
+    p = smb_commands.add_parser(
+        "close-file", help="force open files closed (like `net file ID /close`)"
+    )
+    p.add_argument("ids", nargs="*", type=_file_id, metavar="ID", help="file IDs (`smb files`)")
+    add_server_option(p)
+    p.add_argument("--path", help="close every file whose path starts with PREFIX",
+                   metavar="PREFIX")  # fmt: skip
+    p.add_argument("--user", help="with --path: only that user's files")
+    p.add_argument("--dry-run", "-n", action="store_true",
+                   help="print exactly what would be closed and change nothing")  # fmt: skip
+    p.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    p.set_defaults(run=_smb_close_file)
+    p = smb_commands.add_parser(
+        "connections", help="connections to a share, or from a client (\\\\PC)"
+    )
+    p.add_argument("qualifier", metavar="SHARE|\\\\CLIENT")
+    add_server_option(p)
+    p.add_argument("--level", type=int, default=1, choices=(0, 1))
+    add_format_options(p)
+    p.set_defaults(run=_smb_connections)
+
+
 def register(groups: Any) -> None:
     """Add ``smb`` and its commands to the top-level subparsers."""
-    smb = groups.add_parser("smb", help="SMB sessions on a file server")
-    smb_commands = smb.add_subparsers(dest="command", metavar="{list,info,close}")
+    smb = groups.add_parser("smb", help="SMB sessions, open files and connections")
+    smb_commands = smb.add_subparsers(
+        dest="command", metavar="{list,info,close,files,close-file,connections}"
+    )
     smb_commands.required = True
     p = smb_commands.add_parser("list", help="list SMB sessions (like `net session`)")
     add_server_option(p)
@@ -140,3 +284,4 @@ def register(groups: Any) -> None:
     p.add_argument("--all", action="store_true", help="close every session on the server")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask")
     p.set_defaults(run=_smb_close)
+    _register_files(smb_commands)

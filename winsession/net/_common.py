@@ -160,6 +160,11 @@ def pages(
             seen.add(resume.value)
         current[:] = [page]
         yield page
+        # The consumer has finished this page (chain asks for the next one only then, and
+        # its exhausted list iterator holds no reference): drop ours before the next call,
+        # so memory holds one page of records, never two.
+        current.clear()
+        del page
         if status != _raw.ERROR_MORE_DATA:
             return
 
