@@ -3,8 +3,9 @@
 Builds the stand-ins, makes sure the Windows Python exists (tests/winpy.py), prepares a
 benchmark-only copy of it in ``build/winpy-bench`` with pywin32 (its ``win_amd64`` cp313 wheel
 from PyPI, unpacked into ``build/bench-site``; ``pywintypes313.dll`` next to that copy's
-``python.exe``) and the stand-in DLLs, then runs ``benchmarks/bench.py`` there under Wine with
-``WINEDLLOVERRIDES=netapi32,wtsapi32=n,b`` -- so winsession and pywin32's win32net/win32ts call
+``python.exe``), installs the stand-in DLLs into the prefix's System32, then runs
+``benchmarks/bench.py`` there under Wine with ``WINEDLLOVERRIDES=netapi32,wtsapi32=n,b`` --
+so winsession and pywin32's win32net/win32ts call
 the same stand-in DLLs in one process -- and prints a markdown table (also written to
 ``build/bench-results.md``, raw numbers to ``build/bench-results.json``). The test Python in
 ``build/winpy`` is never modified.
@@ -76,8 +77,13 @@ def prepare() -> Path:
     )
     for dll in (SITE / "pywin32_system32").glob("*.dll"):
         shutil.copy2(dll, BENCHPY / dll.name)
+    # winsession loads netapi32/wtsapi32 from System32 only: the stand-ins go there (as the
+    # Wine tiers install them), and pywin32's import of the same name finds the same module,
+    # so both libraries call one stand-in. Copies an older set-up left next to this
+    # python.exe would be a second module for pywin32 alone: removed.
     for name in ("netapi32.dll", "wtsapi32.dll"):
-        shutil.copy2(BUILD / "stubs" / "win64" / name, BENCHPY / name)
+        (BENCHPY / name).unlink(missing_ok=True)
+    winpy.install_standins(sorted((BUILD / "stubs" / "win64").glob("*.dll")))
     win = winpy.to_windows_path
     (BENCHPY / "python313._pth").write_text(
         "\n".join(
@@ -329,9 +335,9 @@ def main() -> None:
     start = time.monotonic()
     exe = prepare()
     if opts.files_only:
-        results = run_bench(exe, "files", "100000", str(opts.runs))
-        print(table(results, opts.runs))
-        (BUILD / "bench-files.json").write_text(json.dumps(results, indent=1))
+        only = run_bench(exe, "files", "100000", str(opts.runs))
+        print(table(only, opts.runs))
+        (BUILD / "bench-files.json").write_text(json.dumps(only, indent=1))
         return
     sizes = (10_000, 100_000) if opts.quick else (100_000, 1_000_000)
     results: list[dict[str, Any]] = []
