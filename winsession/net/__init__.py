@@ -8,7 +8,7 @@ close them.
 \\\\10.0.0.6 bob 0:00:05
 \\\\10.0.0.7 carol 2:00:00
 >>> for f in net.enum_files(user="alice"):
-...     print(f.file_id, f.permissions.name, f.path_name)
+...     print(f.file_id, f.permissions.text, f.path_name)
 101 READ|WRITE C:\\Shares\\Projects\\plan.docx
 102 READ|WRITE C:\\Shares\\Projects\\budget.xlsx
 103 READ C:\\Shares\\Public\\readme.txt

@@ -31,8 +31,8 @@ class FilePermissions(enum.IntFlag):
 
     >>> from winsession import net
     >>> f = net.get_file_info(102)
-    >>> f.permissions
-    <FilePermissions.READ|WRITE: 3>
+    >>> f.permissions.text, int(f.permissions)
+    ('READ|WRITE', 3)
     >>> net.FilePermissions.WRITE in f.permissions
     True
     """
@@ -43,6 +43,20 @@ class FilePermissions(enum.IntFlag):
     """Permission to write to the resource."""
     CREATE = _raw.PERM_FILE_CREATE
     """Permission to create a resource; data can be written when creating it."""
+
+    @property
+    def text(self) -> str:
+        """The names of the bits set, ``"READ|WRITE"``, the same on every Python (a combined
+        flag's ``.name`` is ``None`` before Python 3.11, and its repr's order differs)."""
+        names, rest = [], int(self)
+        for member in type(self):
+            bit = int(member)
+            if bit and bit & (bit - 1) == 0 and rest & bit:
+                names.append(member.name or "")
+                rest &= ~bit
+        if rest:  # bits no member names
+            names.append(hex(rest))
+        return "|".join(names)
 
 
 @dataclass(frozen=True, repr=False)
