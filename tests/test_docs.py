@@ -44,6 +44,8 @@ def _docstring_tests() -> list[tuple[str, doctest.DocTest]]:
     finder = _PackageFinder(exclude_empty=True)
     for module_name in MODULES:
         module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", ()):
+            getattr(module, name)  # load what a package loads on first use (PEP 562)
         for test in finder.find(module, module_name):
             if test.examples:
                 found.append((module_name, test))

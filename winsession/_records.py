@@ -77,6 +77,9 @@ def _duration(seconds: int) -> str:
     return f"{seconds} ({datetime.timedelta(seconds=seconds)})"
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 class Record:
     """Base of the frozen record dataclasses (declared with ``repr=False``)."""
 
@@ -101,6 +104,23 @@ class Record:
                 text = show(value)
             parts.append(f"{name}={text}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+    # Equality and hashing by field values, as dataclass(eq=True) would generate them, written
+    # once here: the records declare eq=False, so importing them compiles two functions fewer
+    # per class (import cost is part of the API's cost).
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def _values(self) -> tuple[Any, ...]:
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in dataclasses.fields(self))
+        return tuple(getattr(self, name) for name in names)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Frozen + hand-written __slots__ (3.9 has no dataclass(slots=True)): the default

@@ -75,7 +75,7 @@ _METHODS = ("Logon", "Logoff", "SessionDisconnect", "SessionReconnect", "PostShe
 _BY_NAME = {name.lower(): EventKind(i + 1) for i, name in enumerate(_METHODS)}
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class SessionEvent(Record):
     """One event: what happened, to whom, in which session, and when it arrived (UTC).
 

@@ -23,17 +23,10 @@ before a function returns.
 
 from __future__ import annotations
 
-from ._control import (
-    HotkeyModifier,
-    ShutdownFlag,
-    connect_session,
-    enumerate_servers,
-    shutdown_system,
-    start_remote_control,
-    stop_remote_control,
-)
+import importlib as _importlib
+import typing as _typing
+
 from ._events import EventWatcher, wait_system_event, watch_events
-from ._notify import SessionChange, SessionChangeKind, SessionChanges
 from ._query import query_session_information, session_details
 from ._server import Server, open_server
 from ._server import ServerArg as ServerArg  # the type of every server= argument
@@ -48,7 +41,6 @@ from ._sessions import (
     send_message,
     terminate_process,
 )
-from ._token import SpawnedProcess, UserToken, query_user_token, spawn_in_session
 from ._types import (
     CURRENT_SERVER_HANDLE,
     CURRENT_SESSION,
@@ -69,6 +61,19 @@ from ._types import (
     StationInfo,
     StationInfoEx,
 )
+
+if _typing.TYPE_CHECKING:
+    from ._control import (
+        HotkeyModifier,
+        ShutdownFlag,
+        connect_session,
+        enumerate_servers,
+        shutdown_system,
+        start_remote_control,
+        stop_remote_control,
+    )
+    from ._notify import SessionChange, SessionChangeKind, SessionChanges
+    from ._token import SpawnedProcess, UserToken, query_user_token, spawn_in_session
 
 __all__ = [
     "CURRENT_SERVER_HANDLE",
@@ -121,10 +126,49 @@ __all__ = [
     "watch_events",
 ]
 
-# The pieces live in private modules; their public names belong to this one, so reprs,
-# pickles, help() and documentation say winsession.wts.X as they did before the split.
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith(__name__ + "."):
-        _obj.__module__ = __name__
-del _name, _obj
+# Loaded on first use (PEP 562): session notifications (user32), tokens and spawning
+# (advapi32, userenv, subprocess) and remote control cost import time that a program listing
+# sessions should not pay.
+_LAZY = {
+    "HotkeyModifier": "_control",
+    "SessionChange": "_notify",
+    "SessionChangeKind": "_notify",
+    "SessionChanges": "_notify",
+    "ShutdownFlag": "_control",
+    "SpawnedProcess": "_token",
+    "UserToken": "_token",
+    "connect_session": "_control",
+    "enumerate_servers": "_control",
+    "query_user_token": "_token",
+    "shutdown_system": "_control",
+    "spawn_in_session": "_token",
+    "start_remote_control": "_control",
+    "stop_remote_control": "_control",
+}
+
+
+def _adopt(names: _typing.Iterable[str]) -> None:
+    # The pieces live in private modules; their public names belong to this one, so reprs,
+    # pickles, help() and documentation say winsession.wts.X as they did before the split.
+    for name in names:
+        obj = globals()[name]
+        if getattr(obj, "__module__", "").startswith(__name__ + "."):
+            obj.__module__ = __name__
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    loaded = _importlib.import_module(f"{__name__}.{module}")
+    mine = [n for n, m in _LAZY.items() if m == module]
+    globals().update({n: getattr(loaded, n) for n in mine})
+    _adopt(mine)
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+_adopt(n for n in __all__ if n not in _LAZY)

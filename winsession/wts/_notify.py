@@ -71,7 +71,7 @@ class SessionChangeKind(_Open):
     SESSION_TERMINATE = _u32.WTS_SESSION_TERMINATE
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class SessionChange(Record):
     """One ``WM_WTSSESSION_CHANGE``: which change, which session, when, and whose session.
 

@@ -199,7 +199,7 @@ class MessageResponse(_Open):
 # --- records --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class SessionInfo(Record):
     """A session from :func:`enumerate_sessions` (``WTS_SESSION_INFOW``).
 
@@ -214,7 +214,7 @@ class SessionInfo(Record):
     state: ConnectState
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class SessionInfo1(Record):
     """A session from :func:`enumerate_sessions_ex` (``WTS_SESSION_INFO_1W``).
 
@@ -277,7 +277,7 @@ class ClientAddress(Record):
         return hash((self.family, self.address))
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class ClientDisplay(Record):
     """The client's display (``WTS_CLIENT_DISPLAY``); ``color_depth`` is the API's code.
 
@@ -293,7 +293,7 @@ class ClientDisplay(Record):
     color_depth: int
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class ConfigInfo(Record):
     """``WTSConfigInfo`` (``WTSCONFIGINFOW``): the session's configuration.
 
@@ -326,7 +326,7 @@ class ConfigInfo(Record):
     initial_program: str
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class ClientInfo(Record):
     """Everything the client reported (``WTSCLIENTW``).
 
@@ -392,7 +392,7 @@ class ClientInfo(Record):
         return self.domain_name
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class StationInfo(Record):
     """``WTSSessionInfo`` (``WTSINFOW``): counters and times (UTC; ``None`` when unset).
 
@@ -446,7 +446,7 @@ class StationInfo(Record):
         return self.domain_name
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class StationInfoEx(Record):
     """``WTSSessionInfoEx`` level 1 (``WTSINFOEX_LEVEL1_W``).
 
@@ -506,7 +506,7 @@ class StationInfoEx(Record):
         return _lock_state(self.session_flags)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class Process(Record):
     """A process from :func:`processes` (``WTS_PROCESS_INFOW``).
 
@@ -529,7 +529,7 @@ class Process(Record):
     host tier)."""
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class SessionDetails(Record):
     """A session as Cassia users know it, gathered from several info classes.
 
