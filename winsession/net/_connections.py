@@ -83,7 +83,7 @@ class _Duration(Record):
         return datetime.timedelta(seconds=self.time)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class ConnectionInfo0(Record):
     """A connection at level 0 (``CONNECTION_INFO_0``): only its identifier.
 
@@ -97,7 +97,7 @@ class ConnectionInfo0(Record):
     """The connection's identifier."""
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class ConnectionInfo1(ConnectionInfo0, _Duration):
     """A connection at level 1 (``CONNECTION_INFO_1``).
 

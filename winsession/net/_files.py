@@ -59,7 +59,7 @@ class FilePermissions(enum.IntFlag):
         return "|".join(names)
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class FileInfo2(Record):
     """An open file at level 2 (``FILE_INFO_2``): only its identifier.
 
@@ -73,7 +73,7 @@ class FileInfo2(Record):
     """The identifier :func:`get_file_info` and :func:`close_file` take."""
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, eq=False)
 class FileInfo3(FileInfo2):
     """An open file at level 3 (``FILE_INFO_3``): identifier, permissions, locks, path, user.
 
