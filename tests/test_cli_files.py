@@ -169,3 +169,13 @@ def test_simulated_files(capsys: Capsys) -> None:
     assert code == 0 and out.splitlines()[-1] == "4 open file(s)"
     code, out, _ = run(capsys, "--simulate", "smb", "close-file", "205", "--dry-run")
     assert "Would close file 205 (bob: C:\\Shares\\Public\\setup.msi)" in out
+
+
+def test_close_file_messages_escape_remote_names(netstub: NetStub, capsys: Capsys) -> None:
+    netstub.load([Session("\\\\c", "u")])
+    netstub.load_files([File(7, "C:\\x\x1b[2J\u202eevil.txt", "u\r", "\\\\c")])
+    code, out, _ = run(capsys, "smb", "close-file", "7", "--dry-run")
+    assert code == 0
+    assert "\x1b" not in out and "\u202e" not in out and "\r" not in out
+    assert "file 7 (u\\r: C:\\x\\x1b[2J\\u202eevil.txt)" in out
+    assert netstub.file_count() == 1

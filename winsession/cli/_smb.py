@@ -136,8 +136,16 @@ def _smb_files(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _shown(text: str) -> str:
+    """A name a remote client chose, safe to print: control, format (bidi) and other
+    unprintable characters as escapes, so a path cannot rewrite the terminal or the line."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+
+
 def _file_text(f: net.FileInfo3) -> str:
-    return f"file {f.file_id} ({f.user_name}: {f.path_name})"
+    return f"file {f.file_id} ({_shown(f.user_name)}: {_shown(f.path_name)})"
 
 
 def _smb_close_file(args: argparse.Namespace) -> int:
