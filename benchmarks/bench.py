@@ -295,17 +295,9 @@ def mode_gc(n: int, count: int, level: int) -> None:
 
 
 def pywin32_files() -> list[Any]:
-    """Every open file through pywin32: its NetFileEnum returns (list, total, resume) per
-    call, so a caller loops on the resume handle, asking for everything at once."""
-    out: list[Any] = []
-    resume = 0
-    while True:
-        items, _total, resume = win32net.NetFileEnum(
-            None, None, None, 3, resume, net.MAX_PREFERRED_LENGTH
-        )
-        out += items
-        if not resume:
-            return out
+    """Every open file through pywin32: its NetFileEnum(level, server, basepath, username)
+    follows the resume handle itself and returns one list of dicts."""
+    return list(win32net.NetFileEnum(3, None, None, None))
 
 
 def mode_files(n: int, count: int) -> None:
@@ -322,7 +314,18 @@ def mode_files(n: int, count: int) -> None:
         assert stub.calls() > before, "pywin32 did not call the stand-in"
         assert len(theirs) == n and theirs[-1]["path_name"] == last.path, theirs[-1]
         out["pywin32_calls"] = stub.calls() - before
-    out["winsession"] = stats(runs(lambda: list(net.enum_files()), count), n)
+    # Interleaved (ours, theirs, ours, ...): on a shared machine both see the same load, and
+    # each pair's ratio compares like with like.
+    ours_t: list[float] = []
+    theirs_t: list[float] = []
+    for _ in range(count):
+        ours_t += runs(lambda: list(net.enum_files()), 1)
+        if win32net is not None:
+            theirs_t += runs(pywin32_files, 1)
+    out["winsession"] = stats(ours_t, n)
+    if theirs_t:
+        out["pywin32"] = stats(theirs_t, n)
+        out["pair_ratio"] = statistics.median(a / b for a, b in zip(ours_t, theirs_t))
 
     def stream_files() -> None:
         for _ in net.enum_files(prefmaxlen=PAGE):
@@ -345,7 +348,6 @@ def mode_files(n: int, count: int) -> None:
     out["tm_page"] = tracemalloc_peak(one_page)
     out["tm_list"] = tracemalloc_peak(lambda: list(net.enum_files()))
     if win32net is not None:
-        out["pywin32"] = stats(runs(pywin32_files, count), n)
         out["tm_pywin32"] = tracemalloc_peak(pywin32_files)
     result(**out)
     stub.reset()

@@ -346,3 +346,30 @@ def test_without_administrators_every_call_is_access_denied(netstub: NetStub, ca
         call()  # type: ignore[operator]
     assert info.value.winerror == WinError.ERROR_ACCESS_DENIED
     assert netstub.file_count() == 3
+
+
+# --- a large page leaves no collection behind --------------------------------------------
+
+
+def test_a_large_page_leaves_its_records_out_of_the_young_generation(netstub: NetStub) -> None:
+    import gc
+
+    netstub.add_files_bulk(5000)
+    files = list(net.enum_files())
+    assert len(files) == 5000 and gc.isenabled()
+    young = {id(o) for o in gc.get_objects(generation=0)}
+    assert not any(id(f) in young for f in files[::97])  # none for the next gen0 pass
+    assert gc.get_count()[0] < 700  # no collection is due because of them
+
+
+def test_a_callers_frozen_objects_stay_frozen(netstub: NetStub) -> None:
+    import gc
+
+    netstub.add_files_bulk(5000)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        assert len(list(net.enum_files(level=2))) == 5000
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
