@@ -113,12 +113,7 @@ def _smb_close(args: argparse.Namespace) -> int:
 
 
 def _permissions_text(value: Any) -> str:
-    flags = net.FilePermissions(value)
-    names = [m.name or "" for m in net.FilePermissions if m in flags]
-    rest = int(flags) & ~sum(int(m) for m in net.FilePermissions)
-    if rest:
-        names.append(hex(rest))
-    return "+".join(names) if names else "none"
+    return net.FilePermissions(value).text.replace("|", "+") or "none"
 
 
 _FILES_TABLE: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
