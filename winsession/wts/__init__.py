@@ -26,6 +26,16 @@ from __future__ import annotations
 import importlib as _importlib
 import typing as _typing
 
+from ._enums import (
+    CURRENT_SERVER_HANDLE,
+    CURRENT_SESSION,
+    ConnectState,
+    Event,
+    InfoClass,
+    MessageResponse,
+    MessageStyle,
+    ProtocolType,
+)
 from ._events import EventWatcher, wait_system_event, watch_events
 from ._query import query_session_information, session_details
 from ._server import Server, open_server
@@ -42,19 +52,11 @@ from ._sessions import (
     terminate_process,
 )
 from ._types import (
-    CURRENT_SERVER_HANDLE,
-    CURRENT_SESSION,
     ClientAddress,
     ClientDisplay,
     ClientInfo,
     ConfigInfo,
-    ConnectState,
-    Event,
-    InfoClass,
-    MessageResponse,
-    MessageStyle,
     Process,
-    ProtocolType,
     SessionDetails,
     SessionInfo,
     SessionInfo1,

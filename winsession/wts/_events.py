@@ -8,8 +8,8 @@ import threading
 from .. import _args
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD
+from ._enums import Event
 from ._server import ServerArg, Using, borrow
-from ._types import Event
 
 # --- events -----------------------------------------------------------------------------------
 

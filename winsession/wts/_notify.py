@@ -35,8 +35,8 @@ from .._records import Record
 from ..errors import WinSessionError
 from ..raw import user32 as _u32
 from ..raw import wtsapi32 as _raw
+from ._enums import InfoClass, _Open
 from ._server import Server, ServerArg, _name
-from ._types import InfoClass, _Open
 
 __all__ = ["SessionChange", "SessionChangeKind", "SessionChanges"]
 

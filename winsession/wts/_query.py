@@ -11,15 +11,13 @@ from .._records import from_filetime
 from .._winerror import ERROR_INVALID_DATA
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD
+from ._enums import ConnectState, InfoClass, ProtocolType
 from ._server import ServerArg, Using
 from ._types import (
     ClientAddress,
     ClientDisplay,
     ClientInfo,
     ConfigInfo,
-    ConnectState,
-    InfoClass,
-    ProtocolType,
     SessionDetails,
     StationInfo,
     StationInfoEx,

@@ -13,16 +13,10 @@ from ..errors import UnsupportedPlatformError, WinSessionError
 from ..raw import kernel32 as _k32
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD
+from ._enums import CURRENT_SESSION, ConnectState, MessageResponse
 from ._query import _sid
 from ._server import Server, ServerArg, Using, _name
-from ._types import (
-    CURRENT_SESSION,
-    ConnectState,
-    MessageResponse,
-    Process,
-    SessionInfo,
-    SessionInfo1,
-)
+from ._types import Process, SessionInfo, SessionInfo1
 
 # --- enumeration ------------------------------------------------------------------------------
 
