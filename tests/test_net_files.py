@@ -373,3 +373,36 @@ def test_a_callers_frozen_objects_stay_frozen(netstub: NetStub) -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+# --- paging that never ends stops (the simulator's misbehaviours) ---------------------------
+
+
+def test_a_repeated_resume_handle_stops_with_a_clear_error() -> None:
+    from winsession.testing import OpenFile, Simulator
+
+    rows = [OpenFile(i, f"p{i}", "u", "\\\\c") for i in range(1, 6)]
+    with Simulator(files=rows) as sim:
+        sim.net.rewind_on_call(2)
+        with pytest.raises(winsession.NetApiError, match="a resume handle it gave before"):
+            list(net.enum_files(level=2, prefmaxlen=1))
+        assert sim.net.calls == 2
+        sim.assert_clean()
+
+
+def test_endless_empty_pages_stop_after_a_bound() -> None:
+    from winsession.net import _common
+    from winsession.testing import OpenFile, Simulator
+
+    rows = [OpenFile(i, f"p{i}", "u", "\\\\c") for i in range(1, 40)]
+    with Simulator(files=rows) as sim:
+        for call_no in range(1, 40):
+            sim.net.hollow_on_call(call_no)
+        with pytest.raises(winsession.NetApiError, match="pages in a row without entries"):
+            list(net.enum_files(level=2))
+        assert sim.net.calls == _common.MAX_EMPTY_PAGES
+        sim.assert_clean()
+    with Simulator(files=rows) as sim:  # a few empty pages are tolerated
+        for call_no in range(1, 4):
+            sim.net.hollow_on_call(call_no)
+        assert [f.file_id for f in net.enum_files(level=2)] == list(range(4, 40))

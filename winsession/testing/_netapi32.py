@@ -72,6 +72,7 @@ class NetApiSimulator(_Api):
         self.servers: list[str] = []
         self.sessions: list[SmbSession] = []
         self.files: list[OpenFile] = []
+        self._quirk: Optional[str] = None
         self.connections: list[SmbConnection] = []
         self.last_prefmaxlen = 0
         self.privileged = True
@@ -160,6 +161,16 @@ class NetApiSimulator(_Api):
         """Just before serving call ``call_no``, close the ``index``-th open file."""
         self._at(call_no, "remove_file", index)
 
+    def rewind_on_call(self, call_no: int) -> None:
+        """That NetFileEnum/NetConnectionEnum call serves its page but says "more data" and
+        hands back the resume handle it was given (a server that would loop forever)."""
+        self._at(call_no, "rewind")
+
+    def hollow_on_call(self, call_no: int) -> None:
+        """That NetFileEnum/NetConnectionEnum call says "more data", returns nothing and moves
+        the resume handle on (a server whose paging never ends)."""
+        self._at(call_no, "hollow")
+
     def _remove_session(self, index: int) -> None:
         # Closing a session closes its opens and disconnects its tree connects (MS-SMB2
         # 3.3.4.12 "Server Application Requests Closing a Session": "MUST close every Open
@@ -192,6 +203,9 @@ class NetApiSimulator(_Api):
             if kind == "remove_file":
                 if 0 <= arg < len(self.files):
                     del self.files[arg]
+                continue
+            if kind in ("rewind", "hollow"):
+                self._quirk = kind  # applied by _serve_page (NetFileEnum, NetConnectionEnum)
                 continue
             if decided is not None:
                 continue
@@ -395,6 +409,13 @@ class NetApiSimulator(_Api):
         """Paging as for NetSessionEnum: the resume handle is the index of the next row,
         at least one entry per page however small ``prefmaxlen`` is."""
         start = resume_type.from_address(resume).value if resume else 0
+        quirk, self._quirk = self._quirk, None
+        if quirk == "hollow" and resume:  # "more data", nothing, and the handle moves on
+            _put_ptr(bufptr, None)
+            _put_u32(entriesread, 0)
+            _put_u32(totalentries, len(rows))
+            resume_type.from_address(resume).value = start + 1
+            return ERROR_MORE_DATA
         total = len(rows) - start if start < len(rows) else 0
         each = ctypes.sizeof(structure)
         n = size = 0
@@ -409,6 +430,9 @@ class NetApiSimulator(_Api):
         _put_ptr(bufptr, self._pack_rows(structure, rows[start : start + n]))
         _put_u32(entriesread, n)
         _put_u32(totalentries, total)
+        if quirk == "rewind" and resume:  # a page, "more data", and the same handle again
+            resume_type.from_address(resume).value = start
+            return ERROR_MORE_DATA
         if resume:
             resume_type.from_address(resume).value = start + n if more else 0
         return ERROR_MORE_DATA if more else NERR_Success
