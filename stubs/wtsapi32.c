@@ -1663,6 +1663,36 @@ STUB_API uint32_t stub_wts_post_session_change(const wchar_t *server, uint32_t k
     return posted;
 }
 
+/* The same as stub_wts_post_session_change with SendMessageTimeoutW (Windows/Wine only):
+ * the message goes straight to the window procedure, dispatched by the window thread's
+ * GetMessageW, as user32 delivers sent messages. 0 on Linux (no user32 there). */
+STUB_API uint32_t stub_wts_send_session_change(const wchar_t *server, uint32_t kind,
+                                               uint32_t session_id)
+{
+    uint32_t sent = 0;
+#ifdef _WIN32
+    HWND targets[MAX_WINDOWS_SEEN];
+    uint32_t n = 0, id = 0;
+    stub_lock(&g.lock);
+    int known = stub_servers_find(&g.servers, server, &id);
+    for (uint32_t i = 0; known && i < g.nregs_ex && n < MAX_WINDOWS_SEEN; i++)
+        if (g.regs_ex[i].server == id &&
+            (g.regs_ex[i].flags == NOTIFY_FOR_ALL_SESSIONS || session_id == g.current_session))
+            targets[n++] = g.regs_ex[i].hwnd;
+    stub_unlock(&g.lock);
+    for (uint32_t i = 0; i < n; i++) {
+        DWORD_PTR result = 0;
+        sent += SendMessageTimeoutW(targets[i], WM_WTSSESSION_CHANGE, kind, (LPARAM)session_id,
+                                    SMTO_ABORTIFHUNG, 5000, &result) != 0;
+    }
+#else
+    (void)server;
+    (void)kind;
+    (void)session_id;
+#endif
+    return sent;
+}
+
 /* Windows ever registered (since the reset) that still exist: IsWindow under Windows/Wine
  * (so a window the library forgot to destroy shows); on Linux the simulated user32 counts
  * windows itself and this is 0. */

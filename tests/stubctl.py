@@ -91,6 +91,7 @@ _WTS_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_wts_changes_posted": (c_u32, []),
     "stub_wts_set_post_message": (None, [ctypes.c_void_p]),
     "stub_wts_post_session_change": (c_u32, [c_wstr, c_u32, c_u32]),
+    "stub_wts_send_session_change": (c_u32, [c_wstr, c_u32, c_u32]),
     "stub_wts_live_windows": (c_u32, []),
     "stub_wts_tokens_handed": (c_u32, []),
     "stub_wts_tokens_open": (c_u32, []),

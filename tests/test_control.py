@@ -9,6 +9,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import winsession
 from winsession import cli, wts
@@ -175,3 +177,14 @@ def test_demo_has_no_leak_after_cli() -> None:
     with demo_simulator() as sim:
         assert cli.main(["ts", "processes"]) == 0
         sim.assert_clean()
+
+
+@given(st.text(max_size=40))
+def test_printable_never_lets_control_or_bidi_through(text: str) -> None:
+    from winsession.cli._ts import _printable
+
+    shown = _printable(text)
+    assert all(ch.isprintable() for ch in shown)
+    assert not any(0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069 for ch in shown)
+    if text.isprintable() and shown == text:
+        assert "\\" not in shown or "\\" in text

@@ -178,6 +178,18 @@ def test_remote_server_registration(wtsstub: WtsStub, delivery: Any) -> None:
     assert change is not None and (change.session_id, change.user) == (5, "CONTOSO\\carol")
 
 
+@pytest.mark.windows
+def test_sent_messages_reach_the_window_procedure(wtsstub: WtsStub) -> None:
+    # SendMessageTimeoutW from this thread: user32 runs the window procedure on the window's
+    # thread (inside its GetMessageW), the path a sent WM_WTSSESSION_CHANGE takes.
+    add_user_session(wtsstub, 2, "alice")
+    with wts.SessionChanges() as changes:
+        assert wtsstub.send_session_change(None, user32.WTS_SESSION_UNLOCK, 2) == 1
+        change = changes.get(5)
+    assert change is not None and (change.kind, change.session_id) == (K.SESSION_UNLOCK, 2)
+    assert changes.errors == [] and wtsstub.registrations_ex() == 0
+
+
 # --- the simulator (every tier) -------------------------------------------------------------
 
 
@@ -266,3 +278,13 @@ def test_simulated_user32_rules() -> None:
         user32.PostThreadMessageW(threading.get_native_id(), user32.WM_QUIT, 0, 0)
         assert user32.GetMessageW(ctypes.byref(msg), None, 0, 0) == 0
         assert sim.problems() == []
+
+
+def test_an_interrupt_in_the_block_leaves_nothing() -> None:
+    with Simulator(sessions=[Session(2, user_name="alice")]) as sim:
+        with pytest.raises(KeyboardInterrupt), wts.SessionChanges() as changes:
+            assert sim.wts.post_session_change(user32.WTS_SESSION_LOCK, 2) == 1
+            raise KeyboardInterrupt
+        assert not changes.running
+        assert (sim.user32.live_windows, sim.user32.live_classes) == (0, 0)
+        sim.assert_clean()
