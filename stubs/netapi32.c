@@ -90,7 +90,7 @@ typedef struct session {
     uint32_t num[NUM_COUNT];
 } session;
 
-enum { EV_FAIL, EV_REMOVE, EV_STALL, EV_LAZY, EV_REMOVE_FILE };
+enum { EV_FAIL, EV_REMOVE, EV_STALL, EV_LAZY, EV_REMOVE_FILE, EV_ADD };
 
 /* ---- FILE_INFO_2/3 and CONNECTION_INFO_0/1, as lmshare.h declares them ---- */
 typedef struct _FILE_INFO_2 {
@@ -130,6 +130,19 @@ typedef struct connection {
     wchar_t *share, *client, *user;
 } connection;
 
+/* Hostile modes (issue 11): answers no documented netapi32 gives, which a broken or malicious
+ * server relayed by the RPC layer, or a planted DLL, could. Microsoft's pages are silent on
+ * all of them (they document what a correct implementation returns); each stays on until
+ * stub_net_reset. See stubs/README.md, "Hostile modes". */
+enum {
+    HOSTILE_NONE = 0,
+    HOSTILE_NULL_BUFFER = 1,  /* success with *bufptr NULL and *entriesread = arg */
+    HOSTILE_COUNT_OVER = 2,   /* the real page, *entriesread raised by arg: past the buffer */
+    HOSTILE_SPIN = 3,         /* ERROR_MORE_DATA, no entries, resume handle + 1 every call */
+    HOSTILE_REPEAT = 4,       /* the page at the resume handle, handle left unchanged, MORE_DATA */
+    HOSTILE_SHORT_BUFFER = 5, /* the buffer shrunk to arg bytes (structures cut off) */
+};
+
 static struct {
     stub_mutex lock;
     stub_tracker buffers;
@@ -146,6 +159,7 @@ static struct {
     uint32_t calls;
     uint32_t last_prefmaxlen;
     uint32_t unprivileged; /* the caller is not in Administrators / Server Operators */
+    uint32_t hostile, hostile_arg;
 } g = {.lock = STUB_MUTEX_INIT};
 
 /* "Only members of the Administrators or Server Operators local group can successfully
@@ -342,6 +356,8 @@ static NET_API_STATUS not_found(const filter *f)
 
 /* ---- scheduled events ---- */
 
+static int32_t add_bulk(uint32_t count); /* with the lock held; see stub_net_add_sessions_bulk */
+
 typedef struct out_params {
     uint8_t **bufptr;
     uint32_t *entriesread, *totalentries;
@@ -361,6 +377,10 @@ static int scheduled_result(out_params out, NET_API_STATUS *status)
         }
         if (ev.kind == EV_REMOVE_FILE) {
             (void)remove_file_at(ev.args[0]);
+            continue;
+        }
+        if (ev.kind == EV_ADD) {
+            (void)add_bulk(ev.args[0]);
             continue;
         }
         if (decided)
@@ -463,6 +483,41 @@ static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *cli
     return more ? ERROR_MORE_DATA : NERR_Success;
 }
 
+/* Rewrites a real answer the hostile way (the lock is held). */
+static NET_API_STATUS hostile_answer(NET_API_STATUS st, uint8_t **bufptr, uint32_t *entriesread,
+                                     uint32_t *resume_handle, uint32_t resume_before)
+{
+    if (st != NERR_Success && st != ERROR_MORE_DATA)
+        return st;
+    switch (g.hostile) {
+    case HOSTILE_NULL_BUFFER:
+        if (*bufptr != NULL)
+            (void)stub_track_free(&g.buffers, *bufptr);
+        *bufptr = NULL;
+        if (entriesread != NULL)
+            *entriesread = g.hostile_arg;
+        return NERR_Success;
+    case HOSTILE_COUNT_OVER:
+        if (entriesread != NULL && *bufptr != NULL)
+            *entriesread += g.hostile_arg;
+        return st;
+    case HOSTILE_REPEAT:
+        if (resume_handle == NULL || entriesread == NULL || *entriesread == 0)
+            return st;
+        *resume_handle = resume_before;
+        return ERROR_MORE_DATA;
+    case HOSTILE_SHORT_BUFFER:
+        if (*bufptr != NULL) {
+            uint8_t *p = stub_track_realloc(&g.buffers, *bufptr, g.hostile_arg ? g.hostile_arg : 1);
+            if (p != NULL)
+                *bufptr = p;
+        }
+        return st;
+    default:
+        return st;
+    }
+}
+
 STUB_API NET_API_STATUS WINAPI NetSessionEnum(wchar_t *servername, wchar_t *UncClientName,
                                               wchar_t *username, uint32_t level,
                                               uint8_t **bufptr, uint32_t prefmaxlen,
@@ -472,9 +527,21 @@ STUB_API NET_API_STATUS WINAPI NetSessionEnum(wchar_t *servername, wchar_t *UncC
     NET_API_STATUS st;
     stub_lock(&g.lock);
     g.last_prefmaxlen = prefmaxlen;
-    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st))
+    uint32_t before = resume_handle != NULL ? *resume_handle : 0;
+    if (scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
+        /* decided by a scheduled event */
+    } else if (g.hostile == HOSTILE_SPIN && bufptr && entriesread && totalentries) {
+        *bufptr = NULL;
+        *entriesread = *totalentries = 0;
+        if (resume_handle != NULL)
+            *resume_handle = before + 1;
+        st = ERROR_MORE_DATA;
+    } else {
         st = session_enum(servername, UncClientName, username, level, bufptr, prefmaxlen,
                           entriesread, totalentries, resume_handle);
+        if (g.hostile != HOSTILE_NONE && bufptr != NULL)
+            st = hostile_answer(st, bufptr, entriesread, resume_handle, before);
+    }
     stub_unlock(&g.lock);
     return st;
 }
@@ -514,8 +581,11 @@ STUB_API NET_API_STATUS WINAPI NetSessionGetInfo(wchar_t *servername, wchar_t *U
 {
     NET_API_STATUS st;
     stub_lock(&g.lock);
-    if (!scheduled_result((out_params){bufptr, NULL, NULL}, &st))
+    if (!scheduled_result((out_params){bufptr, NULL, NULL}, &st)) {
         st = session_get_info(servername, UncClientName, username, level, bufptr);
+        if (g.hostile != HOSTILE_NONE && bufptr != NULL)
+            st = hostile_answer(st, bufptr, NULL, NULL, 0);
+    }
     stub_unlock(&g.lock);
     return st;
 }
@@ -1001,6 +1071,7 @@ STUB_API void stub_net_reset(void)
     g.remote_sessions = 0;
     g.calls = g.last_prefmaxlen = 0;
     g.unprivileged = 0;
+    g.hostile = g.hostile_arg = 0;
     stub_schedule_clear(&g.schedule);
     stub_track_reset_counters(&g.buffers);
     stub_unlock(&g.lock);
@@ -1075,7 +1146,7 @@ static void synth_name(wchar_t *out, const wchar_t *prefix, uint32_t n)
 /* Synthetic sessions for scale tests and benchmarks: session i (its index in the table)
  * has client \\C<i>, user u<i>, num_opens i%8, time i, idle_time i%3600, user_flags i%4,
  * client type "Windows 10 Enterprise", transport \Device\NetbiosSmb, on the local server. */
-STUB_API int32_t stub_net_add_sessions_bulk(uint32_t count)
+static int32_t add_bulk(uint32_t count)
 {
     static const wchar_t cltype[] = L"Windows 10 Enterprise";
     static const wchar_t transport[] = L"\\Device\\NetbiosSmb";
@@ -1084,7 +1155,6 @@ STUB_API int32_t stub_net_add_sessions_bulk(uint32_t count)
                                            [STR_cltype_name] = cltype,
                                            [STR_transport] = transport};
     int32_t result = 0;
-    stub_lock(&g.lock);
     session *grown = g.sessions;
     if (count > UINT32_MAX - g.nsessions)
         result = -1;
@@ -1103,6 +1173,13 @@ STUB_API int32_t stub_net_add_sessions_bulk(uint32_t count)
     }
     if (result >= 0)
         result = (int32_t)g.nsessions;
+    return result;
+}
+
+STUB_API int32_t stub_net_add_sessions_bulk(uint32_t count)
+{
+    stub_lock(&g.lock);
+    int32_t result = add_bulk(count);
     stub_unlock(&g.lock);
     return result;
 }
@@ -1141,6 +1218,19 @@ STUB_API void stub_net_stall_on_call(uint32_t call_no)
 STUB_API void stub_net_lazy_on_call(uint32_t call_no)
 {
     schedule(call_no, EV_LAZY, 0);
+}
+
+STUB_API void stub_net_add_on_call(uint32_t call_no, uint32_t count)
+{
+    schedule(call_no, EV_ADD, count);
+}
+
+STUB_API void stub_net_hostile(uint32_t mode, uint32_t arg)
+{
+    stub_lock(&g.lock);
+    g.hostile = mode;
+    g.hostile_arg = arg;
+    stub_unlock(&g.lock);
 }
 
 static uint32_t read_u32(const uint32_t *counter)

@@ -341,6 +341,18 @@ typedef struct waiter {
 
 enum { EV_FAIL };
 
+/* Hostile modes (issue 11): answers no documented wtsapi32 gives, which a broken or malicious
+ * server relayed by RPC, or a planted DLL, could. Microsoft's pages describe only correct
+ * answers; each mode stays on until stub_wts_reset. See stubs/README.md, "Hostile modes". */
+enum {
+    HOSTILE_NONE = 0,
+    HOSTILE_NULL_BUFFER = 1,  /* enumerations: TRUE, buffer NULL, count = arg; queries: TRUE,
+                                 buffer NULL, *pBytesReturned = arg */
+    HOSTILE_QUERY_SIZE = 2,   /* queries: *pBytesReturned raised by arg (past the buffer) */
+    HOSTILE_SID_COUNT = 3,    /* processes: every SID's SubAuthorityCount byte set to arg */
+    HOSTILE_OPEN_NULL = 4,    /* WTSOpenServer(Ex)W: NULL; last error arg (0: left alone) */
+};
+
 static struct {
     stub_mutex lock;
     stub_cond wake; /* a waiter was released */
@@ -383,6 +395,7 @@ static struct {
     uint32_t last_wait;                /* bWait of the last call, NO_WAIT if none */
     wchar_t *last_title, *last_message;
     uint32_t last_style, last_timeout;
+    uint32_t hostile, hostile_arg;
 } g = {
     .lock = STUB_MUTEX_INIT,
     .wake = STUB_COND_INIT,
@@ -681,6 +694,19 @@ static uint32_t enumerate(uint32_t server, const table *t, int which, int ex, vo
                        : pack(&STRUCT_SHAPES[which], rows, n,
                               ex ? ex_tag(TYPE_SESSION_INFO_LEVEL1, n) : 0, &buf, &bytes);
     free(rows);
+    if (err == 0 && g.hostile == HOSTILE_NULL_BUFFER) {
+        if (buf != NULL)
+            (void)stub_track_free(&g.buffers, buf);
+        buf = NULL;
+        n = g.hostile_arg;
+    }
+    if (err == 0 && g.hostile == HOSTILE_SID_COUNT && which == T_WTS_PROCESS_INFOW) {
+        for (uint32_t i = 0; i < n; i++) {
+            uint8_t *sid = (uint8_t *)((WTS_PROCESS_INFOW *)(void *)buf)[i].pUserSid;
+            if (sid != NULL)
+                sid[1] = (uint8_t)g.hostile_arg; /* SID.SubAuthorityCount */
+        }
+    }
     if (err == 0) {
         memcpy(pp, &buf, sizeof buf); /* pp is a T** of the caller's structure type */
         *pcount = n;
@@ -821,8 +847,17 @@ static HANDLE open_server(const wchar_t *name)
 {
     call c;
     HANDLE h = NULL;
-    if (begin(&c, 0, NULL))
-        c.err = open_handle(name, &h);
+    if (begin(&c, 0, NULL)) {
+        if (g.hostile == HOSTILE_OPEN_NULL) {
+            c.err = g.hostile_arg;
+            if (c.err == 0) { /* NULL, and the last error left as it was */
+                stub_unlock(&g.lock);
+                return NULL;
+            }
+        } else {
+            c.err = open_handle(name, &h);
+        }
+    }
     return finish(&c) ? h : NULL;
 }
 
@@ -943,6 +978,13 @@ static uint32_t query(uint32_t server, int current_server, uint32_t id, uint32_t
     uint8_t *buf;
     size_t bytes;
     uint32_t err = pack(sh, &r, 1, 0, &buf, &bytes);
+    if (err == 0 && g.hostile == HOSTILE_NULL_BUFFER) {
+        (void)stub_track_free(&g.buffers, buf);
+        buf = NULL;
+        bytes = g.hostile_arg;
+    } else if (err == 0 && g.hostile == HOSTILE_QUERY_SIZE) {
+        bytes += g.hostile_arg;
+    }
     if (err == 0) {
         *ppBuffer = (wchar_t *)(void *)buf;
         *pBytesReturned = (uint32_t)bytes;
@@ -1395,6 +1437,15 @@ STUB_API void stub_wts_reset(void)
     g.empty_is_error = g.response = 0;
     g.last_wait = NO_WAIT;
     g.last_style = g.last_timeout = 0;
+    g.hostile = g.hostile_arg = 0;
+    stub_unlock(&g.lock);
+}
+
+STUB_API void stub_wts_hostile(uint32_t mode, uint32_t arg)
+{
+    stub_lock(&g.lock);
+    g.hostile = mode;
+    g.hostile_arg = arg;
     stub_unlock(&g.lock);
 }
 

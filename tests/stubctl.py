@@ -15,6 +15,11 @@ from winsession import _dll
 
 c_u32, c_i32, c_i64, c_wstr = ctypes.c_uint32, ctypes.c_int32, ctypes.c_int64, ctypes.c_wchar_p
 
+# Hostile modes (stubs/README.md, "Hostile modes"): stub_net_hostile(mode, arg).
+NET_NULL_BUFFER, NET_COUNT_OVER, NET_SPIN, NET_REPEAT, NET_SHORT_BUFFER = 1, 2, 3, 4, 5
+# stub_wts_hostile(mode, arg).
+WTS_NULL_BUFFER, WTS_QUERY_SIZE, WTS_SID_COUNT, WTS_OPEN_NULL = 1, 2, 3, 4
+
 _NET_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_net_reset": (None, []),
     "stub_net_add_server": (c_i32, [c_wstr]),
@@ -29,6 +34,8 @@ _NET_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_net_remove_on_call": (None, [c_u32, c_u32]),
     "stub_net_stall_on_call": (None, [c_u32]),
     "stub_net_lazy_on_call": (None, [c_u32]),
+    "stub_net_add_on_call": (None, [c_u32, c_u32]),
+    "stub_net_hostile": (None, [c_u32, c_u32]),
     "stub_net_set_privileged": (None, [c_i32]),
     "stub_net_calls": (c_u32, []),
     "stub_net_outstanding": (c_i64, []),
@@ -76,6 +83,7 @@ _WTS_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_wts_queue_event": (None, [c_u32]),
     "stub_wts_waiters": (c_u32, []),
     "stub_wts_fail_on_call": (None, [c_u32, c_u32]),
+    "stub_wts_hostile": (None, [c_u32, c_u32]),
     "stub_wts_calls": (c_u32, []),
     "stub_wts_outstanding": (c_i64, []),
     "stub_wts_allocs": (c_u32, []),

@@ -328,6 +328,78 @@ def test_a_raising_callback_does_not_stop_delivery(
 
 @pytest.mark.windows
 @pytest.mark.mingw
+@pytest.mark.parametrize("exc", [SystemExit, KeyboardInterrupt, GeneratorExit, MemoryError])
+def test_a_callback_raising_anything_is_counted_and_delivery_goes_on(
+    sensstub: SensStub, caplog: pytest.LogCaptureFixture, exc: type[BaseException]
+) -> None:
+    # Issue 11 item 8: SystemExit/KeyboardInterrupt used to end the dispatcher thread
+    # silently (nothing logged, callback_errors unchanged, later events lost).
+    seen: list[int] = []
+
+    def callback(event: sens.SessionEvent) -> None:
+        seen.append(event.session_id)
+        if event.session_id % 2:
+            raise exc("from the callback")
+
+    with (
+        caplog.at_level(logging.ERROR, logger="winsession.sens"),
+        sens.subscribe(callback) as events,
+    ):
+        for sid in range(1, 7):
+            assert sensstub.fire(1, "u", sid, 0) == 1
+        wait_for(lambda: len(seen) == 6)
+        assert [e.session_id for e in events.events(timeout=2)] == [1, 2, 3, 4, 5, 6]
+        assert events.callback_errors == 3
+        assert events._dispatcher.is_alive()
+    assert caplog.text.count("the event callback raised") == 3
+    assert exc.__name__ in caplog.text
+
+
+@pytest.mark.windows
+@pytest.mark.mingw
+def test_queue_size_bounds_the_inbox_newest_dropped_and_counted(sensstub: SensStub) -> None:
+    # Issue 11 item 8: with queue_size=10, 199,999 events were held in memory while a slow
+    # callback ran. Now at most queue_size wait for the callback; the newest overflow.
+    release = threading.Event()
+    delivered: list[int] = []
+    high_water = [0]
+
+    def callback(event: sens.SessionEvent) -> None:
+        high_water[0] = max(high_water[0], events._inbox.qsize())
+        release.wait(30)
+        delivered.append(event.session_id)
+
+    events = sens.SessionEvents(callback, kinds={sens.EventKind.LOGON}, queue_size=10)
+    try:
+        wait_for(lambda: sensstub.subscriptions() == 1)
+        assert sensstub.fire(int(sens.EventKind.LOGON), "u", 0, 0) == 1
+        wait_for(lambda: events._inbox.qsize() == 0)  # the dispatcher holds event 0
+        for sid in range(1, 2000):
+            assert sensstub.fire(int(sens.EventKind.LOGON), "u", sid, 0) == 1
+            assert events._inbox.qsize() <= 10
+        assert events.overflowed == 2000 - 1 - 10  # event 0 taken, 1..10 wait, rest dropped
+        release.set()
+        wait_for(lambda: len(delivered) == 11)
+        assert delivered == list(range(11))  # the oldest kept, in order
+        kept = [e.session_id for e in events.events(timeout=1)]
+        assert kept == list(range(10)) and events.dropped == 1  # iteration queue bounded too
+        assert high_water[0] <= 10
+    finally:
+        release.set()
+        events.close()
+
+
+@pytest.mark.windows
+@pytest.mark.mingw
+def test_queue_size_is_checked(sensstub: SensStub) -> None:
+    for bad in (0, -1, 1.5, True):
+        with pytest.raises(ValueError, match="queue_size"):
+            sens.SessionEvents(queue_size=bad)  # type: ignore[arg-type]
+    assert sensstub.subscriptions() == 0
+
+
+@pytest.mark.windows
+@pytest.mark.mingw
 def test_slow_callback_does_not_block_the_event_system(sensstub: SensStub) -> None:
     release = threading.Event()
     with sens.subscribe(lambda e: release.wait(10)) as events:

@@ -28,6 +28,7 @@ SENS vs :func:`winsession.wts.watch_events`: see the README.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import datetime
 import enum
@@ -304,11 +305,16 @@ class SessionEvents:
 
     Args:
         callback: called with each :class:`SessionEvent` on winsession's dispatcher thread;
-            an exception it raises is logged (logger ``winsession.sens``) and counted in
-            :attr:`callback_errors`, and delivery goes on.
+            any exception it raises -- ``SystemExit`` and ``KeyboardInterrupt`` included --
+            is logged (logger ``winsession.sens``) and counted in :attr:`callback_errors`,
+            and delivery goes on with the next event.
         kinds: which :class:`EventKind` values to subscribe to (default: all five).
-        queue_size: events kept for iteration; beyond it new ones are counted in
-            :attr:`dropped` instead of growing memory.
+        queue_size: the bound on events held in memory, at each of the two stages: at most
+            ``queue_size`` events wait for the dispatcher (the callback), and at most
+            ``queue_size`` wait to be taken by :meth:`get` or iteration. Overflow policy:
+            the newest event is dropped, never an older one, and never by blocking the
+            event system's thread -- counted in :attr:`overflowed` (before the callback) or
+            :attr:`dropped` (not kept for iteration).
         timeout: seconds to wait for the event system during set-up and close.
 
     Raises:
@@ -339,8 +345,11 @@ class SessionEvents:
             raise ValueError("kinds must name at least one EventKind")
         self._callback = callback
         self._timeout = timeout
-        self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        if isinstance(queue_size, bool) or not isinstance(queue_size, int) or queue_size < 1:
+            raise ValueError(f"queue_size must be a positive int, not {queue_size!r}")
+        self._inbox: queue.Queue[Any] = queue.Queue(maxsize=queue_size)
         self._events: queue.Queue[SessionEvent] = queue.Queue(maxsize=queue_size)
+        self._counting = threading.Lock()  # event system threads call _receive concurrently
         self._sink = _Sink(self._receive)
         self._ids: list[com.GUID] = []
         self._ready = threading.Event()
@@ -348,7 +357,10 @@ class SessionEvents:
         self._setup_error: Optional[BaseException] = None
         self._closed = False
         self.dropped = 0
-        """Events not kept for iteration because the queue was full."""
+        """Events not kept for iteration because ``queue_size`` events were waiting there."""
+        self.overflowed = 0
+        """Events dropped on arrival because ``queue_size`` events were already waiting for
+        the dispatcher (a slow callback); they reached neither the callback nor iteration."""
         self.callback_errors = 0
         """Exceptions raised by the callback (each logged)."""
         self.removal_errors: list[ComError] = []
@@ -451,24 +463,41 @@ class SessionEvents:
 
     def _receive(self, kind: EventKind, user: str, session_id: int) -> None:
         # Called on the event system's thread: hand over and return at once.
+        # Never blocks: with queue_size events waiting, the newest (this one) is dropped.
         now = datetime.datetime.now(datetime.timezone.utc)
-        self._inbox.put(SessionEvent(kind, user, session_id, now))
+        try:
+            self._inbox.put_nowait(SessionEvent(kind, user, session_id, now))
+        except queue.Full:
+            with self._counting:
+                self.overflowed += 1
 
     def _dispatch(self) -> None:
         while True:
-            event = self._inbox.get()
-            if event is _STOP:
-                return
-            if self._callback is not None:
-                try:
-                    self._callback(event)
-                except Exception:
-                    self.callback_errors += 1
-                    log.exception("winsession.sens: the event callback raised")
             try:
-                self._events.put_nowait(event)
-            except queue.Full:
-                self.dropped += 1
+                if self._deliver_next():
+                    return
+            except BaseException:  # anything, even an exception injected into this thread
+                with self._counting:
+                    self.callback_errors += 1
+                log.exception("winsession.sens: event delivery raised; going on")
+
+    def _deliver_next(self) -> bool:
+        """Deliver one event; True once close() asks the dispatcher to end."""
+        event = self._inbox.get()
+        if event is _STOP:
+            return True
+        if self._callback is not None:
+            try:
+                self._callback(event)
+            except BaseException:  # SystemExit and KeyboardInterrupt too: delivery goes on
+                with self._counting:
+                    self.callback_errors += 1
+                log.exception("winsession.sens: the event callback raised")
+        try:
+            self._events.put_nowait(event)
+        except queue.Full:
+            self.dropped += 1
+        return False
 
     def get(self, timeout: Optional[float] = None) -> Optional[SessionEvent]:
         """The next event, waiting up to ``timeout`` seconds (``None``: forever); ``None`` if
@@ -519,7 +548,8 @@ class SessionEvents:
         self._closed = True
         self._stop.set()
         self._com.join(self._timeout)
-        self._inbox.put(_STOP)
+        with contextlib.suppress(queue.Full):  # full: the dispatcher is stuck in the callback
+            self._inbox.put(_STOP, timeout=self._timeout)
         self._dispatcher.join(self._timeout)
         self._sink.release()
         _open.discard(self)
