@@ -16,10 +16,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import stubctl
 from _tier import tier
+from hypothesis import given
+from hypothesis import strategies as st
 from stubctl import NetStub, Session, WtsStub
 
 from winsession import errors, net, wts
+from winsession.codes import WinError
+from winsession.net._common import MAX_EMPTY_PAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 BOB = Session("\\\\10.0.0.6", "bob", 1, 120, 5, 1, "Samba", "\\Device\\Tcpip")
@@ -97,6 +102,136 @@ def test_str_subclass_nul_in_wts_message_and_server(wtsstub: WtsStub) -> None:
     wts.send_message(2, Lying("Title"), Lying("Body"))
     title, text, _ = wtsstub.last_message_text()
     assert (title, text) == ("Title", "Body")
+
+
+# --- item 5: counts, sizes and pointers are not trusted -- netapi32 ----------------------------
+
+TABLE = [Session(f"\\\\c{i}", f"u{i}", i, i, i, 0, "Samba", "tcp") for i in range(6)]
+
+
+def invalid_data(info: pytest.ExceptionInfo[errors.WinSessionError], function: str) -> None:
+    err = info.value
+    assert err.winerror == WinError.ERROR_INVALID_DATA, err
+    assert err.function == function
+    assert "ERROR_INVALID_DATA" in repr(err)
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 10, 502])
+def test_net_null_buffer_with_a_count(netstub: NetStub, level: int) -> None:
+    netstub.load(TABLE)
+    netstub.hostile(stubctl.NET_NULL_BUFFER, 5)
+    with pytest.raises(errors.WinSessionError) as info:
+        list(net.enum_sessions(level=level))
+    invalid_data(info, "NetSessionEnum")
+    assert "5 entries but returned no buffer" in str(info.value)
+    if level != 502:
+        with pytest.raises(errors.WinSessionError) as info:
+            net.get_session_info("c1", "u1", level=level)
+        invalid_data(info, "NetSessionGetInfo")
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 10, 502])
+def test_net_count_past_the_buffer(netstub: NetStub, level: int) -> None:
+    netstub.load(TABLE)
+    netstub.hostile(stubctl.NET_COUNT_OVER, 1_000_000)
+    with pytest.raises(errors.WinSessionError) as info:
+        list(net.enum_sessions(level=level))
+    invalid_data(info, "NetSessionEnum")
+    assert "1000006 entries" in str(info.value)
+    assert netstub.allocs() == netstub.frees() == 1
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 10])
+def test_net_buffer_shorter_than_one_structure(netstub: NetStub, level: int) -> None:
+    netstub.load(TABLE)
+    netstub.hostile(stubctl.NET_SHORT_BUFFER, 4)
+    with pytest.raises(errors.WinSessionError) as info:
+        net.get_session_info("c1", "u1", level=level)
+    invalid_data(info, "NetSessionGetInfo")
+    with pytest.raises(errors.WinSessionError) as info:
+        list(net.enum_sessions(level=level))
+    invalid_data(info, "NetSessionEnum")
+
+
+@given(
+    mode=st.sampled_from([0, 1, 2, 4, 5]),
+    arg=st.integers(0, 4096),
+    level=st.sampled_from([0, 1, 2, 10, 502]),
+    prefmaxlen=st.sampled_from([1, 64, 200, net.MAX_PREFERRED_LENGTH]),
+)
+def test_net_any_hostile_answer_is_records_or_invalid_data(
+    _netstub: NetStub, mode: int, arg: int, level: int, prefmaxlen: int
+) -> None:
+    _netstub.load(TABLE)
+    _netstub.hostile(mode, arg)
+    try:
+        got = list(net.enum_sessions(level=level, prefmaxlen=prefmaxlen))
+    except errors.WinSessionError as err:
+        assert err.winerror in (WinError.ERROR_INVALID_DATA, WinError.ERROR_MORE_DATA), err
+        assert err.function == "NetSessionEnum"
+    else:
+        assert mode in (0, 1, 2, 5)  # a repeating handle never ends well
+        assert [r.client_name for r in got] == [s.cname for s in TABLE[: len(got)]]
+    assert _netstub.outstanding() == 0 and _netstub.double_frees() == 0
+
+
+# --- item 6: paging always ends -----------------------------------------------------------------
+
+
+def paging_stopped(info: pytest.ExceptionInfo[errors.WinSessionError]) -> None:
+    err = info.value
+    assert err.winerror == WinError.ERROR_MORE_DATA, err  # the answer that would loop
+    assert err.function == "NetSessionEnum" and "stopping instead of looping" in str(err)
+
+
+def test_net_more_data_forever_with_a_moving_handle_stops(netstub: NetStub) -> None:
+    netstub.load(TABLE)
+    netstub.hostile(stubctl.NET_SPIN, 0)
+    with pytest.raises(errors.WinSessionError) as info:
+        list(net.enum_sessions())
+    paging_stopped(info)
+    assert netstub.calls() == MAX_EMPTY_PAGES  # the documented bound
+
+
+@pytest.mark.parametrize("prefmaxlen", [1, 200, net.MAX_PREFERRED_LENGTH])
+def test_net_repeated_resume_handle_stops_before_reading_the_page_again(
+    netstub: NetStub, prefmaxlen: int
+) -> None:
+    netstub.load(TABLE)
+    netstub.hostile(stubctl.NET_REPEAT, 0)
+    got = []
+    with pytest.raises(errors.WinSessionError) as info:
+        for record in net.enum_sessions(level=0, prefmaxlen=prefmaxlen):
+            got.append(record.client_name)
+    paging_stopped(info)
+    assert netstub.calls() == 1  # never asked again with a handle already used
+    assert got == []  # the page that came with a repeated handle is not handed out
+
+
+def test_net_repeated_handle_after_progress_stops(netstub: NetStub) -> None:
+    netstub.load(TABLE)
+    got = []
+    stream = net.enum_sessions(level=0, prefmaxlen=1)  # one entry per page
+    got.append(next(stream).client_name)
+    netstub.hostile(stubctl.NET_REPEAT, 0)
+    with pytest.raises(errors.WinSessionError) as info:
+        got.extend(r.client_name for r in stream)
+    paging_stopped(info)
+    assert got == ["\\\\c0"] and netstub.calls() == 2
+
+
+@given(adds=st.lists(st.tuples(st.integers(2, 12), st.integers(1, 5)), max_size=4))
+def test_net_honest_growth_during_paging_still_works(
+    _netstub: NetStub, adds: list[tuple[int, int]]
+) -> None:
+    _netstub.load(TABLE)
+    for call_no, count in adds:
+        _netstub.add_on_call(call_no, count)
+    names = [r.client_name for r in net.enum_sessions(level=0, prefmaxlen=1)]
+    assert names[:6] == [s.cname for s in TABLE]
+    assert len(names) == _netstub.session_count()  # every session added is read, once
+    assert len(set(names)) == len(names)
+    assert _netstub.outstanding() == 0
 
 
 # --- item 4: system DLLs load from System32 only ----------------------------------------------

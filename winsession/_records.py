@@ -236,4 +236,5 @@ def column_decoder(
                 gc.unfreeze()
             gc.enable()
 
+    decode.struct = struct  # type: ignore[attr-defined]  # for buffer checks (net)
     return decode

@@ -22,19 +22,84 @@ MAX_EMPTY_PAGES = 16
 
 Decoder = Callable[[int, int], list[Any]]
 
+FREE_NOTE = """Every buffer is freed by calling the bound ctypes function (``Function.bind()``)
+straight from ``finally``: a KeyboardInterrupt is delivered only where Python code runs, and
+between ``if buf:`` and that C call none does, so an interrupt cannot skip the free. (Through
+``Function.__call__`` it could land in that method's frame, before the call.)"""
+
+
+def _invalid(function: str, why: str) -> errors.WinSessionError:
+    """The error for an answer no correct netapi32 gives (ERROR_INVALID_DATA)."""
+    return errors.net_api_error(ERROR_INVALID_DATA, function, message=f"{function} {why}")
+
 
 def decode_page(decoder: Decoder, function: str, buf: Any, count: int) -> list[Any]:
-    """Copy ``count`` structures at ``buf`` into records (before the buffer is freed)."""
+    """Copy ``count`` structures at ``buf`` into records (before the buffer is freed).
+
+    Nothing the DLL says is trusted blindly (for a remote server it relays another machine):
+    a count with no buffer, more structures than the buffer holds (its size from
+    ``NetApiBufferSize``), a string pointer outside the buffer or a string running past its
+    end are ``ERROR_INVALID_DATA`` -- read nothing rather than memory past the allocation.
+    The structure comes from the decoder (``column_decoder`` records it).
+    """
     if not count:
         return []
     address = ctypes.cast(buf, ctypes.c_void_p).value
     if not address:
-        raise errors.net_api_error(
-            ERROR_INVALID_DATA,
-            function,
-            message=f"{function} reported {count} entries but returned no buffer",
-        )
-    return decoder(address, count)
+        raise _invalid(function, f"reported {count} entries but returned no buffer")
+    struct: Optional[type[ctypes.Structure]] = getattr(decoder, "struct", None)
+    if struct is not None:
+        size = DWORD(0)
+        _raw.NetApiBufferSize(buf, ctypes.byref(size))
+        need = count * ctypes.sizeof(struct)
+        if need > size.value:
+            raise _invalid(
+                function,
+                f"reported {count} entries of {struct.__name__} ({need} bytes) in a buffer of"
+                f" {size.value} bytes",
+            )
+    try:
+        if struct is not None:
+            _check_strings(function, struct, address, size.value, count)
+        return decoder(address, count)
+    except ValueError:  # text no wchar_t can hold (Linux's are 4 bytes): garbage, not names
+        raise _invalid(function, "returned a string with no valid characters") from None
+
+
+_POINTER_INT = ctypes.POINTER(ctypes.c_size_t)
+
+
+def _check_strings(
+    function: str, struct: type[ctypes.Structure], address: int, size: int, count: int
+) -> None:
+    """Every string pointer of ``count`` ``struct`` entries at ``address`` must point into the
+    ``size``-byte buffer, and reading from any of them must meet a NUL inside it.
+
+    One column of pointers per string field, checked with ``min``/``max`` in C. For the NUL:
+    the string that starts last is read (bounded by the buffer's end) and must hold one; a
+    string starting earlier either ends before that one starts or runs into it, so it ends
+    inside the buffer too.
+    """
+    end = address + size
+    width = ctypes.sizeof(ctypes.c_size_t)
+    step = ctypes.sizeof(struct) // width
+    last = 0
+    for field in struct._fields_:
+        name, ctype = field[0], field[1]
+        if ctype is not ctypes.c_wchar_p:
+            continue
+        first = getattr(struct, name).offset // width
+        column = ctypes.cast(address, _POINTER_INT)[first : first + count * step : step]
+        pointers = list(filter(None, column))
+        if not pointers:
+            continue
+        if min(pointers) < address or max(pointers) >= end:
+            raise _invalid(function, f"returned a {name} pointer outside its buffer")
+        last = max(last, max(pointers))
+    if last:
+        chars = (end - last) // ctypes.sizeof(ctypes.c_wchar)
+        if "\0" not in ctypes.wstring_at(last, chars):
+            raise _invalid(function, "returned a string running past the end of its buffer")
 
 
 # --- argument checks: every one runs before any DLL call --------------------------------
@@ -115,6 +180,7 @@ def pages(
     resume = resume_type(0)
     seen = {0}
     empty = 0
+    free = _raw.NetApiBufferFree.bind()  # called straight from finally: see FREE_NOTE
     while True:
         # Out-parameters are fresh for every call: some implementations (Wine's) return
         # success without writing them.
@@ -132,7 +198,7 @@ def pages(
             raise
         finally:
             if buf:
-                _raw.NetApiBufferFree(buf)
+                free(buf)
         # The buffer is freed: nothing below can touch API memory.
         if status == _raw.ERROR_MORE_DATA:
             problem = None

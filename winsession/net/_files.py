@@ -227,12 +227,13 @@ def get_file_info(file_id: int, *, server: Optional[str] = None, level: int = 3)
     server_name = server_arg(server)
     lvl = level_arg(level, _LEVELS, "NetFileGetInfo")
     buf = LPBYTE()
+    free = _raw.NetApiBufferFree.bind()  # called straight from finally (_common.FREE_NOTE)
     try:
         _raw.NetFileGetInfo(server_name, fid, lvl, ctypes.byref(buf))
         page = decode_page(_DECODERS[lvl], "NetFileGetInfo", buf, 1)
     finally:
         if buf:
-            _raw.NetApiBufferFree(buf)
+            free(buf)
     return page[0]  # type: ignore[no-any-return]
 
 

@@ -340,12 +340,13 @@ def get_session_info(
     user_name = optional_text(user, "user")
     lvl = level_arg(level, _GET_INFO_LEVELS, "NetSessionGetInfo")
     buf = LPBYTE()
+    free = _raw.NetApiBufferFree.bind()  # called straight from finally (_common.FREE_NOTE)
     try:
         _raw.NetSessionGetInfo(server_name, client_name, user_name, lvl, ctypes.byref(buf))
         page = decode_page(_DECODERS[lvl], "NetSessionGetInfo", buf, 1)
     finally:
         if buf:
-            _raw.NetApiBufferFree(buf)
+            free(buf)
     return page[0]  # type: ignore[no-any-return]
 
 
