@@ -48,6 +48,7 @@ __all__ = [
     "is_simulated",
     "last_error",
     "load",
+    "set_last_error",
     "use_simulator",
     "use_stand_in",
 ]
@@ -199,6 +200,22 @@ def last_error(dll: str) -> int:
     getter.restype = ctypes.c_uint32
     getter.argtypes = ()
     return int(getter())
+
+
+def set_last_error(dll: str, code: int) -> None:
+    """Set the calling thread's last-error value as a call into ``dll`` will see it (ctypes'
+    saved copy on Windows, the stand-in's own off Windows; nothing for a simulated DLL).
+    Lets a caller tell "failed without setting an error" from a stale error of an earlier
+    call."""
+    if dll in _simulators:
+        return
+    if sys.platform == "win32":
+        ctypes.set_last_error(code)
+        return
+    setter = load(dll).stub_set_last_error
+    setter.restype = None
+    setter.argtypes = (ctypes.c_uint32,)
+    setter(code)
 
 
 def use_stand_in(name: str, path: str) -> None:

@@ -62,6 +62,7 @@ class EventWatcher:
         self._idle = threading.Event()  # set while no thread is inside the wait
         self._idle.set()
         self._lock = threading.Lock()
+        self._watched._watched_by(self)  # closing the server stops this watcher first
 
     def __iter__(self) -> EventWatcher:
         return self
@@ -69,10 +70,12 @@ class EventWatcher:
     def __next__(self) -> Event:
         while True:
             with self._lock:
-                if self._stopped.is_set():
-                    self._finish()
-                    raise StopIteration
-                self._idle.clear()
+                stopped = self._stopped.is_set()
+                if not stopped:
+                    self._idle.clear()
+            if stopped:
+                self._finish()  # outside the lock: closing the server stops this watcher
+                raise StopIteration
             try:
                 flags = DWORD(0)
                 with Using(self._watched) as handle:

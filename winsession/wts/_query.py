@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ipaddress
+import itertools
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import _args, errors
@@ -67,12 +68,32 @@ def _client_info_address(family: int, raw: bytes) -> Optional[ClientAddress]:
     return ClientAddress(family, address, raw)
 
 
+SID_REVISION = 1
+SID_MAX_SUB_AUTHORITIES = 15
+"""winnt.h: a SID holds at most 15 sub-authorities (Microsoft Learn, SID structure)."""
+
+
 def _sid(address: Optional[int]) -> Optional[str]:
-    """Binary SID at ``address`` -> ``S-R-A-S1-S2...`` (no advapi32 round trip needed)."""
+    """Binary SID at ``address`` -> ``S-R-A-S1-S2...`` (no advapi32 round trip needed).
+
+    The header is checked before the sub-authorities are read: revision 1 and at most
+    :data:`SID_MAX_SUB_AUTHORITIES`, else ``ERROR_INVALID_DATA`` -- a header claiming 255
+    would have us read a kilobyte past the SID.
+    """
     if not address:
         return None
     head = ctypes.string_at(address, 8)
     count = head[1]
+    if head[0] != SID_REVISION or count > SID_MAX_SUB_AUTHORITIES:
+        raise errors.wts_error(
+            ERROR_INVALID_DATA,
+            "WTSEnumerateProcessesW",
+            message=(
+                f"WTSEnumerateProcessesW: a SID header claims revision {head[0]} with {count}"
+                f" sub-authorities (a SID has revision {SID_REVISION} and at most"
+                f" {SID_MAX_SUB_AUTHORITIES})"
+            ),
+        )
     authority = int.from_bytes(head[2:8], "big")
     subs = ctypes.string_at(address + 8, 4 * count)
     parts = [int.from_bytes(subs[i : i + 4], "little") for i in range(0, 4 * count, 4)]
@@ -183,9 +204,31 @@ def _decode(info_class: InfoClass, address: int, size: int) -> Any:
                 message=f"{info_class.name}: {size} bytes returned, {n} expected",
             )
 
+    def too_long(n: int) -> None:
+        # More than the structure: a lie about the buffer, and reading it (as bytes) would
+        # return whatever follows on the heap.
+        if size > n:
+            raise errors.wts_error(
+                ERROR_INVALID_DATA,
+                "WTSQuerySessionInformationW",
+                message=f"{info_class.name}: {size} bytes returned, the structure has {n}",
+            )
+
     if info_class in _STRING_CLASSES:
+        if size > _MAX_STRING_BYTES:
+            raise errors.wts_error(
+                ERROR_INVALID_DATA,
+                "WTSQuerySessionInformationW",
+                message=(
+                    f"{info_class.name}: {size} bytes returned, more than any string"
+                    f" ({_MAX_STRING_BYTES})"
+                ),
+            )
         chars = size // ctypes.sizeof(ctypes.c_wchar)
-        return ctypes.wstring_at(address, chars).split("\0", 1)[0] if chars else ""
+        # One character at a time, up to the first NUL and never past the size: neither a
+        # size larger than the buffer nor a missing NUL makes us read past the string.
+        units = (ctypes.c_wchar * chars).from_address(address)
+        return "".join(itertools.takewhile("\0".__ne__, units))
     if info_class in _ULONG_CLASSES:
         need(4)
         return DWORD.from_address(address).value
@@ -202,10 +245,23 @@ def _decode(info_class: InfoClass, address: int, size: int) -> Any:
         need(1)
         return ctypes.string_at(address, 1) != b"\0"
     if info_class == InfoClass.VALIDATION_INFO:  # "not supported": never seen succeeding
+        too_long(_VALIDATION_INFO_BYTES)
         return ctypes.string_at(address, size)
     structure, decoder = _STRUCTS[info_class]
     need(ctypes.sizeof(structure))
+    too_long(ctypes.sizeof(structure))
     return decoder(structure.from_address(address))
+
+
+_MAX_STRING_BYTES = 65536
+"""The most a string class may report: 32,767 UTF-16 characters and the NUL, the longest
+string Windows counts (UNICODE_STRING's limit); a larger size is ERROR_INVALID_DATA."""
+
+_VALIDATION_INFO_BYTES = 520 + 16384 + 4 + 20 + 4
+"""sizeof(WTS_VALIDATION_INFORMATIONW), Microsoft Learn: ProductInfo (WTS_PRODUCT_INFOW, WCHAR
+CompanyName[256] and ProductID[4]), BYTE License[16384] (VALIDATIONINFORMATION_LICENSE_LENGTH),
+DWORD LicenseLength, BYTE HardwareID[20] (VALIDATIONINFORMATION_HARDWAREID_LENGTH), DWORD
+HardwareIDLength: the bytes returned for VALIDATION_INFO are bounded by it."""
 
 
 StrClass = Literal[
@@ -327,6 +383,7 @@ def _query(handle: Optional[int], session_id: int, info_class: InfoClass) -> Any
     call, decode into Python objects, free the buffer on every path."""
     buf = ctypes.c_wchar_p()
     size = DWORD(0)
+    free = _raw.WTSFreeMemory.bind()  # called straight from finally (see _sessions._FREE_NOTE)
     try:
         _raw.WTSQuerySessionInformationW(
             handle, session_id, info_class, ctypes.byref(buf), ctypes.byref(size)
@@ -339,7 +396,7 @@ def _query(handle: Optional[int], session_id: int, info_class: InfoClass) -> Any
         return _decode(info_class, address, size.value)
     finally:
         if buf:
-            _raw.WTSFreeMemory(buf)
+            free(buf)
 
 
 def _optional(handle: Optional[int], session_id: int, info_class: InfoClass) -> Any:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import weakref
-from typing import Optional, Union
+from typing import Any, Callable, Optional, Union
 
-from .. import _args, errors
+from .. import _args, _dll, errors
 from .._winerror import RPC_S_SERVER_UNAVAILABLE
 from ..errors import WinSessionError
 from ..raw import wtsapi32 as _raw
@@ -13,12 +15,32 @@ from ..raw import wtsapi32 as _raw
 # --- servers ------------------------------------------------------------------------------
 
 
+_LIVE: set[weakref.ref[Server]] = set()
+"""Weak references whose callbacks close the handles of servers that die unclosed."""
+
+
+def _drainer(cell: list[Optional[int]]) -> Callable[..., Any]:
+    """A callable that closes the handle in ``cell`` (``[None, handle]``), at most once.
+
+    Built from C-level pieces only -- ``functools.reduce`` over ``map(WTSCloseServer,
+    iter(cell.pop, None))`` -- so no Python frame runs between taking the handle out of the
+    cell and closing it: a KeyboardInterrupt (delivered only where Python code runs) cannot
+    split the two, whether the drainer runs from :meth:`Server.close` or as the weak
+    reference callback at collection. The ``None`` at the bottom of the cell ends it; once
+    ended it never pops again.
+    """
+    close = _raw.WTSCloseServer.bind()  # no errcheck: nothing in Python after the call
+    return functools.partial(functools.reduce, operator.is_, map(close, iter(cell.pop, None)))
+
+
 class Server:
     """An open Remote Desktop server handle (``WTSOpenServerW``), a context manager.
 
     ``Server(None)`` is this computer (``WTS_CURRENT_SERVER_HANDLE``; nothing to close).
     The handle is closed exactly once: by :meth:`close`, the ``with`` block, or garbage
-    collection. Using a closed server raises ``ValueError``.
+    collection -- also when a KeyboardInterrupt lands anywhere in opening or closing. Using
+    a closed server raises ``ValueError``. Closing a server that an :class:`EventWatcher`
+    waits on first wakes and ends that watcher.
 
     >>> from winsession import wts
     >>> with wts.Server() as here:
@@ -33,13 +55,34 @@ class Server:
         self.name: Optional[str] = _name(name)
         self._handle: Optional[int] = None
         self._closed = False
-        self._finalizer: Optional[weakref.finalize[[int], Server]] = None
-        if self.name is not None:
-            handle = _raw.WTSOpenServerW(self.name)
-            if not handle:
-                raise errors.wts_error(RPC_S_SERVER_UNAVAILABLE, "WTSOpenServerW", server=self.name)
-            self._handle = handle
-            self._finalizer = weakref.finalize(self, _raw.WTSCloseServer, handle)
+        self._watchers: weakref.WeakSet[Any] = weakref.WeakSet()
+        # The handle lives in this cell from the instant WTSOpenServerW returns: the call and
+        # the append are one C-level step (list.extend driving map), and the drainer,
+        # registered before, closes whatever the cell holds when this object dies. So an
+        # interrupt at any point of __init__ or close() leaves no handle without an owner.
+        self._cell: list[Optional[int]] = [None]
+        self._drain: Optional[Callable[..., Any]] = None
+        if self.name is None:
+            return
+        self._drain = _drainer(self._cell)
+        if len(_LIVE) > 64:
+            _LIVE.difference_update([ref for ref in list(_LIVE) if ref() is None])
+        _LIVE.add(weakref.ref(self, self._drain))
+        _dll.set_last_error("wtsapi32", 0)  # so a NULL without a reason is not a stale error
+        self._cell.extend(map(_raw.WTSOpenServerW.bind(), (self.name,)))
+        handle = self._cell[-1]
+        if not handle:
+            self._cell.pop()
+            code = _dll.last_error("wtsapi32")
+            if code:
+                raise errors.wts_error(code, "WTSOpenServerW", server=self.name)
+            raise errors.wts_error(
+                RPC_S_SERVER_UNAVAILABLE,
+                "WTSOpenServerW",
+                server=self.name,
+                message=f"WTSOpenServerW returned no handle for {self.name} and set no error",
+            )
+        self._handle = handle
 
     @property
     def handle(self) -> Optional[int]:
@@ -54,12 +97,24 @@ class Server:
         return self._closed
 
     def close(self) -> None:
-        """Close the handle (``WTSCloseServer``); later calls do nothing."""
+        """Close the handle (``WTSCloseServer``); later calls do nothing.
+
+        A watcher waiting on this server (:func:`watch_events`) is woken and ended first. If
+        one cannot be (it did not leave ``WTSWaitSystemEvent`` within its ``stop`` timeout),
+        ``TimeoutError`` is raised and the server stays open.
+        """
         if self._closed:
             return
+        for watcher in list(self._watchers):
+            watcher.stop()  # raises TimeoutError, the server still open, if it cannot
         self._closed = True
-        if self._finalizer is not None:
-            self._finalizer()  # runs WTSCloseServer once, and never again at collection
+        if self._drain is not None:
+            self._drain(None)  # one C-level step: see _drainer
+
+    def _watched_by(self, watcher: Any) -> None:
+        if self._closed:
+            raise ValueError(f"{self!r} is closed")
+        self._watchers.add(watcher)
 
     def __enter__(self) -> Server:
         return self

@@ -6,9 +6,9 @@ from __future__ import annotations
 import ctypes
 from typing import Any, Optional
 
-from .. import _args
+from .. import _args, errors
 from .._records import Memo, column_decoder
-from .._winerror import ERROR_INSUFFICIENT_BUFFER, ERROR_NO_MORE_ITEMS
+from .._winerror import ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_DATA, ERROR_NO_MORE_ITEMS
 from ..errors import UnsupportedPlatformError, WinSessionError
 from ..raw import kernel32 as _k32
 from ..raw import wtsapi32 as _raw
@@ -20,6 +20,11 @@ from ._types import Process, SessionInfo, SessionInfo1
 
 # --- enumeration ------------------------------------------------------------------------------
 
+_FREE_NOTE = """Every buffer is freed by calling the bound ctypes function (``Function.bind()``)
+straight from ``finally``: a KeyboardInterrupt is delivered only where Python code runs, and
+between ``if buf:`` and that C call none does, so an interrupt cannot skip the free. (Through
+``Function.__call__`` it could land in that method's frame, before the call.)"""
+
 
 # Raw states -> ConnectState; a value the API adds later becomes an UNKNOWN_n pseudo-member.
 _STATES: Memo[ConnectState] = Memo(ConnectState, map(int, ConnectState))
@@ -28,12 +33,23 @@ _decode_sessions = column_decoder(_raw.WTS_SESSION_INFOW, SessionInfo, {"state":
 """(address, count) -> SessionInfo records, built from the layout."""
 
 
+def _address(buf: Any, count: int, function: str) -> int:
+    """The address of an API buffer holding ``count`` entries, 0 when there are none. A count
+    without a buffer is ``ERROR_INVALID_DATA``: nothing is read from NULL."""
+    address = ctypes.cast(buf, ctypes.c_void_p).value or 0
+    if count and not address:
+        raise errors.wts_error(
+            ERROR_INVALID_DATA,
+            function,
+            message=f"{function}: reported {count} entries but returned no buffer",
+        )
+    return address if count else 0
+
+
 def _session_infos(buf: Any, count: int) -> list[SessionInfo]:
     """Copy ``count`` WTS_SESSION_INFOW at ``buf`` into records (before the buffer is freed)."""
-    address = ctypes.cast(buf, ctypes.c_void_p).value
-    if not count or not address:
-        return []
-    return _decode_sessions(address, count)
+    address = _address(buf, count, "WTSEnumerateSessionsW")
+    return _decode_sessions(address, count) if address else []
 
 
 def enumerate_sessions(server: ServerArg = None) -> list[SessionInfo]:
@@ -50,6 +66,7 @@ def enumerate_sessions(server: ServerArg = None) -> list[SessionInfo]:
     """
     buf = ctypes.POINTER(_raw.WTS_SESSION_INFOW)()
     count = DWORD(0)
+    free = _raw.WTSFreeMemory.bind()  # called straight from finally: see _FREE_NOTE
     with Using(server) as handle:
         try:
             _raw.WTSEnumerateSessionsW(handle, 0, 1, ctypes.byref(buf), ctypes.byref(count))
@@ -60,7 +77,7 @@ def enumerate_sessions(server: ServerArg = None) -> list[SessionInfo]:
             raise
         finally:
             if buf:
-                _raw.WTSFreeMemory(buf)
+                free(buf)
 
 
 def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
@@ -77,11 +94,13 @@ def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
     buf = ctypes.POINTER(_raw.WTS_SESSION_INFO_1W)()
     count = DWORD(0)
     level = DWORD(1)
+    free = _raw.WTSFreeMemoryExW.bind()  # called straight from finally: see _FREE_NOTE
     with Using(server) as handle:
         try:
             _raw.WTSEnumerateSessionsExW(
                 handle, ctypes.byref(level), 0, ctypes.byref(buf), ctypes.byref(count)
             )
+            _address(buf, count.value, "WTSEnumerateSessionsExW")
             return [
                 SessionInfo1(
                     s.ExecEnvId,
@@ -101,7 +120,7 @@ def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
             raise
         finally:
             if buf:
-                _raw.WTSFreeMemoryExW(_raw.WTSTypeSessionInfoLevel1, buf, count.value)
+                free(_raw.WTSTypeSessionInfoLevel1, buf, count.value)
 
 
 def processes(
@@ -122,10 +141,12 @@ def processes(
     resolve = _args.flag(resolve_users, "resolve_users")
     buf = ctypes.POINTER(_raw.WTS_PROCESS_INFOW)()
     count = DWORD(0)
+    free = _raw.WTSFreeMemory.bind()  # called straight from finally: see _FREE_NOTE
     with Using(server) as handle:
         names = _AccountNames(server.name if isinstance(server, Server) else _name(server))
         try:
             _raw.WTSEnumerateProcessesW(handle, 0, 1, ctypes.byref(buf), ctypes.byref(count))
+            _address(buf, count.value, "WTSEnumerateProcessesW")
             return [
                 Process(
                     p.SessionId, p.ProcessId, p.pProcessName or "", _sid(p.pUserSid),
@@ -136,7 +157,7 @@ def processes(
             ]  # fmt: skip
         finally:
             if buf:
-                _raw.WTSFreeMemory(buf)
+                free(buf)
 
 
 class _AccountNames:
