@@ -32,11 +32,12 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's winsession (not an installed one) and tests/stubctl.py.
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
-from stubctl import NetStub, Session, WtsStub
+from stubctl import NetStub, Session, WtsStub  # noqa: E402
 
-from winsession import errors, net, wts
+from winsession import errors, net, wts  # noqa: E402
 
 REMOTE = "RDS01"
 

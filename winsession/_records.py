@@ -222,8 +222,8 @@ def column_decoder(
     def decode(address: int, count: int) -> list[R]:
         if count < GC_PAUSE_MIN or not gc.isenabled():
             return decode_all(address, count)
-        gc.disable()
-        try:
+        try:  # disabled inside the try: an interrupt right after it cannot leave GC off
+            gc.disable()
             return decode_all(address, count)
         finally:
             if not gc.get_freeze_count():  # a caller's gc.freeze() is theirs: left alone
