@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import gc
+import json
 import random
 import sys
 import threading
@@ -195,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--interrupts", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true", help="one JSON line, for tests")
     ns = parser.parse_args(argv)
     if sys.platform != "win32":
         from winsession import _dll
@@ -204,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
                          ("kernel32", "wtsapi32")):  # fmt: skip
             _dll.use_stand_in(dll, str(host / f"lib{lib}.so"))
     result = storm(NetStub(), WtsStub(), ns.interrupts, ns.seed)
+    if ns.json:
+        print("STORM " + json.dumps(vars(result)))
+        return 0
+    print(f"{'python':>20}: {sys.version.split()[0]} on {sys.platform}")
     for key, value in vars(result).items():
         if key != "by_call":
             print(f"{key:>20}: {value}")

