@@ -226,15 +226,17 @@ def column_decoder(
             gc.disable()
             return decode_all(address, count)
         finally:
-            if not gc.get_freeze_count():  # a caller's gc.freeze() is theirs: left alone
-                # Without this, the first allocation afterwards would run a collection that
-                # walks every record just made (about a sixth of the decoding time) only to
-                # find them alive: the records are acyclic and the result holds them all.
-                # freeze() resets the young generation's count in O(1); unfreeze() puts
-                # every object back, into the oldest generation.
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
+            try:
+                if not gc.get_freeze_count():  # a caller's gc.freeze() is theirs: left alone
+                    # Without this, the first allocation afterwards would run a collection
+                    # that walks every record just made (about a sixth of the decoding time)
+                    # only to find them alive: the records are acyclic and the result holds
+                    # them all. freeze() resets the young generation's count in O(1);
+                    # unfreeze() puts every object back, into the oldest generation.
+                    gc.freeze()
+                    gc.unfreeze()
+            finally:
+                gc.enable()  # whatever interrupts the lines above, GC is never left off
 
     decode.struct = struct  # type: ignore[attr-defined]  # for buffer checks (net)
     return decode
