@@ -81,19 +81,28 @@ def test_smb_list(stand_in: Any, capsys: Capsys) -> None:
     code, out, _ = run(capsys, "smb", "list")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["Computer", "User", "name", "Active", "Idle"]
-    assert lines[1].split() == ["\\\\10.0.0.5", "alice", "1:00:00", "0:00:20"]
+    assert lines[0] == "Computer    User name  Client type  Opens  Idle time"  # net session's
+    assert lines[1].split() == ["\\\\10.0.0.5", "alice", "Windows", "10", "3", "0:00:20"]
     assert lines[-1] == "2 session(s)"
     code, out, _ = run(capsys, "smb", "list", "--level", "502", "--user", "bob")
     assert out.splitlines()[1].split() == [
         "\\\\10.0.0.6",
         "bob",
+        "Samba",
         "1",
         "0:02:05",
         "0:00:05",
-        "Samba",
         "\\Device\\Tcpip",
     ]
+
+
+def test_smb_list_falls_back_to_level_10(stand_in: Any, capsys: Capsys) -> None:
+    netstub, _ = stand_in
+    netstub.fail_on_call(1, 5)  # level 2: ERROR_ACCESS_DENIED (not an administrator)
+    code, out, err = run(capsys, "smb", "list")
+    assert code == 0
+    assert out.splitlines()[0] == "Computer    User name   Active  Idle time"
+    assert "level 2 needs administrators; showing level 10" in err
 
 
 def test_smb_list_json_and_csv(stand_in: Any, capsys: Capsys) -> None:
@@ -101,13 +110,15 @@ def test_smb_list_json_and_csv(stand_in: Any, capsys: Capsys) -> None:
     assert code == 0
     data = json.loads(out)
     assert data[1] == {
-        "client_name": "\\\\10.0.0.6", "user_name": "bob", "num_opens": 1, "active_time": 125,
-        "idle_time": 5, "user_flags": 1, "client_type": "Samba", "transport": "\\Device\\Tcpip",
+        "server": None, "client_name": "\\\\10.0.0.6", "user_name": "bob", "num_opens": 1,
+        "active_time": 125, "idle_time": 5, "user_flags": 1, "client_type": "Samba",
+        "transport": "\\Device\\Tcpip",
     }  # fmt: skip
-    code, out, _ = run(capsys, "smb", "list", "--csv", "--client", "10.0.0.5")
+    code, out, _ = run(capsys, "smb", "list", "--csv", "--client", "10.0.0.5", "--level", "10")
     assert list(csv.DictReader(io.StringIO(out))) == [
-        {"client_name": "\\\\10.0.0.5", "user_name": "alice", "active_time": "3600",
-         "idle_time": "20"}
+        {"server": "", "client_name": "\\\\10.0.0.5", "user_name": "alice", "num_opens": "",
+         "active_time": "3600", "idle_time": "20", "user_flags": "", "client_type": "",
+         "transport": ""}
     ]  # fmt: skip
 
 
@@ -117,45 +128,49 @@ def test_smb_info(stand_in: Any, capsys: Capsys) -> None:
     assert "Active time  0:02:05" in out
     assert "User flags   GUEST" in out
     code, out, _ = run(capsys, "smb", "info", "10.0.0.6", "bob", "--json", "--level", "10")
-    assert json.loads(out) == {"client_name": "\\\\10.0.0.6", "user_name": "bob",
-                               "active_time": 125, "idle_time": 5}  # fmt: skip
+    assert json.loads(out) == {
+        "server": None, "client_name": "\\\\10.0.0.6", "user_name": "bob", "num_opens": None,
+        "active_time": 125, "idle_time": 5, "user_flags": None, "client_type": None,
+        "transport": None,
+    }  # fmt: skip
 
 
 def test_smb_close(stand_in: Any, capsys: Capsys) -> None:
     netstub, _ = stand_in
     code, out, _ = run(capsys, "smb", "close", "--client", "10.0.0.5", "--yes")
-    assert (code, out) == (0, "Closed the SMB sessions from 10.0.0.5 on this computer.\n")
+    assert (code, out) == (0, "Closed the session of alice from \\\\10.0.0.5.\n")
     assert netstub.session_count() == 1
     code, out, _ = run(capsys, "smb", "close", "--all", "--yes")
-    assert code == 0 and "1 client(s)" in out
+    assert (code, out) == (0, "Closed the sessions from \\\\10.0.0.6.\n")
     assert netstub.session_count() == 0
     code, out, _ = run(capsys, "smb", "close", "--all", "--yes")
-    assert (code, out) == (0, "No SMB sessions on this computer.\n")
+    assert (code, out) == (0, "No matching SMB sessions on this computer.\n")
 
 
 def test_ts_list(stand_in: Any, capsys: Capsys) -> None:
     code, out, _ = run(capsys, "ts", "list")
     assert code == 0
     lines = [line.split() for line in out.splitlines()]
-    assert lines[0] == ["SESSIONNAME", "USERNAME", "ID", "STATE", "TYPE", "DEVICE"]
-    assert lines[1] == ["Console", "Administrator", "1", "Active", "console"]
-    assert lines[2] == ["alice", "2", "Disconnected", "rdp", "ALICE-PC"]
+    assert lines[0] == ["SESSIONNAME", "USERNAME", "ID", "STATE", "IDLE", "LOGON", "TIME",
+                        "(UTC)", "LOCKED", "CLIENT"]  # fmt: skip
+    assert lines[1][:4] == [">Console", "Administrator", "1", "Active"]
+    assert lines[2] == ["alice", "2", "Disconnected", "yes", "ALICE-PC"]
     code, out, _ = run(capsys, "ts", "list", "--json")
     assert json.loads(out)[1]["state"] == "DISCONNECTED"
     code, out, _ = run(capsys, "ts", "list", "--csv")
-    assert list(csv.DictReader(io.StringIO(out)))[1]["device"] == "ALICE-PC"
+    assert list(csv.DictReader(io.StringIO(out)))[1]["client_name"] == "ALICE-PC"
 
 
 def test_ts_info(stand_in: Any, capsys: Capsys) -> None:
     code, out, _ = run(capsys, "ts", "info", "2")
     assert code == 0
-    assert "User                 CONTOSO\\alice" in out
+    assert "User name            alice" in out
     assert "State                Disconnected" in out
     code, out, _ = run(capsys, "ts", "info", "2", "--json")
     data = json.loads(out)
-    assert (data["user"], data["client_protocol"], data["state"]) == (
-        "CONTOSO\\alice",
-        "RDP",
+    assert (data["user_name"], data["domain_name"], data["state"]) == (
+        "alice",
+        "CONTOSO",
         "DISCONNECTED",
     )
 
@@ -168,8 +183,7 @@ def test_ts_disconnect_logoff_message(stand_in: Any, capsys: Capsys) -> None:
     code, out, _ = run(capsys, "ts", "logoff", "2", "--yes")
     assert (code, out) == (0, "Logged off session 2.\n")
     assert wtsstub.session_count(None) == 1
-    code, out, _ = run(capsys, "ts", "message", "1", "--title", "Hi", "Go home", "--timeout", "5",
-                       "--wait")  # fmt: skip
+    code, out, _ = run(capsys, "ts", "message", "1", "--title", "Hi", "Go home", "--wait", "5")
     assert (code, out) == (0, "Sent to session 1: TIMEOUT\n")
     assert wtsstub.last_message_text() == ("Hi", "Go home", 0)
 
@@ -181,7 +195,7 @@ def test_ts_watch(stand_in: Any, capsys: Capsys) -> None:
     code, out, _ = run(capsys, "ts", "watch", "--count", "2", "--json", "--system-events")
     assert code == 0
     events = [json.loads(line) for line in out.splitlines()]
-    assert [e["event"] for e in events] == ["LOGON", "DELETE|LOGOFF"]
+    assert [e["kind"] for e in events] == ["LOGON", "DELETE|LOGOFF"]
     assert events[1]["flags"] == 0x42
     assert wtsstub.waiters() == 0
 
@@ -203,7 +217,7 @@ def test_error_families_standin(
 ) -> None:
     netstub, wtsstub = stand_in
     netstub.fail_on_call(1, code)
-    rc, out, err = run(capsys, "smb", "list")
+    rc, out, err = run(capsys, "smb", "list", "--level", "10")
     assert (rc, out) == (1, "")
     assert symbol in err and advice in err
     wtsstub.fail_on_call(1, code)
@@ -230,7 +244,8 @@ def faulty_demo(monkeypatch: pytest.MonkeyPatch) -> list[Simulator]:
 def test_error_families_simulated(
     faulty_demo: list[Simulator], capsys: Capsys, code: int, symbol: str, advice: str
 ) -> None:
-    faulty_demo[0].fail_on_call(1, code, api="wts")
+    faulty_demo[0].fail_on_call(1, code, api="wts")  # the caller's own session: optional
+    faulty_demo[0].fail_on_call(2, code, api="wts")  # WTSEnumerateSessionsExW
     rc, out, err = run(capsys, "--simulate", "ts", "list")
     assert (rc, out) == (1, "")
     assert symbol in err and advice in err
@@ -256,12 +271,12 @@ def test_not_windows_points_to_simulate(capsys: Capsys, monkeypatch: pytest.Monk
         monkeypatch.setattr(_dll, "_open", refuse)
         monkeypatch.setattr(cli._common, "on_windows", lambda: False)
     rc, _, err = run(capsys, "smb", "list")
-    assert rc == 1 and "netapi32.dll" in err
+    assert rc == 5 and "netapi32.dll" in err
     rc, _, err2 = run(capsys, "ts", "list")
-    assert rc == 1 and "needs Windows" in err2 and "wtsapi32.dll" in err2
-    assert rc == 1
+    assert rc == 5 and "needs Windows" in err2 and "wtsapi32.dll" in err2
     assert "needs Windows" in err
     assert "--simulate" in err and "winsession --simulate smb list" in err
+    assert "winsession.testing.demo_simulator()" in err
 
 
 # --- --simulate: every subcommand ---------------------------------------------------------
@@ -273,24 +288,20 @@ def test_simulated_smb(capsys: Capsys) -> None:
     rc, out, _ = run(capsys, "--simulate", "smb", "info", "10.0.0.7", "carol")
     assert rc == 0 and "Idle time    2:00:00" in out
     rc, out, _ = run(capsys, "--simulate", "smb", "close", "--user", "bob", "--yes")
-    assert rc == 0 and "of user bob" in out
+    assert rc == 0 and "session of bob" in out
     rc, out, _ = run(capsys, "--simulate", "smb", "close", "--all", "--yes")
-    assert rc == 0 and "3 client(s)" in out  # each run starts from the demo table
+    assert rc == 0 and "3 of 3" in out  # each run starts from the demo table
 
 
 def test_simulated_ts(capsys: Capsys) -> None:
     rc, out, _ = run(capsys, "--simulate", "ts", "list")
     assert rc == 0 and out.splitlines()[3].split() == [
-        "RDP-Tcp#3",
-        "alice",
-        "2",
-        "Active",
-        "rdp",
-        "ALICE-PC",
-    ]
+        ">RDP-Tcp#3", "alice", "2", "Active", "0:05:00", "2024-05-06", "08:30", "no", "ALICE-PC",
+        "(10.0.0.5)",
+    ]  # fmt: skip
     rc, out, _ = run(capsys, "--simulate", "ts", "info", "2", "--csv")
     row = next(csv.DictReader(io.StringIO(out)))
-    assert (row["user"], row["idle_time"], row["locked"]) == ("CONTOSO\\alice", "300", "False")
+    assert (row["user_name"], row["idle_time"], row["locked"]) == ("alice", "300", "False")
     rc, out, _ = run(capsys, "--simulate", "ts", "disconnect", "current", "--yes")
     assert (rc, out) == (0, "Disconnected the current session.\n")
     rc, out, _ = run(capsys, "--simulate", "ts", "logoff", "3", "-y")
@@ -305,7 +316,7 @@ def test_simulated_watch(capsys: Capsys) -> None:
     assert [line.split()[-1] for line in out.splitlines()] == ["LOGON", "CONNECT", "DISCONNECT"]
     rc, out, _ = run(capsys, "--simulate", "ts", "watch", "--count", "1", "--json",
                      "--system-events")  # fmt: skip
-    assert json.loads(out)["event"] == "LOGON"
+    assert json.loads(out)["kind"] == "LOGON"
 
 
 def test_simulated_watch_shows_session_ids_and_users(capsys: Capsys) -> None:
@@ -318,7 +329,7 @@ def test_simulated_watch_shows_session_ids_and_users(capsys: Capsys) -> None:
     ]
     rc, out, _ = run(capsys, "--simulate", "ts", "watch", "--count", "1", "--json")
     record = json.loads(out)
-    assert (record["kind"], record["session_id"], record["user"]) == (
+    assert (record["kind"], record["session_id"], record["user_name"]) == (
         "SESSION_LOCK", 2, "CONTOSO\\alice",
     )  # fmt: skip
 
@@ -375,7 +386,7 @@ def test_destructive_commands_refuse_without_a_terminal(capsys: Capsys, argv: li
     assert "refusing without --yes because stdin is not a terminal" in err
 
 
-@pytest.mark.parametrize(("answer", "rc"), [("y\n", 0), ("yes\n", 0), ("n\n", 1), ("\n", 1)])
+@pytest.mark.parametrize(("answer", "rc"), [("y\n", 0), ("yes\n", 0), ("n\n", 4), ("\n", 4)])
 def test_destructive_commands_ask_on_a_terminal(
     capsys: Capsys, monkeypatch: pytest.MonkeyPatch, answer: str, rc: int
 ) -> None:
@@ -395,7 +406,9 @@ def test_destructive_commands_ask_on_a_terminal(
     "argv",
     [[], ["smb"], ["smb", "list", "--level", "3"], ["ts", "info", "x"],
      ["smb", "close", "--all", "--client", "PC", "--yes"], ["smb", "close", "--yes"],
-     ["ts", "message", "2", "text"], ["smb", "list", "--json", "--csv"]],
+     ["ts", "message", "2"], ["smb", "list", "--json", "--csv"], ["--json", "smb", "list", "--csv"],
+     ["ts", "list", "--idle-over", "soon"], ["ts", "logoff", "2", "--user", "bob", "--yes"],
+     ["ts", "info", "2", "--server", "A", "--server", "B"]],
 )  # fmt: skip
 def test_usage_errors_exit_2(capsys: Capsys, argv: list[str]) -> None:
     assert cli.main(["--simulate", *argv]) == 2
@@ -451,8 +464,9 @@ def test_events_watch(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
     assert out.splitlines()[0].split() == ["2024-05-06", "09:00:00", "LOGON", "session", "2",
                                            "CONTOSO\\alice"]  # fmt: skip
     rc, out, _ = run(capsys, "events", "watch", "--json", "--count", "1")
-    assert json.loads(out) == {"time": "2024-05-06T09:00:00+00:00", "kind": "LOGON",
-                               "user_name": "CONTOSO\\alice", "session_id": 2}  # fmt: skip
+    assert json.loads(out) == {"time": "2024-05-06T09:00:00+00:00", "source": "sens",
+                               "server": None, "kind": "LOGON", "user_name": "CONTOSO\\alice",
+                               "session_id": 2, "flags": None}  # fmt: skip
 
 
 def test_events_watch_without_sens(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -464,7 +478,7 @@ def test_events_watch_without_sens(capsys: Capsys, monkeypatch: pytest.MonkeyPat
     assert (rc, out) == (1, "")
     assert "SENS logon events are not available here" in err
     rc, _, err = run(capsys, "--simulate", "events", "watch")
-    assert rc == 1 and "not simulated" in err
+    assert rc == 5 and "not simulated" in err
 
 
 def test_events_watch_off_windows(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -474,7 +488,7 @@ def test_events_watch_off_windows(capsys: Capsys, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(cli._events, "subscribe", refuse)
     monkeypatch.setattr(cli._common, "on_windows", lambda: False)
     rc, out, err = run(capsys, "events", "watch")
-    assert (rc, out) == (1, "")
+    assert (rc, out) == (5, "")
     assert "needs Windows" in err and "--simulate ts watch" in err
 
 

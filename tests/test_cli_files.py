@@ -177,5 +177,6 @@ def test_close_file_messages_escape_remote_names(netstub: NetStub, capsys: Capsy
     code, out, _ = run(capsys, "smb", "close-file", "7", "--dry-run")
     assert code == 0
     assert "\x1b" not in out and "\u202e" not in out and "\r" not in out
-    assert "file 7 (u\\r: C:\\x\\x1b[2J\\u202eevil.txt)" in out
+    # winsession._escape: CR as \x0d; a literal backslash before "x" as \x5c (unambiguous)
+    assert "file 7 (u\\x0d: C:\\x5cx\\x1b[2J\\u202eevil.txt)" in out
     assert netstub.file_count() == 1

@@ -13,6 +13,9 @@ Modules
 - :mod:`winsession.sens` -- logon, logoff, disconnect and reconnect notifications from SENS
   (``ISensLogon2``): ``with sens.subscribe(callback): ...`` or ``for event in
   sens.SessionEvents(): ...``; Windows only.
+- :mod:`winsession.fleet` -- many servers at once: ``fleet.fan_out(servers, task)`` runs
+  ``task(server)`` on a bounded thread pool and yields records and per-server failures as
+  they arrive.
 - :mod:`winsession.errors` / :mod:`winsession.codes` -- the exceptions below, ``NERR`` and
   ``WinError`` code enums with their messages.
 - :mod:`winsession.testing` -- a simulated netapi32/wtsapi32 for your own tests, on any OS
@@ -70,7 +73,7 @@ from .errors import (
 )
 
 if _typing.TYPE_CHECKING:
-    from . import codes, net, sens, wts
+    from . import codes, fleet, net, sens, wts
     from .codes import NERR, WinError
 
 __version__ = "0.1.0"
@@ -92,6 +95,7 @@ __all__ = [
     "__version__",
     "codes",
     "errors",
+    "fleet",
     "net",
     "sens",
     "wts",
@@ -99,7 +103,7 @@ __all__ = [
 
 # Loaded on first use (PEP 562), so that `import winsession` costs only the exceptions and a
 # program using net alone never builds wts's classes or the code tables.
-_SUBMODULES = frozenset({"codes", "net", "sens", "wts"})
+_SUBMODULES = frozenset({"codes", "fleet", "net", "sens", "wts"})
 _FROM_CODES = frozenset({"NERR", "WinError"})
 
 

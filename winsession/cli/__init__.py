@@ -2,26 +2,35 @@
 
 ::
 
-    winsession [--simulate] smb list [--server S] [--client C] [--user U] [--level N] [--json|--csv]
-    winsession [--simulate] smb info CLIENT USER [--server S] [--level N] [--json|--csv]
-    winsession [--simulate] smb close [--server S] [--client C] [--user U] [--all] [--yes]
-    winsession [--simulate] ts list [--server S] [--json|--csv]
-    winsession [--simulate] ts info ID [--server S] [--json|--csv]
-    winsession [--simulate] ts disconnect [ID|current] [--server S] [--wait] [--yes]
-    winsession [--simulate] ts logoff ID [--server S] [--wait] [--yes]
-    winsession [--simulate] ts message ID --title T TEXT [--timeout S] [--wait] [--server S]
-    winsession [--simulate] ts watch [--server S] [--json] [--count N]
+    winsession [GLOBAL] smb list [--client C] [--user U] [--idle-over D] [--level N]
+    winsession [GLOBAL] smb info CLIENT USER [--level N]
+    winsession [GLOBAL] smb close (--client C | --user U | --idle-over D | --all) [--dry-run] [--yes]
+    winsession [GLOBAL] ts list [--user U]... [--state S]... [--idle-over D] [--sort COLUMN]
+    winsession [GLOBAL] ts info ID|current
+    winsession [GLOBAL] ts disconnect [ID|current ...] [--user U] [--state S] [--idle-over D]
+                                      [--wait] [--dry-run] [--yes]
+    winsession [GLOBAL] ts logoff ID... | --user U | --state S | --idle-over D  [--dry-run] [--yes]
+    winsession [GLOBAL] ts message ID|USER|* TEXT [--title T] [--wait SECONDS] [--time SECONDS]
+    winsession [GLOBAL] ts watch [--count N]
     winsession events watch [--json] [--count N]
 
-Exit codes: 0 success, 1 an API error (the message names the code and what to do), 2 usage.
-Destructive commands (``smb close``, ``ts disconnect``, ``ts logoff``) ask on a terminal
-unless ``--yes``, and refuse without ``--yes`` when stdin is not a terminal.
-``--simulate`` runs against :func:`winsession.testing.demo_simulator`'s table, on any OS.
+    GLOBAL (before or after the subcommand): --simulate, --json | --jsonl | --csv,
+        --server NAME (repeatable), --servers-file FILE, --parallel N, --timeout SECONDS
+
+Exit codes: 0 success; 1 an API call failed (the message names the code and what to do);
+2 usage; 3 partial failure (some servers or items failed); 4 the confirmation was declined;
+5 this command needs Windows (add ``--simulate``). Destructive commands (``smb close``,
+``ts disconnect``, ``ts logoff``) take ``--dry-run``, ask on a terminal unless ``--yes``,
+and refuse without ``--yes`` when stdin is not a terminal. ``--simulate`` runs against
+:func:`winsession.testing.demo_simulator`'s table, on any OS.
+
+Names from outside are printed escaped (``\\x1b``, ``\\u202e``: see
+``winsession._escape``); JSON is exact; CSV is formula-safe.
 
 >>> from winsession.cli import main
 >>> main(["--simulate", "smb", "list", "--user", "bob"])
-Computer    User name   Active     Idle
-\\\\10.0.0.6  bob        0:02:05  0:00:05
+Computer    User name  Client type  Opens  Idle time
+\\\\10.0.0.6  bob        Samba 4.19       1    0:00:05
 1 session(s)
 0
 """
@@ -33,82 +42,137 @@ import sys
 from collections.abc import Sequence
 from typing import Optional
 
-from ..errors import (
-    AccessDeniedError,
-    ServerNotFoundError,
-    SessionNotFoundError,
-    UnsupportedPlatformError,
-    WinSessionError,
-)
+from .. import __version__, fleet
+from ..errors import UnsupportedPlatformError, WinSessionError
 from . import _common, _events, _smb, _ts
 from ._common import (
     EXIT_API_ERROR,
+    EXIT_CODES_TEXT,
+    EXIT_DECLINED,
+    EXIT_NEEDS_WINDOWS,
     EXIT_OK,
     EXIT_USAGE,
+    Declined,
+    NeedsWindows,
     SensUnavailable,
     UsageError,
+    add_format_options,
+    add_server_option,
+    error_text,
     format_duration,
+    human_err,
+    warn,
 )
 
 __all__ = ["format_duration", "main", "main_exit"]
+
+_EPILOG = f"""\
+Global options (--simulate, --json, --jsonl, --csv, --server, --servers-file, --parallel,
+--timeout) work before or after the subcommand.
+
+{EXIT_CODES_TEXT}.
+
+Off Windows, add --simulate: every command then runs against the demo table of
+winsession.testing.demo_simulator() (in Python: `with demo_simulator(): ...`).
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="winsession",
         description="See and control Windows sessions: SMB (net session) and Remote Desktop"
-        " (qwinsta).",
-        epilog="Exit codes: 0 success, 1 API error, 2 usage. Off Windows, add --simulate.",
+        " (quser, qwinsta, logoff, msg).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="print the version and exit")  # fmt: skip
     parser.add_argument(
         "--simulate", action="store_true",
         help="run against a built-in demo table through winsession.testing (any OS)",
     )  # fmt: skip
-    from .. import __version__
-
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_format_options(parser, top=True)
+    add_server_option(parser, top=True)
     groups = parser.add_subparsers(dest="group", metavar="{smb,ts,events}")
     groups.required = True
 
     _smb.register(groups)
     _ts.register(groups)
     _events.register(groups)
+    for sub in _subparsers(parser):
+        _add_globals(sub)
     return parser
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                found.append(sub)
+                found += _subparsers(sub)
+    return found
+
+
+def _add_globals(parser: argparse.ArgumentParser) -> None:
+    """The global options, again on a subcommand (defaults suppressed: not given there, the
+    top level's value stands)."""
+    have = parser._option_string_actions
+    if "--simulate" not in have:
+        parser.add_argument(
+            "--simulate",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="run against the demo table (also before the subcommand)",
+        )
+    for option, text in (
+        ("--json", "JSON output"),
+        ("--jsonl", "JSON lines: one object per line as rows arrive"),
+        ("--csv", "CSV output (formula-safe)"),
+    ):  # fmt: skip
+        if option not in have:
+            parser.add_argument(option, action="store_true", default=argparse.SUPPRESS,
+                                help=text)  # fmt: skip
+    if "--server" in have:
+        for option, kwargs in (
+            ("--servers-file", {"metavar": "FILE", "help": "server names, one per line"}),
+            ("--parallel", {"metavar": "N", "type": _common._positive_int,
+                            "help": f"servers at once (default {fleet.DEFAULT_PARALLEL})"}),
+            ("--timeout", {"metavar": "SECONDS", "type": _common._positive_float,
+                           "help": "give up on a server after this long"}),
+        ):  # fmt: skip
+            if option not in have:
+                parser.add_argument(option, default=argparse.SUPPRESS, **kwargs)
 
 
 # --- errors and main ------------------------------------------------------------------------
 
 _DLLS = ("netapi32", "wtsapi32", "kernel32")
 _NOT_WINDOWS = (
-    "winsession: this command needs Windows: it calls {dll}.dll, which is part of Windows"
-    " and cannot run on {platform}. To see what it does here, add --simulate, which runs it"
-    " against a built-in demo table: winsession --simulate {example}"
+    "this command needs Windows: it calls {dll}.dll, which is part of Windows and cannot run"
+    " on {platform}. To see what it does here, add --simulate, which runs it against a"
+    " built-in demo table: winsession --simulate {example} (in Python, the same table is"
+    " winsession.testing.demo_simulator(): `with demo_simulator(): ...`)"
 )
 
 
 def _advice(exc: WinSessionError) -> str:
-    if isinstance(exc, AccessDeniedError):
-        return ("Run it from an elevated prompt (Run as administrator), or as a member of"
-                " Administrators or Server Operators on the server.")  # fmt: skip
-    if isinstance(exc, SessionNotFoundError):
-        return ("No such session (it may have ended); see `winsession smb list` or"
-                " `winsession ts list`.")  # fmt: skip
-    if isinstance(exc, ServerNotFoundError):
-        return ("Check the server name, that it is reachable, and that its Server / Remote"
-                " Desktop Services service runs.")  # fmt: skip
-    if isinstance(exc, UnsupportedPlatformError):
-        return "This Windows edition does not offer that API."
-    return ""
+    return _common.advice(exc)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the command with ``argv`` (default: ``sys.argv[1:]``); return the exit code.
 
-    0 success, 1 an API error (the message names the symbolic code and says what to do),
-    2 usage.
+    0 success; 1 an API call failed (the message names the symbolic code and says what to
+    do); 2 usage; 3 partial failure (some servers or items failed); 4 the confirmation was
+    declined; 5 the command needs Windows (add ``--simulate``).
 
     >>> main(["--simulate", "ts", "logoff", "3", "--yes"])
     Logged off session 3.
+    0
+    >>> main(["--simulate", "ts", "logoff", "--state", "disconnected", "--dry-run"])
+    Would log off session 3 (CONTOSO\\bob) on this computer.
+    Dry run: 1 session(s) would be logged off; nothing was changed.
     0
     """
     parser = _parser()
@@ -116,7 +180,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = parser.parse_args(None if argv is None else list(argv))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    _common.make_stdio_safe()
     try:
+        _common.finish_options(args)
         if args.simulate:
             from ..testing import demo_simulator
 
@@ -124,28 +190,32 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 return int(args.run(args))
         return int(args.run(args))
     except UsageError as exc:
-        print(f"winsession: {exc}", file=sys.stderr)
+        warn(str(exc))
         return EXIT_USAGE
+    except Declined:
+        return EXIT_DECLINED
+    except NeedsWindows as exc:
+        warn(str(exc))
+        return EXIT_NEEDS_WINDOWS
     except SensUnavailable as exc:
-        print(f"winsession: {exc}", file=sys.stderr)
+        warn(str(exc))
         return EXIT_API_ERROR
     except UnsupportedPlatformError as exc:
         if exc.function in _DLLS and not _common.on_windows():  # the loader: no such DLL here
-            dll = exc.function
             example = f"{args.group} {args.command}"
-            print(_NOT_WINDOWS.format(dll=dll, platform=sys.platform, example=example),
-                  file=sys.stderr)  # fmt: skip
-        else:
-            print(f"winsession: {exc} {_advice(exc)}".rstrip(), file=sys.stderr)
+            warn(_NOT_WINDOWS.format(dll=exc.function, platform=sys.platform, example=example))
+            return EXIT_NEEDS_WINDOWS
+        warn(error_text(exc))
         return EXIT_API_ERROR
     except WinSessionError as exc:
-        print(f"winsession: {exc} {_advice(exc)}".rstrip(), file=sys.stderr)
+        warn(error_text(exc))
         return EXIT_API_ERROR
-    except (TypeError, ValueError) as exc:
-        print(f"winsession: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except (fleet.ServerTimeoutError, OSError, TypeError, ValueError) as exc:
+        # A runtime failure (never a usage error): name it, escaped.
+        warn(f"{type(exc).__name__}: {human_err(str(exc))}")
+        return EXIT_API_ERROR
 
 
 def main_exit() -> None:

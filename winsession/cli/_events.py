@@ -14,11 +14,15 @@ from ..errors import (
 )
 from . import _common
 from ._common import (
+    NeedsWindows,
     SensUnavailable,
+    UsageError,
     add_format_options,
+    event_record,
+    fmt,
+    human,
     now,
     output,
-    plain_value,
     pump,
 )
 
@@ -35,8 +39,10 @@ def subscribe() -> contextlib.AbstractContextManager[Iterable[Any]]:
 
 
 def _events_watch(args: argparse.Namespace) -> int:
+    if fmt(args) == "csv":
+        raise UsageError("events watch writes text or --json/--jsonl, not --csv")
     if args.simulate:
-        raise SensUnavailable(
+        raise NeedsWindows(
             "SENS logon events are not simulated; run this on Windows, or try"
             " winsession --simulate ts watch for the Remote Desktop session events"
         )
@@ -44,7 +50,7 @@ def _events_watch(args: argparse.Namespace) -> int:
         subscription = subscribe()
     except Exception as exc:
         if isinstance(exc, UnsupportedPlatformError) and not _common.on_windows():
-            raise SensUnavailable(
+            raise NeedsWindows(
                 "this command needs Windows: SENS logon events come from Windows' COM+ Event"
                 f" System, which cannot run on {sys.platform}. --simulate does not cover SENS;"
                 " for session events here try: winsession --simulate ts watch"
@@ -54,14 +60,14 @@ def _events_watch(args: argparse.Namespace) -> int:
     def emit(event: Any) -> None:
         when = getattr(event, "received_at", None) or now()
         kind = getattr(getattr(event, "kind", None), "name", str(getattr(event, "kind", "")))
-        if args.json:
-            output().write(json.dumps({
-                "time": plain_value(when), "kind": kind, "user_name": event.user_name,
-                "session_id": event.session_id,
-            }) + "\n")  # fmt: skip
+        if fmt(args) in ("json", "jsonl"):
+            record = event_record(when, kind, session_id=event.session_id,
+                                  user_name=event.user_name, source="sens")  # fmt: skip
+            output().write(json.dumps(record) + "\n")
         else:
             stamp = when.strftime("%Y-%m-%d %H:%M:%S") if hasattr(when, "strftime") else when
-            output().write(f"{stamp}  {kind:<18} session {event.session_id}  {event.user_name}\n")
+            output().write(f"{stamp}  {human(kind):<18} session {event.session_id}"
+                           f"  {human(event.user_name)}\n")  # fmt: skip
 
     with contextlib.ExitStack() as stack:
         events = stack.enter_context(subscription)
@@ -76,5 +82,5 @@ def register(groups: Any) -> None:
     event_commands.required = True
     p = event_commands.add_parser("watch", help="print logon/logoff/... events until Ctrl-C")
     add_format_options(p, csv_too=False)
-    p.add_argument("--count", type=int, help="stop after this many events")
+    p.add_argument("--count", type=int, metavar="N", help="stop after N events")
     p.set_defaults(run=_events_watch)

@@ -4,109 +4,188 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime
 import sys
 from collections.abc import Iterator
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from .. import net
-from ..errors import (
-    SessionNotFoundError,
-)
+from ..errors import AccessDeniedError, SessionNotFoundError
 from ._common import (
     EXIT_API_ERROR,
+    EXIT_DECLINED,
     EXIT_OK,
+    EXIT_PARTIAL,
+    Action,
+    Column,
+    Fleet,
     UsageError,
+    add_action_options,
     add_format_options,
     add_server_option,
     confirm,
     emit_record,
     emit_rows,
     format_duration,
+    human,
+    human_err,
     output,
+    parse_duration,
+    run_actions,
+    server_label,
+    single_server,
+    warn,
     where_text,
 )
 
-# --- smb ------------------------------------------------------------------------------------
+# --- records --------------------------------------------------------------------------------
+
+SMB_FIELDS = (
+    "client_name", "user_name", "num_opens", "active_time", "idle_time", "user_flags",
+    "client_type", "transport",
+)  # fmt: skip
+"""Every SMB session record has these keys (``None`` where the level does not give it)."""
+
+DEFAULT_LEVEL = 2
+"""``smb list``'s level: what ``net session`` shows (Computer, User name, Client type, Opens,
+Idle time). It needs administrators; without, ``smb list`` falls back to level 10."""
 
 
-def _smb_rows(records: Iterator[Any]) -> list[dict[str, Any]]:
-    return [dataclasses.asdict(r) for r in records]
+def smb_record(info: Any) -> dict[str, Any]:
+    record: dict[str, Any] = dict.fromkeys(SMB_FIELDS)
+    record.update(dataclasses.asdict(info))
+    return record
 
 
-def _smb_table(level: int) -> list[tuple[str, str, Callable[[dict[str, Any]], str]]]:
-    columns: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
-        ("Computer", "<", lambda r: r["client_name"] or "")
-    ]
+def _smb_table(level: int, multi: bool) -> list[Column]:
+    columns: list[Column] = []
+    if multi:
+        columns.append(("SERVER", "<", lambda r: r["server"] or ""))
+    columns.append(("Computer", "<", lambda r: r["client_name"]))
     if level != 0:
-        columns.append(("User name", "<", lambda r: r["user_name"] or ""))
-    if level in (1, 2, 502):
-        columns.append(("Opens", ">", lambda r: str(r["num_opens"])))
-    if level != 0:
-        columns.append(("Active", ">", lambda r: format_duration(r["active_time"])))
-        columns.append(("Idle", ">", lambda r: format_duration(r["idle_time"])))
+        columns.append(("User name", "<", lambda r: r["user_name"]))
     if level in (2, 502):
-        columns.append(("Client type", "<", lambda r: r["client_type"] or ""))
+        columns.append(("Client type", "<", lambda r: r["client_type"]))
+    if level in (1, 2, 502):
+        columns.append(("Opens", ">", lambda r: r["num_opens"]))
+    if level in (1, 10, 502):
+        columns.append(("Active", ">", lambda r: format_duration(r["active_time"])))
+    if level != 0:
+        columns.append(("Idle time", ">", lambda r: format_duration(r["idle_time"])))
     if level == 502:
-        columns.append(("Transport", "<", lambda r: r["transport"] or ""))
+        columns.append(("Transport", "<", lambda r: r["transport"]))
     return columns
 
 
+def _enum(server: Optional[str], level: Optional[int], fell_back: Optional[list[bool]] = None,
+          **filters: Any) -> Iterator[Any]:  # fmt: skip
+    """Sessions at ``level``; ``None``: the default level, or level 10 with a note on stderr
+    when the default needs rights the caller lacks (then ``fell_back`` gets a ``True``)."""
+    if level is not None:
+        yield from net.enum_sessions(server, level=level, **filters)
+        return
+    try:
+        records = iter(net.enum_sessions(server, level=DEFAULT_LEVEL, **filters))
+        first = next(records, None)
+    except AccessDeniedError:
+        warn(f"{human_err(server_label(server))}: level {DEFAULT_LEVEL} needs administrators;"
+             " showing level 10 (no Client type or Opens)")  # fmt: skip
+        if fell_back is not None:
+            fell_back.append(True)
+        yield from net.enum_sessions(server, level=10, **filters)
+        return
+    if first is not None:
+        yield first
+        yield from records
+
+
 def _smb_list(args: argparse.Namespace) -> int:
-    rows = _smb_rows(
-        net.enum_sessions(args.server, client=args.client, user=args.user, level=args.level)
-    )
-    emit_rows(args, rows, _smb_table(args.level), f"{len(rows)} session(s)")
-    return EXIT_OK
+    fell_back: list[bool] = []
+
+    def fetch(server: Optional[str]) -> Iterator[dict[str, Any]]:
+        for info in _enum(server, args.level, fell_back, client=args.client, user=args.user):
+            record = smb_record(info)
+            if args.idle_over is None or (record["idle_time"] or 0) >= args.idle_over:
+                yield record
+
+    rows = Fleet(args, fetch)
+
+    def table() -> list[Column]:
+        level = args.level
+        if level is None:  # every server fell back: level 10's columns
+            level = 10 if len(fell_back) == len(rows.servers) else DEFAULT_LEVEL
+        return _smb_table(level, rows.multi)
+
+    emit_rows(args, rows, table, lambda n: f"{n} session(s)")
+    return rows.exit_code
 
 
 def _smb_info(args: argparse.Namespace) -> int:
-    info = net.get_session_info(args.client, args.user, server=args.server, level=args.level)
-    record = dataclasses.asdict(info)
-    if not (args.json or args.csv):
+    server = single_server(args)
+    info = net.get_session_info(args.client, args.user, server=server, level=args.level)
+    record = {"server": server, **smb_record(info)}
+    if not (args.json or args.jsonl or args.csv):
+        record = {k: v for k, v in record.items() if v is not None or k == "server"}
         for key in ("active_time", "idle_time"):
             if key in record:
-                record[key] = datetime.timedelta(seconds=record[key])
+                record[key] = format_duration(record[key])
         if "user_flags" in record:
             record["user_flags"] = str(net.SessionFlags(record["user_flags"]).name or "none")
+        if record["server"] is None:
+            del record["server"]
     emit_record(args, record)
     return EXIT_OK
 
 
 def _smb_close(args: argparse.Namespace) -> int:
-    if args.all and (args.client or args.user):
-        raise UsageError("--all closes every session; do not combine it with --client/--user")
-    if not (args.all or args.client or args.user):
-        raise UsageError("say which sessions to close: --client, --user, or --all")
-    where = where_text(args.server)
-    if args.all:
-        sessions = net.enum_sessions(args.server, level=0)
-        clients = list(dict.fromkeys(s.client_name for s in sessions))
-        if not clients:
-            output().write(f"No SMB sessions {where}.\n")
-            return EXIT_OK
-        if not confirm(args, f"Close all {len(clients)} client(s)' SMB sessions {where}?"):
-            return EXIT_API_ERROR
-        closed = 0
-        for client in clients:
-            try:
-                net.delete_session(args.server, client=client)
-                closed += 1
-            except SessionNotFoundError:
-                pass  # gone meanwhile
-        output().write(f"Closed the sessions of {closed} client(s) {where}.\n")
-        return EXIT_OK
-    what = " ".join(
-        part for part in (
-            f"from {args.client}" if args.client else "",
-            f"of user {args.user}" if args.user else "",
-        ) if part
+    if args.all and (args.client or args.user or args.idle_over is not None):
+        raise UsageError(
+            "--all closes every session; do not combine it with --client/--user/--idle-over"
+        )
+    if not (args.all or args.client or args.user or args.idle_over is not None):
+        raise UsageError("say which sessions to close: --client, --user, --idle-over, or --all")
+
+    def fetch(server: Optional[str]) -> Iterator[dict[str, Any]]:
+        for info in net.enum_sessions(server, level=10, client=args.client, user=args.user):
+            if args.idle_over is None or info.idle_time >= args.idle_over:
+                yield smb_record(info)
+
+    listing = Fleet(args, fetch)
+    actions = []
+    seen = set()
+    for row in listing:
+        server, client, user = row["server"], row["client_name"], row["user_name"]
+        if args.all:
+            # One NetSessionDel per client computer closes all of its sessions.
+            key: tuple[Any, ...] = (server, client)
+            target = f"the sessions from {client!s}"
+            run_user = None
+        else:
+            key = (server, client, user)
+            target = f"the session of {user} from {client}"
+            run_user = user or None
+        if key in seen:
+            continue
+        seen.add(key)
+
+        def run(server: Optional[str] = server, client: str = client,
+                user: Optional[str] = run_user) -> None:  # fmt: skip
+            # An empty or backslash-only client name cannot be named to NetSessionDel (and
+            # leaving it out would close other clients' sessions): net refuses it
+            # (ValueError), which counts as this item's failure.
+            net.delete_session(server, client=client, user=user)
+
+        actions.append(Action(server, target, run, {"client_name": client, "user_name": user}))
+    return run_actions(
+        args, actions, verb="close", past="closed", noun="SMB session(s)",
+        nothing=f"No matching SMB sessions{_where_all(listing.servers)}.",
+        failed_servers=len(listing.failed),
     )  # fmt: skip
-    if not confirm(args, f"Close the SMB sessions {what} {where}?"):
-        return EXIT_API_ERROR
-    net.delete_session(args.server, client=args.client, user=args.user)
-    output().write(f"Closed the SMB sessions {what} {where}.\n")
-    return EXIT_OK
+
+
+def _where_all(servers: list[Optional[str]]) -> str:
+    if servers == [None]:
+        return " on this computer"
+    return " on " + ", ".join(human_err(server_label(s)) for s in servers)
 
 
 # --- open files and connections --------------------------------------------------------------
@@ -126,21 +205,17 @@ _FILES_TABLE: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
 
 
 def _smb_files(args: argparse.Namespace) -> int:
-    rows = _smb_rows(net.enum_files(args.server, base_path=args.path, user=args.user))
-    emit_rows(args, rows, _FILES_TABLE, f"{len(rows)} open file(s)")
+    rows = (
+        dataclasses.asdict(f)
+        for f in net.enum_files(single_server(args), base_path=args.path, user=args.user)
+    )
+    emit_rows(args, rows, _FILES_TABLE, lambda n: f"{n} open file(s)")
     return EXIT_OK
 
 
-def _shown(text: str) -> str:
-    """A name a remote client chose, safe to print: control, format (bidi) and other
-    unprintable characters as escapes, so a path cannot rewrite the terminal or the line."""
-    return "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
-
-
 def _file_text(f: net.FileInfo3) -> str:
-    return f"file {f.file_id} ({_shown(f.user_name)}: {_shown(f.path_name)})"
+    """Escaped: user names and paths come from outside."""
+    return f"file {f.file_id} ({human(f.user_name)}: {human(f.path_name)})"
 
 
 def _smb_close_file(args: argparse.Namespace) -> int:
@@ -150,16 +225,16 @@ def _smb_close_file(args: argparse.Namespace) -> int:
         raise UsageError("say which files to close: their IDs (see `smb files`) or --path")
     if args.user and not args.path:
         raise UsageError("--user narrows --path; with IDs it is not needed")
-    where = where_text(args.server)
+    where = where_text(single_server(args))
     out = output()
     missing: list[int] = []
     if args.path:
-        targets = list(net.enum_files(args.server, base_path=args.path, user=args.user))
+        targets = list(net.enum_files(single_server(args), base_path=args.path, user=args.user))
     else:
         targets = []
         for file_id in dict.fromkeys(args.ids):
             try:
-                targets.append(net.get_file_info(file_id, server=args.server))
+                targets.append(net.get_file_info(file_id, server=single_server(args)))
             except SessionNotFoundError:
                 missing.append(file_id)
                 sys.stderr.write(f"winsession: no open file {file_id} {where}\n")
@@ -177,11 +252,11 @@ def _smb_close_file(args: argparse.Namespace) -> int:
         else f"Close {len(targets)} open files {where}?"
     )
     if not confirm(args, question):
-        return EXIT_API_ERROR
+        return EXIT_DECLINED
     closed = 0
     for f in targets:
         try:
-            net.close_file(f.file_id, server=args.server)
+            net.close_file(f.file_id, server=single_server(args))
         except SessionNotFoundError:
             missing.append(f.file_id)  # closed meanwhile
             sys.stderr.write(f"winsession: file {f.file_id} was already closed\n")
@@ -190,12 +265,15 @@ def _smb_close_file(args: argparse.Namespace) -> int:
         out.write(f"Closed {_file_text(f)} {where}.\n")
     if len(targets) > 1:
         out.write(f"Closed {closed} of {len(targets)} file(s).\n")
-    return EXIT_API_ERROR if missing else EXIT_OK
+    if missing:
+        return EXIT_PARTIAL if closed else EXIT_API_ERROR
+    return EXIT_OK
 
 
 def _smb_connections(args: argparse.Namespace) -> int:
     by_client = args.qualifier.startswith("\\")
-    rows = _smb_rows(net.enum_connections(args.qualifier, server=args.server, level=args.level))
+    rows = [dataclasses.asdict(c) for c in net.enum_connections(
+        args.qualifier, server=single_server(args), level=args.level)]  # fmt: skip
     table: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
         ("ID", ">", lambda r: str(r["connection_id"]))
     ]
@@ -246,9 +324,19 @@ def _register_files(smb_commands: Any) -> None:
     p = smb_commands.add_parser(
         "connections", help="connections to a share, or from a client (\\\\PC)"
     )
-    p.add_argument("qualifier", metavar="SHARE|\\\\CLIENT")
+    p.add_argument(
+        "qualifier",
+        metavar="SHARE|\\\\CLIENT",
+        help="a share name (its connections) or \\\\CLIENT (that computer's)",
+    )
     add_server_option(p)
-    p.add_argument("--level", type=int, default=1, choices=(0, 1))
+    p.add_argument(
+        "--level",
+        type=int,
+        default=1,
+        choices=(0, 1),
+        help="information level (default 1; 0: the ids only)",
+    )
     add_format_options(p)
     p.set_defaults(run=_smb_connections)
 
@@ -260,31 +348,57 @@ def register(groups: Any) -> None:
         dest="command", metavar="{list,info,close,files,close-file,connections}"
     )
     smb_commands.required = True
-    p = smb_commands.add_parser("list", help="list SMB sessions (like `net session`)")
+    p = smb_commands.add_parser(
+        "list", help="list SMB sessions (like `net session`)",
+        description="List SMB sessions with net session's columns: Computer, User name,"
+        f" Client type, Opens, Idle time (level {DEFAULT_LEVEL}, which needs administrators;"
+        " without, level 10 with a note on stderr).",
+    )  # fmt: skip
     add_server_option(p)
-    p.add_argument("--client", help="only sessions from this client computer")
-    p.add_argument("--user", help="only sessions of this user")
+    p.add_argument("--client", metavar="COMPUTER", help="only sessions from this client computer")
+    p.add_argument("--user", metavar="NAME", help="only sessions of this user")
     p.add_argument(
-        "--level",
-        type=int,
-        default=10,
-        choices=(0, 1, 2, 10, 502),
-        help="information level (default 10; 1, 2, 502 need administrators)",
+        "--idle-over",
+        type=parse_duration,
+        metavar="DURATION",
+        help="only sessions idle at least this long (90s, 45m, 2h, 1d, 1:30:00)",
     )
+    p.add_argument(
+        "--level", type=int, default=None, choices=(0, 1, 2, 10, 502),
+        help=f"information level (default {DEFAULT_LEVEL}, falling back to 10; 1, 2 and 502"
+        " need administrators, 0 and 10 do not)",
+    )  # fmt: skip
     add_format_options(p)
     p.set_defaults(run=_smb_list)
     p = smb_commands.add_parser("info", help="one session (NetSessionGetInfo)")
-    p.add_argument("client")
-    p.add_argument("user")
+    p.add_argument("client", help="the client computer (PC or \\\\PC)")
+    p.add_argument("user", help="the user name")
     add_server_option(p)
-    p.add_argument("--level", type=int, default=2, choices=(0, 1, 2, 10))
+    p.add_argument(
+        "--level",
+        type=int,
+        default=2,
+        choices=(0, 1, 2, 10),
+        help="information level (default 2; 1 and 2 need administrators)",
+    )
     add_format_options(p)
     p.set_defaults(run=_smb_info)
-    p = smb_commands.add_parser("close", help="close SMB sessions (like Close-SmbSession)")
+    p = smb_commands.add_parser(
+        "close", help="close SMB sessions (like Close-SmbSession / net session /delete)",
+        description="Close the SMB sessions that match. One result line per session, a"
+        " summary, exit code 3 when some could not be closed.",
+    )  # fmt: skip
     add_server_option(p)
-    p.add_argument("--client", help="close every session from this client")
-    p.add_argument("--user", help="close every session of this user")
+    p.add_argument("--client", metavar="COMPUTER", help="close the sessions from this client")
+    p.add_argument("--user", metavar="NAME", help="close the sessions of this user")
+    p.add_argument(
+        "--idle-over",
+        type=parse_duration,
+        metavar="DURATION",
+        help="close only sessions idle at least this long",
+    )
     p.add_argument("--all", action="store_true", help="close every session on the server")
-    p.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    add_action_options(p)
+    add_format_options(p, csv_too=False)
     p.set_defaults(run=_smb_close)
     _register_files(smb_commands)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import datetime
 import threading
+import time
 from collections.abc import Sequence
 from typing import Any, Callable, Optional
 
@@ -150,6 +151,21 @@ class _Api:
         self.calls = 0
         self.schedule: dict[int, list[tuple[str, Any]]] = {}
         self.internal_errors: list[BaseException] = []
+        self.delays: dict[str, float] = {}
+
+    def delay_server(self, name: Optional[str], seconds: float) -> None:
+        """Test-only knob (no Windows behaviour): every call aimed at server ``name``
+        (``None``: the local one) sleeps ``seconds`` first, outside the lock, as a slow
+        network would; 0 removes the delay. For testing many servers at once."""
+        if seconds:
+            self.delays[_server_key(name)] = float(seconds)
+        else:
+            self.delays.pop(_server_key(name), None)
+
+    def _pause(self, name: Optional[str]) -> None:
+        seconds = self.delays.get(_server_key(name))
+        if seconds:
+            time.sleep(seconds)
 
     def get_last_error(self) -> int:
         return int(getattr(self._tls, "error", 0))
@@ -192,9 +208,14 @@ class _Api:
         """Frees of a pointer this DLL never handed out."""
         return self.buffers.foreign_frees
 
-    def _guard(self, failure: Any, impl: Callable[..., Any]) -> Callable[..., Any]:
+    def _guard(
+        self, failure: Any, impl: Callable[..., Any],
+        server_of: Optional[Callable[[Any], Optional[str]]] = None,
+    ) -> Callable[..., Any]:  # fmt: skip
         def run(*args: Any) -> Any:
             try:
+                if self.delays and server_of is not None and args:
+                    self._pause(server_of(args[0]))
                 return impl(*args)
             except BaseException as exc:  # an exception must never cross the FFI
                 self.internal_errors.append(exc)

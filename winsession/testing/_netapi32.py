@@ -90,7 +90,10 @@ class NetApiSimulator(_Api):
             ("NetApiBufferAllocate", [_U32, _V], self._buffer_allocate),
             ("NetApiBufferSize", [_V, _V], self._buffer_size),
         ):
-            self.provider.export(name, status, argtypes, self._guard(ERROR_INTERNAL_ERROR, impl))
+            server_of = _wstr if name.startswith("NetSession") else None
+            self.provider.export(
+                name, status, argtypes, self._guard(ERROR_INTERNAL_ERROR, impl, server_of)
+            )
 
     # control
     def reset(self) -> None:

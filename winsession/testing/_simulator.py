@@ -142,6 +142,18 @@ class Simulator:
         """Close the ``index``-th open file just before netapi32 call ``call_no``."""
         self.net.remove_file_on_call(call_no, index)
 
+    def delay_server(self, name: Optional[str], seconds: float) -> None:
+        """Test-only knob, not a Windows behaviour: every netapi32 and wtsapi32 call aimed at
+        server ``name`` (``None``: this computer) first sleeps ``seconds`` (outside the
+        simulator's lock, so calls to other servers go on meanwhile). For testing many servers
+        at once (:mod:`winsession.fleet`); a server never added fails as an unreachable one.
+
+        >>> sim = Simulator(servers=["FS1"])
+        >>> sim.delay_server("FS1", 0.5)
+        """
+        self.net.delay_server(name, seconds)
+        self.wts.delay_server(name, seconds)
+
     def _api(self, api: str) -> _Api:
         if api in ("net", "netapi32"):
             return self.net
@@ -198,7 +210,8 @@ class Simulator:
 
 
 def demo_simulator() -> Simulator:
-    """The simulator ``winsession --simulate`` runs against: a small file and RDS server.
+    """The simulator ``winsession --simulate`` runs against: a small file and RDS server
+    (this computer), and the named servers FS1, FS2 (SMB) and RDS2 (Remote Desktop).
 
     >>> with demo_simulator():
     ...     from winsession import net
@@ -235,6 +248,23 @@ def demo_simulator() -> Simulator:
                 disconnect_time=t0 + 90 * minutes, current_time=now, session_flags=0,
                 is_remote=True, host_name="RDS01"),
         Session(65536, state=6, win_station_name="RDP-Tcp", current_time=now),
+        # Two more file servers and one more Remote Desktop server, for many-server listings
+        # (winsession --simulate smb list --server FS1 --server FS2).
+        Session(2, state=0, win_station_name="RDP-Tcp#7", user_name="dave",
+                domain_name="CONTOSO", client_name="DAVE-PC",
+                client_address=ipaddress.ip_address("10.0.1.8"), logon_time=t0,
+                connect_time=t0, last_input_time=now - 40 * minutes, current_time=now,
+                session_flags=1, server="RDS2"),
+        Session(3, state=4, win_station_name="", user_name="erin", domain_name="CONTOSO",
+                client_name="ERIN-MAC", logon_time=t0, connect_time=t0,
+                disconnect_time=now - 180 * minutes, current_time=now, session_flags=0,
+                server="RDS2"),
+    ]  # fmt: skip
+    smb += [
+        SmbSession("\\\\10.0.1.8", "dave", 2, 4000, 60, 0, "Windows 11 Pro",
+                   "\\Device\\Tcpip", server="FS1"),
+        SmbSession("\\\\10.0.1.9", "erin", 5, 7300, 3900, 0, "macOS 14", "\\Device\\Tcpip",
+                   server="FS2"),
     ]  # fmt: skip
     processes = [
         Process(4, 0, "System", "S-1-5-18"),

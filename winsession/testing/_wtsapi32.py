@@ -131,8 +131,15 @@ class WtsSimulator(SpawnMixin, ControlMixin, _Api):
             ("WTSRegisterSessionNotificationEx", B, [_V, _V, _U32], self._register_ex, false),
             ("WTSUnRegisterSessionNotificationEx", B, [_V, _V], self._unregister_ex, false),
         ]  # fmt: skip
+        # Calls whose first argument is a server handle: the delay knob applies to them.
+        on_server = {
+            "WTSEnumerateSessionsW", "WTSEnumerateSessionsExW", "WTSEnumerateProcessesW",
+            "WTSTerminateProcess", "WTSQuerySessionInformationW", "WTSDisconnectSession",
+            "WTSLogoffSession", "WTSSendMessageW",
+        }  # fmt: skip
         for name, restype, argtypes, impl, failure in exports:
-            self.provider.export(name, restype, argtypes, self._guard(failure, impl))
+            server_of = self._handle_server if name in on_server else None
+            self.provider.export(name, restype, argtypes, self._guard(failure, impl, server_of))
         self.kernel32.export(
             "WTSGetActiveConsoleSessionId", _U32, [], self._guard(0xFFFFFFFF, self._console)
         )
@@ -258,6 +265,9 @@ class WtsSimulator(SpawnMixin, ControlMixin, _Api):
         return len(self.handles)
 
     # implementation: servers and calls
+    def _handle_server(self, handle: Any) -> Optional[str]:
+        return self.handles.get(handle) if handle else None
+
     def _find_server(self, name: Optional[str]) -> Optional[str]:
         key = _server_key(name)
         if not key or key == _server_key(self.local_name):
