@@ -160,7 +160,17 @@ static struct {
     uint32_t last_prefmaxlen;
     uint32_t unprivileged; /* the caller is not in Administrators / Server Operators */
     uint32_t hostile, hostile_arg;
+    uint32_t delay_ms[STUB_MAX_DELAYS]; /* test-only, per server id: see stubcommon.h */
 } g = {.lock = STUB_MUTEX_INIT};
+
+/* Called with the lock held at the start of the NetSession* exports: the test-only delay of
+ * servername (none for unknown servers: they fail at once, as unreachable ones). */
+static void delay_call(const wchar_t *servername)
+{
+    uint32_t id;
+    if (stub_servers_find(&g.servers, servername, &id))
+        stub_delay_server(&g.lock, g.delay_ms, id);
+}
 
 /* "Only members of the Administrators or Server Operators local group can successfully
  * execute the NetSessionEnum [NetSessionGetInfo] function at level 1 or level 2. No special
@@ -526,6 +536,7 @@ STUB_API NET_API_STATUS WINAPI NetSessionEnum(wchar_t *servername, wchar_t *UncC
 {
     NET_API_STATUS st;
     stub_lock(&g.lock);
+    delay_call(servername);
     g.last_prefmaxlen = prefmaxlen;
     uint32_t before = resume_handle != NULL ? *resume_handle : 0;
     if (scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
@@ -581,6 +592,7 @@ STUB_API NET_API_STATUS WINAPI NetSessionGetInfo(wchar_t *servername, wchar_t *U
 {
     NET_API_STATUS st;
     stub_lock(&g.lock);
+    delay_call(servername);
     if (!scheduled_result((out_params){bufptr, NULL, NULL}, &st)) {
         st = session_get_info(servername, UncClientName, username, level, bufptr);
         if (g.hostile != HOSTILE_NONE && bufptr != NULL)
@@ -627,6 +639,7 @@ STUB_API NET_API_STATUS WINAPI NetSessionDel(wchar_t *servername, wchar_t *UncCl
 {
     NET_API_STATUS st;
     stub_lock(&g.lock);
+    delay_call(servername);
     if (!scheduled_result((out_params){NULL, NULL, NULL}, &st))
         st = session_del(servername, UncClientName, username);
     stub_unlock(&g.lock);
@@ -1072,9 +1085,17 @@ STUB_API void stub_net_reset(void)
     g.calls = g.last_prefmaxlen = 0;
     g.unprivileged = 0;
     g.hostile = g.hostile_arg = 0;
+    memset(g.delay_ms, 0, sizeof g.delay_ms);
     stub_schedule_clear(&g.schedule);
     stub_track_reset_counters(&g.buffers);
     stub_unlock(&g.lock);
+}
+
+/* Test-only knob (no Windows counterpart): calls aimed at server (NULL: local) first sleep
+ * ms milliseconds with the lock released. 0, or -1 for an unknown server. */
+STUB_API int32_t stub_net_set_delay(const wchar_t *server, uint32_t ms)
+{
+    return stub_set_delay_locked(&g.lock, &g.servers, g.delay_ms, server, ms);
 }
 
 STUB_API void stub_net_set_privileged(int32_t on)

@@ -396,6 +396,7 @@ static struct {
     wchar_t *last_title, *last_message;
     uint32_t last_style, last_timeout;
     uint32_t hostile, hostile_arg;
+    uint32_t delay_ms[STUB_MAX_DELAYS]; /* test-only, per server id: see stubcommon.h */
 } g = {
     .lock = STUB_MUTEX_INIT,
     .wake = STUB_COND_INIT,
@@ -829,8 +830,13 @@ static int begin(call *c, int has_server, HANDLE h)
             c->err = ev.args[0];
         failed = 1;
     }
-    if (!failed && has_server)
+    if (!failed && has_server) {
         c->err = resolve_server(h, &c->server);
+        if (c->err == 0 && c->server < STUB_MAX_DELAYS && g.delay_ms[c->server] != 0) {
+            stub_delay_server(&g.lock, g.delay_ms, c->server); /* test-only knob */
+            c->err = resolve_server(h, &c->server); /* the table may have changed meanwhile */
+        }
+    }
     return !failed && c->err == 0;
 }
 
@@ -1437,6 +1443,7 @@ STUB_API void stub_wts_reset(void)
     g.empty_is_error = g.response = 0;
     g.last_wait = NO_WAIT;
     g.last_style = g.last_timeout = 0;
+    memset(g.delay_ms, 0, sizeof g.delay_ms);
     g.hostile = g.hostile_arg = 0;
     stub_unlock(&g.lock);
 }
@@ -1447,6 +1454,13 @@ STUB_API void stub_wts_hostile(uint32_t mode, uint32_t arg)
     g.hostile = mode;
     g.hostile_arg = arg;
     stub_unlock(&g.lock);
+}
+
+/* Test-only knob (no Windows counterpart): calls on a handle to server (NULL: local) first
+ * sleep ms milliseconds with the lock released. 0, or -1 for an unknown server. */
+STUB_API int32_t stub_wts_set_delay(const wchar_t *server, uint32_t ms)
+{
+    return stub_set_delay_locked(&g.lock, &g.servers, g.delay_ms, server, ms);
 }
 
 STUB_API int32_t stub_wts_add_server(const wchar_t *name)

@@ -23,6 +23,7 @@ WTS_NULL_BUFFER, WTS_QUERY_SIZE, WTS_SID_COUNT, WTS_OPEN_NULL = 1, 2, 3, 4
 _NET_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_net_reset": (None, []),
     "stub_net_add_server": (c_i32, [c_wstr]),
+    "stub_net_set_delay": (c_i32, [c_wstr, c_u32]),
     "stub_net_add_session": (
         c_i32,
         [c_wstr, c_wstr, c_wstr, c_u32, c_u32, c_u32, c_u32, c_wstr, c_wstr],
@@ -64,6 +65,7 @@ c_u8p = ctypes.c_char_p
 _WTS_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
     "stub_wts_reset": (None, []),
     "stub_wts_add_server": (c_i32, [c_wstr]),
+    "stub_wts_set_delay": (c_i32, [c_wstr, c_u32]),
     "stub_wts_add_session": (c_i32, [c_wstr, c_u32, c_u32, c_wstr]),
     "stub_wts_set_string": (c_i32, [c_wstr, c_u32, c_u32, c_wstr]),
     "stub_wts_set_number": (c_i32, [c_wstr, c_u32, c_u32, c_i64]),

@@ -430,3 +430,40 @@ void stub_schedule_clear(stub_schedule *s)
 {
     s->count = 0;
 }
+
+/* ---- per-server delays (test-only; see stubcommon.h) ---- */
+
+void stub_sleep_ms(uint32_t ms)
+{
+#ifdef _WIN32
+    Sleep(ms);
+#else
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+#endif
+}
+
+void stub_delay_server(stub_mutex *m, const uint32_t *delays, uint32_t id)
+{
+    if (id >= STUB_MAX_DELAYS || delays[id] == 0)
+        return;
+    uint32_t ms = delays[id];
+    stub_unlock(m);
+    stub_sleep_ms(ms);
+    stub_lock(m);
+}
+
+int32_t stub_set_delay_locked(stub_mutex *m, const stub_servers *s, uint32_t *delays,
+                              const wchar_t *name, uint32_t ms)
+{
+    uint32_t id;
+    int32_t result = -1;
+    stub_lock(m);
+    if (stub_servers_find(s, name, &id) && id < STUB_MAX_DELAYS) {
+        delays[id] = ms;
+        result = 0;
+    }
+    stub_unlock(m);
+    return result;
+}

@@ -72,6 +72,9 @@ void stub_cond_broadcast(stub_cond *c);
 void stub_error_set(uint32_t code);
 uint32_t stub_error_get(void);
 
+/* Sleeps ms milliseconds (Sleep on Windows, nanosleep elsewhere). */
+void stub_sleep_ms(uint32_t ms);
+
 /* The host clock as a FILETIME: 100 ns ticks since 1601-01-01 UTC. */
 int64_t stub_filetime_now(void);
 
@@ -175,6 +178,19 @@ int64_t stub_servers_add(stub_servers *s, const wchar_t *name);
 void stub_servers_clear(stub_servers *s);
 /* The stub_*_add_server control exports: adds a non-empty name under m; 0, or -1. */
 int32_t stub_servers_add_locked(stub_mutex *m, stub_servers *s, const wchar_t *name);
+
+/* ---- per-server delays: a TEST-ONLY knob with no Windows counterpart (no Microsoft page
+ * describes it): every call aimed at that server first sleeps, with the lock released, as
+ * a slow network would. For testing many servers at once (winsession.fleet). Indexed by
+ * server id; ids from STUB_MAX_DELAYS on cannot be delayed. ---- */
+#define STUB_MAX_DELAYS 64
+
+/* Called with m held: sleeps delays[id] ms with m released (and held again after). */
+void stub_delay_server(stub_mutex *m, const uint32_t *delays, uint32_t id);
+/* The stub_*_set_delay control exports: under m, delays[id of name] = ms; 0, or -1 for a
+ * server never added (or beyond STUB_MAX_DELAYS). NULL/"" is the local server. */
+int32_t stub_set_delay_locked(stub_mutex *m, const stub_servers *s, uint32_t *delays,
+                              const wchar_t *name, uint32_t ms);
 
 /* ---- events scheduled for a call number; each fires once ---- */
 #define STUB_MAX_EVENTS 64

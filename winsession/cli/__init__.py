@@ -4,12 +4,12 @@
 
     winsession [GLOBAL] smb list [--client C] [--user U] [--idle-over D] [--level N]
     winsession [GLOBAL] smb info CLIENT USER [--level N]
-    winsession [GLOBAL] smb close (--client C | --user U | --idle-over D | --all) [--dry-run] [--yes]
+    winsession [GLOBAL] smb close --client C | --user U | --idle-over D | --all  [--dry-run]
     winsession [GLOBAL] ts list [--user U]... [--state S]... [--idle-over D] [--sort COLUMN]
     winsession [GLOBAL] ts info ID|current
     winsession [GLOBAL] ts disconnect [ID|current ...] [--user U] [--state S] [--idle-over D]
                                       [--wait] [--dry-run] [--yes]
-    winsession [GLOBAL] ts logoff ID... | --user U | --state S | --idle-over D  [--dry-run] [--yes]
+    winsession [GLOBAL] ts logoff ID... | --user U | --state S | --idle-over D  [--dry-run]
     winsession [GLOBAL] ts message ID|USER|* TEXT [--title T] [--wait SECONDS] [--time SECONDS]
     winsession [GLOBAL] ts watch [--count N]
     winsession events watch [--json] [--count N]

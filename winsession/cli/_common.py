@@ -244,6 +244,15 @@ def _csv_cells(plain: dict[str, Any]) -> dict[str, Any]:
             for k, v in plain.items()}  # fmt: skip
 
 
+def _csv_writer(out: Any, fields: list[str]) -> csv.DictWriter[str]:
+    """A CSV writer whose header is written: text cells quoted (so a CR or LF inside a name
+    stays inside its cell: the csv module quotes those only when they are the line
+    terminator), numbers bare (they stay numbers)."""
+    csv.writer(out, lineterminator="\n").writerow(fields)
+    return csv.DictWriter(out, fieldnames=fields, lineterminator="\n",
+                          quoting=csv.QUOTE_NONNUMERIC)  # fmt: skip
+
+
 Column = tuple[str, str, Callable[[dict[str, Any]], Any]]
 
 
@@ -285,8 +294,7 @@ def emit_rows(
         for r in rows:
             plain = plain_value(r)
             if writer is None:
-                writer = csv.DictWriter(out, fieldnames=list(plain), lineterminator="\n")
-                writer.writeheader()
+                writer = _csv_writer(out, list(plain))
             writer.writerow(_csv_cells(plain))
             out.flush()
             count += 1
@@ -296,6 +304,8 @@ def emit_rows(
         return count
     encoding = getattr(sys.stdout, "encoding", None)
     collected = list(rows)
+    if isinstance(rows, Fleet):
+        collected = rows.in_order(collected)  # a table lists the servers in the order given
     table = table() if callable(table) else table
     cells = [[escape(cell_text(cell(r)), encoding) for _, _, cell in table] for r in collected]
     count = len(cells)
@@ -331,9 +341,7 @@ def emit_record(args: argparse.Namespace, record: dict[str, Any]) -> None:
     elif kind == "jsonl":
         out.write(json.dumps(plain) + "\n")
     elif kind == "csv":
-        writer = csv.DictWriter(out, fieldnames=list(plain), lineterminator="\n")
-        writer.writeheader()
-        writer.writerow(_csv_cells(plain))
+        _csv_writer(out, list(plain)).writerow(_csv_cells(plain))
     else:
         labels = {k: k.replace("_", " ").capitalize() for k in record}
         width = max(display_width(v) for v in labels.values())
@@ -386,6 +394,11 @@ class Fleet:
     @property
     def exit_code(self) -> int:
         return EXIT_PARTIAL if self.failed else EXIT_OK
+
+    def in_order(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """``rows`` (as they arrived) grouped by server in the order the servers were given."""
+        rank = {name: i for i, name in enumerate(self.servers)}
+        return sorted(rows, key=lambda r: rank.get(r.get("server"), len(rank)))
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         if not self.multi:
