@@ -19,7 +19,10 @@ import pytest
 
 from winsession import testing
 
-OWN_SETUP = ("winsession.testing", "winsession.testing.pytest_plugin", "winsession.cli")
+OWN_SETUP = (
+    "winsession.testing", "winsession.testing.pytest_plugin", "winsession.cli",
+    "winsession.fleet", "winsession._escape",
+)  # fmt: skip
 MODULES = (
     "winsession", "winsession.net", "winsession.wts", "winsession.errors", "winsession.codes",
     "winsession.sens", *OWN_SETUP,

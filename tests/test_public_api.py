@@ -21,7 +21,7 @@ from winsession import net, testing, wts
 
 MODULES = [
     "winsession", "winsession.net", "winsession.wts", "winsession.errors", "winsession.codes",
-    "winsession.testing", "winsession.cli",
+    "winsession.testing", "winsession.cli", "winsession.fleet",
 ]  # fmt: skip
 
 # Names of other people's modules that have no docstring yet: reported, not edited here.

@@ -15,10 +15,10 @@ the whole run takes about as long as the slowest server, not the sum. A server t
 ...         if isinstance(r, fleet.Item):
 ...             print(r.server, r.value.user_name)
 ...         else:
-...             print(r.server, type(r.error).__name__)
+...             print(r.server, r.error.symbol)
 FS1 alice
 FS2 bob
-FS9 ServerNotFoundError
+FS9 ERROR_BAD_NETPATH
 
 The task gets the server name (``None`` is this computer) and returns an iterable of records
 (or a single record: wrap it in a list). Its records are yielded as :class:`Item` as soon as
