@@ -13,6 +13,7 @@ import sys
 
 import winsession
 from winsession import NERR, WinError, net
+from winsession.cli import escape
 
 MESSAGES = {
     WinError.ERROR_ACCESS_DENIED: "The user does not have access to the requested information.",
@@ -31,7 +32,7 @@ def main(argv: list[str]) -> int:
     try:
         net.delete_session(server, client=client, user=user)
     except ValueError as err:  # neither client nor user: refused before any call
-        print(f"Nothing to close: {err}", file=sys.stderr)
+        print(f"Nothing to close: {escape(err)}", file=sys.stderr)
         return 2
     except winsession.WinSessionError as err:
         known = MESSAGES.get(err.winerror)

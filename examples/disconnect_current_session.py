@@ -13,6 +13,7 @@ import sys
 
 import winsession
 from winsession import wts
+from winsession.cli import escape
 
 
 def main(argv: list[str]) -> int:
@@ -20,10 +21,10 @@ def main(argv: list[str]) -> int:
     try:
         wts.disconnect_session(wts.CURRENT_SESSION, wait=wait)
     except winsession.AccessDeniedError as err:
-        print(f"Not allowed to disconnect this session: {err}", file=sys.stderr)
+        print(f"Not allowed to disconnect this session: {escape(err)}", file=sys.stderr)
         return 1
     except winsession.WinSessionError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print(f"Error: {escape(err)}", file=sys.stderr)
         return 1
     print("Session disconnected." if wait else "Disconnection requested.")
     return 0

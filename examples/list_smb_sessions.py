@@ -12,6 +12,7 @@ import sys
 
 import winsession
 from winsession import net
+from winsession.cli import escape
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -27,15 +28,15 @@ def main(argv: list[str] | None = None) -> int:
             opens = getattr(s, "num_opens", "")
             transport = getattr(s, "transport", "")
             print(
-                f"{s.client_name:<22} {s.user_name:<18} {opens!s:>5} "
-                f"{s.active_duration!s:>9} {s.idle_duration!s:>9}  {transport}"
+                f"{escape(s.client_name):<22} {escape(s.user_name):<18} {opens!s:>5} "
+                f"{s.active_duration!s:>9} {s.idle_duration!s:>9}  {escape(transport)}"
             )
             count += 1
     except winsession.AccessDeniedError as err:
-        print(f"Access denied: {err}", file=sys.stderr)
+        print(f"Access denied: {escape(err)}", file=sys.stderr)
         return 1
     except winsession.WinSessionError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print(f"Error: {escape(err)}", file=sys.stderr)
         return 1
     print(f"{count} session(s)")
     return 0

@@ -9,6 +9,7 @@ import sys
 
 import winsession
 from winsession import wts
+from winsession.cli import escape
 
 STATES = {  # qwinsta's words
     wts.ConnectState.ACTIVE: "Active",
@@ -37,11 +38,14 @@ def main(argv: list[str]) -> int:
                         s.session_id, wts.InfoClass.CLIENT_NAME, srv
                     )
                 state = STATES.get(s.state, s.state.name)
+                # Names are chosen by remote clients: escape() shows control and bidi
+                # characters as \x1b / \u202e instead of letting the terminal run them.
                 print(
-                    f" {s.session_name:<18}{s.user_name:<22}{s.session_id:>6}  {state:<8}{client}"
+                    f" {escape(s.session_name):<18}{escape(s.user_name):<22}{s.session_id:>6}"
+                    f"  {state:<8}{escape(client)}"
                 )
     except winsession.WinSessionError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print(f"Error: {escape(err)}", file=sys.stderr)
         return 1
     return 0
 

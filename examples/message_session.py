@@ -10,6 +10,7 @@ import sys
 
 import winsession
 from winsession import wts
+from winsession.cli import escape
 
 
 def main(argv: list[str]) -> int:
@@ -33,7 +34,7 @@ def main(argv: list[str]) -> int:
         print(f"There is no session {args.session_id}.", file=sys.stderr)
         return 1
     except winsession.WinSessionError as err:
-        print(f"Error: {err}", file=sys.stderr)
+        print(f"Error: {escape(err)}", file=sys.stderr)
         return 1
     print(f"Response: {answer.name}")
     return 0

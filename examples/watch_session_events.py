@@ -13,12 +13,14 @@ import time
 
 import winsession
 from winsession import sens
+from winsession.cli import escape
 
 
 def show(event: sens.SessionEvent) -> None:
     when = event.received_at.astimezone().isoformat(timespec="seconds")
     print(
-        f"{when} {event.kind.name:<18} session {event.session_id:<5} {event.user_name}", flush=True
+        f"{when} {event.kind.name:<18} session {event.session_id:<5} {escape(event.user_name)}",
+        flush=True,
     )
 
 

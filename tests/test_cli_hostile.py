@@ -69,6 +69,8 @@ KNOWN_ATTACKS = {
     "lone_surrogate": "a\udc80b",
     "emoji": "🙂x",
     "backslash_only": "\\\\",
+    "superscript_digit": "²",
+    "arabic_digit": "٣",
 }
 
 
@@ -268,7 +270,7 @@ def commands_through(name: str, encoding: str = "utf-8") -> None:
         assert rc == 0 and raw_controls(out + err, "ts logoff --dry-run") == []
         assert len(out.splitlines()) == 2 or listed.casefold() == "safe"
         rc, out, err = run("ts", "message", "--", listed, "hello", encoding=encoding)
-        as_id = listed == "*" or listed.replace("current", "0").isdigit()  # msg's rule too
+        as_id = listed in ("*", "current") or (listed.isascii() and listed.isdigit())  # msg's
         assert rc == 0 or (as_id and rc == 1), err
         assert raw_controls(out + err, "ts message") == []
         rc, out, err = run("smb", "close", "--all", "--dry-run", encoding=encoding)
@@ -377,6 +379,32 @@ def test_close_all_stand_in(netstub: NetStub) -> None:
     rc, out, _ = run("smb", "close", "--all", "--yes")
     assert rc == 3 and out.splitlines()[-1] == "Closed 2 of 3 SMB session(s); 1 failed."
     assert netstub.session_count() == 1
+
+
+# --- the examples print names escaped too ---------------------------------------------------
+
+
+@pytest.mark.parametrize("script", ["list_smb_sessions.py", "list_ts_sessions.py"])
+def test_examples_escape_names(script: str) -> None:
+    import runpy
+
+    ATTACKS[f"examples/{script}"] += 1
+    name = KNOWN_ATTACKS["osc_title"] + KNOWN_ATTACKS["lf_forged_row"]
+    with hostile_world(name) as sim:
+        out_b = io.BytesIO()
+        out = io.TextIOWrapper(out_b, encoding="utf-8", newline="\n")
+        saved = sys.stdout, sys.argv
+        sys.stdout, sys.argv = out, [script]
+        try:
+            with pytest.raises(SystemExit) as done:
+                runpy.run_path(str(ROOT / "examples" / script), run_name="__main__")
+        finally:
+            sys.stdout, sys.argv = saved
+        out.flush()
+        text = out_b.getvalue().decode("utf-8")
+        assert done.value.code == 0 and raw_controls(text, f"examples/{script}") == []
+        assert len(text.splitlines()) == 3 + (script == "list_smb_sessions.py")
+        sim.assert_clean()
 
 
 # --- the console script under the real pipe encoding (Wine: Windows' cp1252) -----------------

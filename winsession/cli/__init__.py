@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from typing import Optional
 
 from .. import __version__, fleet
+from .._escape import escape
 from ..errors import UnsupportedPlatformError, WinSessionError
 from . import _common, _events, _smb, _ts
 from ._common import (
@@ -64,7 +65,7 @@ from ._common import (
     warn,
 )
 
-__all__ = ["format_duration", "main", "main_exit"]
+__all__ = ["escape", "format_duration", "main", "main_exit"]
 
 _EPILOG = f"""\
 Global options (--simulate, --json, --jsonl, --csv, --server, --servers-file, --parallel,
@@ -189,7 +190,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             with demo_simulator():
                 return int(args.run(args))
         return int(args.run(args))
-    except UsageError as exc:
+    except (UsageError, argparse.ArgumentTypeError) as exc:
         warn(str(exc))
         return EXIT_USAGE
     except Declined:
@@ -239,3 +240,4 @@ def main_exit() -> None:
 
 
 format_duration.__module__ = __name__  # defined in _common; documented as winsession.cli's
+escape.__module__ = __name__  # defined in winsession._escape; public here, for your own output

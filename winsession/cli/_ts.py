@@ -334,7 +334,8 @@ def _default_title() -> str:
 
 def _ts_message(args: argparse.Namespace) -> int:
     target = args.target
-    if target == "*" or not target.replace("current", "0").isdigit():
+    # msg's rule: digits (ASCII) or "current" name a session, anything else a user.
+    if target == "*" or not (target == "current" or (target.isascii() and target.isdigit())):
         if target == "*":
             args.state = [wts.ConnectState.ACTIVE]
             args.user = []
