@@ -36,7 +36,7 @@ from stubctl import Session as StubSmb
 
 from winsession import cli, net, wts
 from winsession._escape import csv_safe, display_width, escape, needs_escape
-from winsession.testing import Session, Simulator, SmbSession
+from winsession.testing import Process, Session, Simulator, SmbSession
 
 ROOT = Path(__file__).resolve().parents[1]
 ATTACKS: collections.Counter[str] = collections.Counter()
@@ -159,7 +159,8 @@ def hostile_world(name: str) -> Simulator:
         Session(2, win_station_name="RDP-Tcp#2", user_name="safe", domain_name="CONTOSO",
                 client_name="SAFE-PC", state=4),
     ]  # fmt: skip
-    return Simulator(smb=smb, sessions=sessions, current_session=2)
+    processes = [Process(77, 1, name, None), Process(78, 2, "safe.exe", None)]
+    return Simulator(smb=smb, sessions=sessions, processes=processes, current_session=2)
 
 
 def run(*argv: str, encoding: str = "utf-8") -> tuple[int, str, str]:
@@ -265,6 +266,13 @@ def commands_through(name: str, encoding: str = "utf-8") -> None:
         assert len(out.splitlines()) == 19  # one line per field ("server" left out)
         rc, out, _ = run("ts", "info", "1", "--jsonl", encoding=encoding)
         assert rc == 0 and json.loads(out)["session_name"] == ex.win_station_name
+        # ts processes (another helper's command, on the same output machinery)
+        rc, out, _ = run("ts", "processes", encoding=encoding)
+        assert rc == 0
+        check_table(out, 2, False, "ts processes")
+        rc, out, _ = run("ts", "processes", "--json", encoding=encoding)
+        assert rc == 0 and json.loads(out)[0]["name"] == next(
+            p.name for p in wts.processes() if p.process_id == 77)  # fmt: skip
         # bulk actions: dry run, then for real; messages by name
         rc, out, err = run("ts", "logoff", f"--user={listed}", "--dry-run", encoding=encoding)
         assert rc == 0 and raw_controls(out + err, "ts logoff --dry-run") == []
@@ -411,7 +419,7 @@ def test_examples_escape_names(script: str) -> None:
 
 _SCRIPT = r"""
 import sys
-from winsession.testing import Session, Simulator, SmbSession
+from winsession.testing import Process, Session, Simulator, SmbSession
 import runpy
 names = ["日本語", "x\x1b]0;t\x07", "a\udc80b", "=1+1", "\u202eevil"]
 smb = [SmbSession("\\\\PC%d" % i, n, 1, 1, 1, 0, n, "") for i, n in enumerate(names)]

@@ -609,8 +609,8 @@ def _ts_processes(args: argparse.Namespace) -> int:
     table: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
         ("PID", ">", lambda r: str(r["process_id"])),
         ("SESSION", ">", lambda r: str(r["session_id"])),
-        ("USER", "<", lambda r: human(r["user"] or r["user_sid"] or "")),
-        ("IMAGE", "<", lambda r: human(r["name"])),
+        ("USER", "<", lambda r: r["user"] or r["user_sid"] or ""),
+        ("IMAGE", "<", lambda r: r["name"]),
     ]
     emit_rows(args, rows, table)
     return EXIT_OK
@@ -630,7 +630,7 @@ def _ts_kill(args: argparse.Namespace) -> int:
 
 def _ts_servers(args: argparse.Namespace) -> int:
     rows = [{"server": name} for name in wts.enumerate_servers(args.domain)]
-    emit_rows(args, rows, [("SERVER", "<", lambda r: human(r["server"]))])
+    emit_rows(args, rows, [("SERVER", "<", lambda r: r["server"])])
     return EXIT_OK
 
 
