@@ -90,6 +90,11 @@ SCHEMA_CASES = [
     (["ts", "disconnect", "2", "99", "--yes"], "action_result"),
     (["ts", "message", "*", "hello", "--wait", "5"], "action_result"),
     (["ts", "watch"], "event"),
+    (["smb", "files"], "smb_file"),
+    (["smb", "close-file", "101", "--dry-run"], "action_result"),
+    (["smb", "connections", "IPC$"], "smb_connection"),
+    (["smb", "connections", "IPC$", "--level", "0"], "smb_connection"),
+    (["smb", "connections", "\\\\10.0.0.5"], "smb_connection"),
 ]
 
 

@@ -478,7 +478,8 @@ class Action:
     """One thing a destructive command will do.
 
     ``target`` is what a human reads (unescaped: it is escaped when printed), ``fields`` the
-    JSON record's identifying fields (``session_id``, ``client_name``, ``user_name``).
+    JSON record's identifying fields (``session_id``, ``client_name``, ``user_name``,
+    ``file_id``).
     """
 
     server: Optional[str]
@@ -516,6 +517,7 @@ def _action_record(action: Action, verb: str, status: str,
         "session_id": None,
         "client_name": None,
         "user_name": None,
+        "file_id": None,
     }
     record.update(action.fields)
     record["status"] = status

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import sys
 from collections.abc import Iterator
 from typing import Any, Callable, Optional
 
@@ -12,9 +11,7 @@ from .. import net
 from ..errors import AccessDeniedError, SessionNotFoundError
 from ._common import (
     EXIT_API_ERROR,
-    EXIT_DECLINED,
     EXIT_OK,
-    EXIT_PARTIAL,
     Action,
     Column,
     Fleet,
@@ -22,13 +19,10 @@ from ._common import (
     add_action_options,
     add_format_options,
     add_server_option,
-    confirm,
     emit_record,
     emit_rows,
     format_duration,
-    human,
     human_err,
-    output,
     parse_duration,
     run_actions,
     server_label,
@@ -214,8 +208,8 @@ def _smb_files(args: argparse.Namespace) -> int:
 
 
 def _file_text(f: net.FileInfo3) -> str:
-    """Escaped: user names and paths come from outside."""
-    return f"file {f.file_id} ({human(f.user_name)}: {human(f.path_name)})"
+    """What a human reads about a file (escaped where it is printed)."""
+    return f"file {f.file_id} ({f.user_name}: {f.path_name})"
 
 
 def _smb_close_file(args: argparse.Namespace) -> int:
@@ -225,49 +219,33 @@ def _smb_close_file(args: argparse.Namespace) -> int:
         raise UsageError("say which files to close: their IDs (see `smb files`) or --path")
     if args.user and not args.path:
         raise UsageError("--user narrows --path; with IDs it is not needed")
-    where = where_text(single_server(args))
-    out = output()
+    server = single_server(args)
     missing: list[int] = []
     if args.path:
-        targets = list(net.enum_files(single_server(args), base_path=args.path, user=args.user))
+        targets = list(net.enum_files(server, base_path=args.path, user=args.user))
     else:
         targets = []
         for file_id in dict.fromkeys(args.ids):
             try:
-                targets.append(net.get_file_info(file_id, server=single_server(args)))
+                targets.append(net.get_file_info(file_id, server=server))
             except SessionNotFoundError:
                 missing.append(file_id)
-                sys.stderr.write(f"winsession: no open file {file_id} {where}\n")
-    if not targets:
-        out.write(f"No open files to close {where}.\n")
-        return EXIT_API_ERROR if missing else EXIT_OK
-    if args.dry_run:
-        for f in targets:
-            out.write(f"Would close {_file_text(f)} {where}.\n")
-        out.write(f"Dry run: {len(targets)} file(s) would be closed; nothing was changed.\n")
-        return EXIT_API_ERROR if missing else EXIT_OK
-    question = (
-        f"Close {_file_text(targets[0])} {where}?"
-        if len(targets) == 1
-        else f"Close {len(targets)} open files {where}?"
-    )
-    if not confirm(args, question):
-        return EXIT_DECLINED
-    closed = 0
+                warn(f"no open file {file_id} {where_text(server)}")
+    actions = []
     for f in targets:
-        try:
-            net.close_file(f.file_id, server=single_server(args))
-        except SessionNotFoundError:
-            missing.append(f.file_id)  # closed meanwhile
-            sys.stderr.write(f"winsession: file {f.file_id} was already closed\n")
-            continue
-        closed += 1
-        out.write(f"Closed {_file_text(f)} {where}.\n")
-    if len(targets) > 1:
-        out.write(f"Closed {closed} of {len(targets)} file(s).\n")
-    if missing:
-        return EXIT_PARTIAL if closed else EXIT_API_ERROR
-    return EXIT_OK
+
+        def run(file_id: int = f.file_id) -> None:
+            net.close_file(file_id, server=server)
+
+        fields = {"file_id": f.file_id, "user_name": f.user_name}
+        actions.append(Action(server, _file_text(f), run, fields))
+    code = run_actions(
+        args, actions, verb="close", past="closed", noun="file(s)",
+        nothing=f"No open files to close {where_text(server)}.", failed_servers=len(missing),
+    )  # fmt: skip
+    if missing and not actions:
+        return EXIT_API_ERROR
+    return code
 
 
 def _smb_connections(args: argparse.Namespace) -> int:
@@ -317,9 +295,8 @@ def _register_files(smb_commands: Any) -> None:
     p.add_argument("--path", help="close every file whose path starts with PREFIX",
                    metavar="PREFIX")  # fmt: skip
     p.add_argument("--user", help="with --path: only that user's files")
-    p.add_argument("--dry-run", "-n", action="store_true",
-                   help="print exactly what would be closed and change nothing")  # fmt: skip
-    p.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    add_action_options(p)
+    add_format_options(p, csv_too=False)
     p.set_defaults(run=_smb_close_file)
     p = smb_commands.add_parser(
         "connections", help="connections to a share, or from a client (\\\\PC)"
