@@ -71,6 +71,8 @@ KNOWN_ATTACKS = {
     "backslash_only": "\\\\",
     "superscript_digit": "²",
     "arabic_digit": "٣",
+    "leading_zero_id": "01",
+    "astral_run": "00000" + "\U00010000" * 7,
 }
 
 

@@ -231,7 +231,7 @@ def _session_arg(text: str) -> int:
     if text.lower() == "current":
         return wts.CURRENT_SESSION
     try:
-        value = int(text, 0)
+        value = int(text, 10) if text.isascii() and text.isdigit() else int(text, 0)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a session id: {human(text)}") from None
     if not 0 <= value <= 0xFFFFFFFF:

@@ -59,7 +59,13 @@ def _put_ptr(address: int, value: Optional[int]) -> None:
 
 
 def _fit(text: str, chars: int) -> str:
-    return text[: chars - 1]
+    """``text`` cut to fit a ``WCHAR[chars]`` field with its NUL: in wchar_t units (UTF-16 on
+    Windows, where a character beyond the BMP takes two), never splitting a pair."""
+    text = text[: chars - 1]
+    if _WSIZE == 2:
+        while len(text.encode("utf-16-le", "surrogatepass")) // 2 > chars - 1:
+            text = text[:-1]
+    return text
 
 
 def _address_bytes(address: Optional[IPAddress]) -> tuple[int, bytes]:
