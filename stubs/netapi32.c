@@ -141,6 +141,8 @@ enum {
     HOSTILE_SPIN = 3,         /* ERROR_MORE_DATA, no entries, resume handle + 1 every call */
     HOSTILE_REPEAT = 4,       /* the page at the resume handle, handle left unchanged, MORE_DATA */
     HOSTILE_SHORT_BUFFER = 5, /* the buffer shrunk to arg bytes (structures cut off) */
+    HOSTILE_NULL_AND_BELOW = 6, /* every cname NULL but entry arg % n's: 2 bytes before the buffer */
+    HOSTILE_UNTERMINATED = 7, /* the buffer's last wchar_t (the last string's NUL) made L'A' */
 };
 
 static struct {
@@ -495,8 +497,11 @@ static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *cli
 
 /* Rewrites a real answer the hostile way (the lock is held). */
 static NET_API_STATUS hostile_answer(NET_API_STATUS st, uint8_t **bufptr, uint32_t *entriesread,
-                                     uint32_t *resume_handle, uint32_t resume_before)
+                                     uint32_t *resume_handle, uint32_t resume_before,
+                                     uint32_t level)
 {
+    const level_desc *d = find_level(level);
+    size_t size = 0;
     if (st != NERR_Success && st != ERROR_MORE_DATA)
         return st;
     switch (g.hostile) {
@@ -521,6 +526,22 @@ static NET_API_STATUS hostile_answer(NET_API_STATUS st, uint8_t **bufptr, uint32
             uint8_t *p = stub_track_realloc(&g.buffers, *bufptr, g.hostile_arg ? g.hostile_arg : 1);
             if (p != NULL)
                 *bufptr = p;
+        }
+        return st;
+    case HOSTILE_NULL_AND_BELOW:
+        /* Every level's structure starts with its cname pointer (sesi0/1/2/10/502_cname). */
+        uint32_t n = entriesread != NULL ? *entriesread : 1;
+        if (*bufptr != NULL && d != NULL && n > 0) {
+            for (uint32_t i = 0; i < n; i++) {
+                uint8_t *p = i == g.hostile_arg % n ? *bufptr - 2 : NULL;
+                memcpy(*bufptr + (size_t)i * d->size, &p, sizeof p);
+            }
+        }
+        return st;
+    case HOSTILE_UNTERMINATED:
+        if (*bufptr != NULL && stub_track_size(&g.buffers, *bufptr, &size) && size >= 2) {
+            wchar_t a = L'A';
+            memcpy(*bufptr + size - sizeof a, &a, sizeof a);
         }
         return st;
     default:
@@ -551,7 +572,7 @@ STUB_API NET_API_STATUS WINAPI NetSessionEnum(wchar_t *servername, wchar_t *UncC
         st = session_enum(servername, UncClientName, username, level, bufptr, prefmaxlen,
                           entriesread, totalentries, resume_handle);
         if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, entriesread, resume_handle, before);
+            st = hostile_answer(st, bufptr, entriesread, resume_handle, before, level);
     }
     stub_unlock(&g.lock);
     return st;
@@ -596,7 +617,7 @@ STUB_API NET_API_STATUS WINAPI NetSessionGetInfo(wchar_t *servername, wchar_t *U
     if (!scheduled_result((out_params){bufptr, NULL, NULL}, &st)) {
         st = session_get_info(servername, UncClientName, username, level, bufptr);
         if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, NULL, NULL, 0);
+            st = hostile_answer(st, bufptr, NULL, NULL, 0, level);
     }
     stub_unlock(&g.lock);
     return st;

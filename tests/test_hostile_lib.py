@@ -155,8 +155,38 @@ def test_net_buffer_shorter_than_one_structure(netstub: NetStub, level: int) -> 
     invalid_data(info, "NetSessionEnum")
 
 
+@pytest.mark.parametrize("level", [0, 1, 2, 10, 502])
+@pytest.mark.parametrize("wild", [0, 2, 5])
+def test_net_string_pointer_before_the_buffer_among_nulls(
+    netstub: NetStub, level: int, wild: int
+) -> None:
+    # The lowest non-NULL pointer decides, not the NULLs sorted before it.
+    netstub.load(TABLE)
+    netstub.hostile(stubctl.NET_NULL_AND_BELOW, wild)
+    with pytest.raises(errors.WinSessionError) as info:
+        list(net.enum_sessions(level=level))
+    invalid_data(info, "NetSessionEnum")
+    assert f"sesi{level}_cname pointer outside its buffer" in str(info.value)
+    if level != 502:
+        with pytest.raises(errors.WinSessionError) as info:
+            net.get_session_info("c1", "u1", level=level)
+        invalid_data(info, "NetSessionGetInfo")
+    assert netstub.outstanding() == 0 and netstub.double_frees() == 0
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 10, 502])
+def test_net_last_string_without_its_nul(netstub: NetStub, level: int) -> None:
+    netstub.load(TABLE)
+    netstub.hostile(stubctl.NET_UNTERMINATED, 0)
+    with pytest.raises(errors.WinSessionError) as info:
+        list(net.enum_sessions(level=level))
+    invalid_data(info, "NetSessionEnum")
+    assert "a string running past the end of its buffer" in str(info.value)
+    assert netstub.outstanding() == 0 and netstub.double_frees() == 0
+
+
 @given(
-    mode=st.sampled_from([0, 1, 2, 4, 5]),
+    mode=st.sampled_from([0, 1, 2, 4, 5, 6, 7]),
     arg=st.integers(0, 4096),
     level=st.sampled_from([0, 1, 2, 10, 502]),
     prefmaxlen=st.sampled_from([1, 64, 200, net.MAX_PREFERRED_LENGTH]),
@@ -172,7 +202,7 @@ def test_net_any_hostile_answer_is_records_or_invalid_data(
         assert err.winerror in (WinError.ERROR_INVALID_DATA, WinError.ERROR_MORE_DATA), err
         assert err.function == "NetSessionEnum"
     else:
-        assert mode in (0, 1, 2, 5)  # a repeating handle never ends well
+        assert mode in (0, 1, 2, 5)  # a repeating handle never ends well; 6 and 7 never pass
         if mode != 5:  # a shrunk buffer may still hold whole (if meaningless) entries
             assert [r.client_name for r in got] == [s.cname for s in TABLE[: len(got)]]
     assert _netstub.outstanding() == 0 and _netstub.double_frees() == 0

@@ -57,6 +57,26 @@ def test_enum_files_level_2_gives_ids(netstub: NetStub) -> None:
                                              net.FileInfo2(205)]  # fmt: skip
 
 
+@given(
+    missing=st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=40),
+    prefmaxlen=st.sampled_from([1, 100, 4096, net.MAX_PREFERRED_LENGTH]),
+)
+def test_enum_files_null_strings_anywhere_read_as_empty(
+    _netstub: NetStub, missing: list[tuple[bool, bool]], prefmaxlen: int
+) -> None:
+    # NULL pointers among valid ones, in either string field, on any page: the buffer check
+    # must skip them when it bounds the others, and the decoder must still turn them into "".
+    files = [
+        File(i + 1, None if no_path else f"C:\\f{i}", None if no_user else "alice",
+             "\\\\10.0.0.5", 1, 0)
+        for i, (no_path, no_user) in enumerate(missing)
+    ]  # fmt: skip
+    _netstub.load([ALICE])
+    _netstub.load_files(files)
+    assert list(net.enum_files(prefmaxlen=prefmaxlen)) == [as3(f) for f in files]
+    assert _netstub.outstanding() == 0
+
+
 @pytest.mark.parametrize(
     ("kwargs", "ids"),
     [

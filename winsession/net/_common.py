@@ -3,6 +3,7 @@ run before any DLL call), the paging loop and the streaming iterator built on it
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import itertools
 import typing
@@ -10,6 +11,7 @@ from collections.abc import Generator, Iterator
 from typing import Any, Callable, Optional
 
 from .. import _args, errors
+from .._records import Decoder
 from .._winerror import ERROR_INVALID_DATA, ERROR_INVALID_LEVEL
 from ..raw import netapi32 as _raw
 from ..raw._types import DWORD, LPBYTE
@@ -19,8 +21,6 @@ MAX_PREFERRED_LENGTH: int = _raw.MAX_PREFERRED_LENGTH
 
 MAX_EMPTY_PAGES = 16
 """``ERROR_MORE_DATA`` pages in a row that bring no entry before paging gives up."""
-
-Decoder = Callable[[int, int], list[Any]]
 
 FREE_NOTE = """Every buffer is freed by calling the bound ctypes function (``Function.bind()``)
 straight from ``finally``: a KeyboardInterrupt is delivered only where Python code runs, and
@@ -33,73 +33,78 @@ def _invalid(function: str, why: str) -> errors.WinSessionError:
     return errors.net_api_error(ERROR_INVALID_DATA, function, message=f"{function} {why}")
 
 
-def decode_page(decoder: Decoder, function: str, buf: Any, count: int) -> list[Any]:
+def decode_page(decoder: Decoder[Any], function: str, buf: Any, count: int) -> list[Any]:
     """Copy ``count`` structures at ``buf`` into records (before the buffer is freed).
 
     Nothing the DLL says is trusted blindly (for a remote server it relays another machine):
     a count with no buffer, more structures than the buffer holds (its size from
     ``NetApiBufferSize``), a string pointer outside the buffer or a string running past its
     end are ``ERROR_INVALID_DATA`` -- read nothing rather than memory past the allocation.
-    The structure comes from the decoder (``column_decoder`` records it).
     """
     if not count:
         return []
     address = ctypes.cast(buf, ctypes.c_void_p).value
     if not address:
         raise _invalid(function, f"reported {count} entries but returned no buffer")
-    struct: Optional[type[ctypes.Structure]] = getattr(decoder, "struct", None)
-    if struct is not None:
-        size = DWORD(0)
-        _raw.NetApiBufferSize(buf, ctypes.byref(size))
-        need = count * ctypes.sizeof(struct)
-        if need > size.value:
-            raise _invalid(
-                function,
-                f"reported {count} entries of {struct.__name__} ({need} bytes) in a buffer of"
-                f" {size.value} bytes",
-            )
+    struct = decoder.struct
+    size = DWORD(0)
+    _raw.NetApiBufferSize(buf, ctypes.byref(size))
+    need = count * ctypes.sizeof(struct)
+    if need > size.value:
+        raise _invalid(
+            function,
+            f"reported {count} entries of {struct.__name__} ({need} bytes) in a buffer of"
+            f" {size.value} bytes",
+        )
     try:
-        if struct is not None:
-            _check_strings(function, struct, address, size.value, count)
-        return decoder(address, count)
+        nulls = _check_strings(function, struct, address, size.value, count)
+        return decoder(address, count, nulls)
     except ValueError:  # text no wchar_t can hold (Linux's are 4 bytes): garbage, not names
         raise _invalid(function, "returned a string with no valid characters") from None
 
 
-_POINTER_INT = ctypes.POINTER(ctypes.c_size_t)
-
-
 def _check_strings(
     function: str, struct: type[ctypes.Structure], address: int, size: int, count: int
-) -> None:
+) -> set[int]:
     """Every string pointer of ``count`` ``struct`` entries at ``address`` must point into the
-    ``size``-byte buffer, and reading from any of them must meet a NUL inside it.
+    ``size``-byte buffer, and reading from any of them must meet a NUL inside it. Returns the
+    indexes of the string fields holding NULL pointers (the decoder scans only those).
 
-    One column of pointers per string field, checked with ``min``/``max`` in C. For the NUL:
-    the string that starts last is read (bounded by the buffer's end) and must hold one; a
-    string starting earlier either ends before that one starts or runs into it, so it ends
-    inside the buffer too.
+    One column of pointers per string field, read through a memoryview and sorted in C (a
+    column in buffer order is one run: linear time; any order costs at most n log n), gives
+    its smallest non-NULL and largest values. For the NUL: the string that starts last is
+    read (bounded by the buffer's end) and must hold one; a string starting earlier either
+    ends before that one starts or runs into it, so it ends inside the buffer too.
     """
     end = address + size
-    width = ctypes.sizeof(ctypes.c_size_t)
+    width = ctypes.sizeof(ctypes.c_void_p)
     step = ctypes.sizeof(struct) // width
     last = 0
-    for field in struct._fields_:
-        name, ctype = field[0], field[1]
-        if ctype is not ctypes.c_wchar_p:
-            continue
-        first = getattr(struct, name).offset // width
-        column = ctypes.cast(address, _POINTER_INT)[first : first + count * step : step]
-        pointers = list(filter(None, column))
-        if not pointers:
-            continue
-        if min(pointers) < address or max(pointers) >= end:
-            raise _invalid(function, f"returned a {name} pointer outside its buffer")
-        last = max(last, max(pointers))
+    nulls: set[int] = set()
+    if not any(field[1] is ctypes.c_wchar_p for field in struct._fields_):
+        return nulls  # (and its size need not be a multiple of a pointer's)
+    array = (ctypes.c_char * (count * ctypes.sizeof(struct))).from_address(address)
+    with memoryview(array) as view, view.cast("B") as raw:
+        words = raw.cast("P")  # pointer-sized unsigned numbers
+        for index, field in enumerate(struct._fields_):
+            name, ctype = field[0], field[1]
+            if ctype is not ctypes.c_wchar_p:
+                continue
+            first = getattr(struct, name).offset // width
+            pointers = words[first : first + count * step : step].tolist()
+            pointers.sort()
+            lowest = pointers[0]
+            if not lowest:
+                nulls.add(index)
+                lowest = pointers[bisect.bisect_right(pointers, 0)] if pointers[-1] else address
+            if lowest < address or pointers[-1] >= end:
+                raise _invalid(function, f"returned a {name} pointer outside its buffer")
+            last = max(last, pointers[-1])
     if last:
         chars = (end - last) // ctypes.sizeof(ctypes.c_wchar)
         if "\0" not in ctypes.wstring_at(last, chars):
             raise _invalid(function, "returned a string running past the end of its buffer")
+    return nulls
 
 
 # --- argument checks: every one runs before any DLL call --------------------------------
@@ -165,7 +170,7 @@ call of an enumeration with every other argument bound."""
 def pages(
     function: str,
     call: EnumCall,
-    decoder: Decoder,
+    decoder: Decoder[Any],
     server: Optional[str],
     prefmaxlen: int,
     resume_type: Any,
