@@ -127,6 +127,66 @@ def test_public_records_are_frozen_and_slotted(record: type) -> None:
     assert "__dict__" not in dir(record) or not hasattr(record.__new__(record), "__dict__"), (
         f"{record.__name__} has a __dict__"
     )
+    # Frozen in behaviour, not only in the flag (Record's __setattr__, not dataclass's).
+    fields = dataclasses.fields(record)
+    made = record(*range(len(fields)))
+    for spec in fields:
+        with pytest.raises(dataclasses.FrozenInstanceError, match=f"field {spec.name!r}"):
+            setattr(made, spec.name, "changed")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            delattr(made, spec.name)
+    assert [getattr(made, spec.name) for spec in fields] == list(range(len(fields)))
+    with pytest.raises(AttributeError):
+        made.not_a_field = 1  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("record", _records(), ids=lambda r: f"{r.__module__}.{r.__name__}")
+def test_records_introspect_like_the_dataclass_they_stand_for(record: type) -> None:
+    # _records.record compiles __init__ on first use; before and after, introspection must
+    # see what @dataclass(frozen=True) would have generated.
+    fields = [(spec.name, spec.type) for spec in dataclasses.fields(record)]
+    twin = dataclasses.make_dataclass(record.__name__, fields, frozen=True)
+    params = record.__dataclass_params__  # type: ignore[attr-defined]
+    assert params.init and params.frozen and not params.eq and not params.repr
+    for _ in range(2):  # (the first call may come from another test: see the next one)
+        assert inspect.signature(record) == inspect.signature(twin)
+        assert inspect.signature(record.__init__) == inspect.signature(twin.__init__)
+        assert record.__init__.__qualname__ == f"{record.__qualname__}.__init__"
+        made = record(*range(len(fields)))
+        assert made == record(**{name: i for i, (name, _) in enumerate(fields)})
+    with pytest.raises(TypeError, match="argument"):
+        record(*range(len(fields) + 1))
+
+
+def test_a_new_record_introspects_right_before_its_first_call() -> None:
+    from winsession._records import Record, record
+
+    @record
+    class Pair(Record):
+        __slots__ = ("left", "right")
+        left: int
+        right: str
+
+    twin = dataclasses.make_dataclass("Pair", [("left", "int"), ("right", "str")], frozen=True)
+    first_init = vars(Pair)["__init__"]
+    assert inspect.signature(Pair) == inspect.signature(twin)
+    assert inspect.signature(Pair.__init__) == inspect.signature(twin.__init__)
+    assert Pair(1, right="r") == Pair(left=1, right="r")
+    assert vars(Pair)["__init__"] is not first_init  # compiled once, then called directly
+    assert inspect.signature(Pair.__init__) == inspect.signature(twin.__init__)
+
+
+def test_a_frozen_dataclass_may_subclass_a_record() -> None:
+    @dataclasses.dataclass(frozen=True, repr=False, eq=False)
+    class Tagged(net.FileInfo3):
+        __slots__ = ("tag",)
+        tag: str
+
+    tagged = Tagged(7, net.FilePermissions.READ, 0, "C:\\a", "bob", "mine")
+    assert (tagged.file_id, tagged.tag) == (7, "mine")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        tagged.tag = "theirs"  # type: ignore[misc]
+    assert dataclasses.replace(tagged, tag="x").tag == "x"
 
 
 def test_same_datum_same_field_name() -> None:

@@ -1,5 +1,6 @@
 """The raw layer is typed: mypy --strict rejects a call into a DLL with the wrong number or
-kind of arguments where it is written, and accepts a correct one (issue 10)."""
+kind of arguments where it is written, and accepts a correct one (issue 10). Records are
+dataclasses to mypy, frozen, with a checked ``__init__``."""
 
 from __future__ import annotations
 
@@ -19,6 +20,11 @@ wtsapi32.WTSLogoffSession(None, "3", 0)
 kernel32.ProcessIdToSessionId(4242)
 fine: int = netapi32.NetFileClose(None, 7) + wtsapi32.WTSLogoffSession(None, 3, 0)
 handle: int = wtsapi32.WTSOpenServerW("RDS01")
+from winsession import net
+opened = net.FileInfo3(1, net.FilePermissions.READ, 0, "C:\\\\a", "bob")
+short = net.FileInfo3(1)
+opened.num_locks = 3
+path: str = opened.path_name
 """
 
 
@@ -44,4 +50,9 @@ def test_mypy_catches_a_wrong_raw_call(platform: str, tmp_path: Path) -> None:
     assert "Too few arguments" in lines[4]  # the out-parameter is missing
     assert 5 not in lines  # right calls type-check, results are ints
     assert "Optional[int]" in lines[6] or "int | None" in lines[6]  # a HANDLE may be NULL
-    assert set(lines) == {2, 3, 4, 6}
+    # Records made by _records.record are dataclasses to mypy (dataclass_transform): their
+    # __init__ is checked, and they are frozen.
+    assert 8 not in lines and 11 not in lines
+    assert "Missing positional arguments" in lines[9]
+    assert "read-only" in lines[10]
+    assert set(lines) == {2, 3, 4, 6, 9, 10}

@@ -20,8 +20,20 @@ import types
 from collections import deque
 from collections.abc import Container, Iterable, Mapping
 from itertools import repeat
-from typing import Any, Callable, ClassVar, Generic, Optional, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Optional, TypeVar
 from typing import cast as typing_cast
+
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
+        return lambda decorator: decorator  # typing's own is 3.11+, and only tells checkers
+
+
+T = TypeVar("T")
 
 FILETIME_EPOCH = datetime.datetime(1601, 1, 1, tzinfo=datetime.timezone.utc)
 """A FILETIME counts 100-nanosecond intervals since this instant (UTC)."""
@@ -82,8 +94,95 @@ def _duration(seconds: int) -> str:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+@dataclass_transform(frozen_default=True, eq_default=False)
+def record(cls: type[T]) -> type[T]:
+    """What ``@dataclass(frozen=True, repr=False, eq=False)`` makes of a :class:`Record`
+    subclass, without compiling anything at import.
+
+    That decorator compiles (``exec``) an ``__init__``, a ``__setattr__`` and a
+    ``__delattr__`` for every class: two thirds of what ``import winsession.net,
+    winsession.wts`` cost over the standard library. :class:`Record` holds one frozen pair
+    for all records, and each record's ``__init__`` is compiled when the class is first
+    called (records decoded from an API never call it). ``inspect.signature``, ``help()``,
+    ``dataclasses.fields``/``replace``/``asdict`` and pickling see what the dataclass
+    would give; ``__dataclass_params__`` say init and frozen, as the class behaves (a
+    frozen dataclass may subclass it).
+
+    >>> @record
+    ... class Point(Record):
+    ...     __slots__ = ("x", "y")
+    ...     x: int
+    ...     y: int
+    >>> import inspect; inspect.signature(Point)
+    <Signature (x: 'int', y: 'int') -> None>
+    >>> p = Point(1, y=2)
+    >>> p
+    Point(x=1, y=2)
+    >>> p.x = 5
+    Traceback (most recent call last):
+    dataclasses.FrozenInstanceError: cannot assign to field 'x'
+    >>> dataclasses.replace(p, x=5), dataclasses.asdict(p)
+    (Point(x=5, y=2), {'x': 1, 'y': 2})
+    """
+    # dataclass() refuses a non-frozen dataclass under a frozen one, and records subclass
+    # records: the bases' flags are lowered while it runs (imports hold the import lock).
+    marked = [vars(base)["__dataclass_params__"] for base in cls.__mro__[1:]
+              if "__dataclass_params__" in vars(base)]  # fmt: skip
+    for params in marked:
+        params.frozen = False
+    try:
+        made = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
+    finally:
+        for params in marked:
+            params.frozen = True
+    params = vars(made)["__dataclass_params__"]
+    params.init = params.frozen = True
+
+    def __init__(self: Record, *args: Any, **kwargs: Any) -> None:
+        init = _compile_init(made)  # on the first call only: it replaces this function
+        made.__init__ = init  # type: ignore[method-assign]
+        init(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{made.__qualname__}.__init__"
+    __init__.__signature__ = _signature(made)  # type: ignore[attr-defined]  # for help()
+    made.__init__ = __init__  # type: ignore[assignment]
+    return made
+
+
+def _compile_init(cls: type) -> Callable[..., None]:
+    """``def __init__(self, a, b): set(self, "a", a); set(self, "b", b)`` for ``cls``'s
+    fields, the code dataclass(frozen=True) generates for fields without defaults."""
+    fields = dataclasses.fields(cls)
+    names = [spec.name for spec in fields]
+    assert "self" not in names and all(
+        spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
+        for spec in fields
+    ), f"{cls.__name__}: records have no defaults"
+    body = "".join(f"\n    set_slot(self, {name!r}, {name})" for name in names)
+    namespace: dict[str, Any] = {}
+    code = f"def __init__(self, {', '.join(names)}) -> None:{body or ' pass'}"
+    exec(code, {"set_slot": object.__setattr__}, namespace)
+    init: Callable[..., None] = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    init.__annotations__ = {spec.name: spec.type for spec in fields}
+    init.__annotations__["return"] = None
+    return init
+
+
+def _signature(cls: type) -> Any:
+    """The signature of the ``__init__`` dataclass would generate for ``cls``."""
+    import inspect  # (already imported by dataclasses)
+
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    parameters = [inspect.Parameter("self", kind)]
+    parameters += [inspect.Parameter(spec.name, kind, annotation=spec.type)
+                   for spec in dataclasses.fields(cls)]  # fmt: skip
+    return inspect.Signature(parameters, return_annotation=None)
+
+
 class Record:
-    """Base of the frozen record dataclasses (declared with ``repr=False``)."""
+    """Base of the frozen record dataclasses (made by :func:`record`)."""
 
     __slots__ = ()
     __dataclass_fields__: ClassVar[dict[str, Any]]
@@ -106,6 +205,16 @@ class Record:
                 text = show(value)
             parts.append(f"{name}={text}")
         return f"{type(self).__name__}({', '.join(parts)})"
+
+    if not TYPE_CHECKING:  # (the checker knows records are frozen from @record)
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            # Frozen as dataclass(frozen=True) would make it, written once for every record
+            # (__init__ fills the slots with object.__setattr__, as that decorator's does).
+            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+        def __delattr__(self, name: str) -> None:
+            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
 
     # Equality and hashing by field values, as dataclass(eq=True) would generate them, written
     # once here: the records declare eq=False, so importing them compiles two functions fewer
@@ -158,14 +267,16 @@ class Memo(dict[int, V], Generic[V]):
         return value
 
 
-class Decoder(Protocol[R]):
-    """What :func:`column_decoder` returns: records from an array of :attr:`struct`."""
+if TYPE_CHECKING:  # (a Protocol class costs import time, and only the checker reads it)
 
-    struct: type[ctypes.Structure]
+    class Decoder(Protocol[R]):
+        """What :func:`column_decoder` returns: records from an array of :attr:`struct`."""
 
-    def __call__(
-        self, address: int, count: int, nulls: Optional[Container[int]] = None
-    ) -> list[R]: ...
+        struct: type[ctypes.Structure]
+
+        def __call__(
+            self, address: int, count: int, nulls: Optional[Container[int]] = None
+        ) -> list[R]: ...
 
 
 def column_decoder(

@@ -37,10 +37,9 @@ import queue
 import threading
 import weakref
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from ._records import Record
+from ._records import Record, record
 from .codes import message
 from .errors import ComError, SensUnavailableError
 from .raw import com
@@ -76,7 +75,7 @@ _METHODS = ("Logon", "Logoff", "SessionDisconnect", "SessionReconnect", "PostShe
 _BY_NAME = {name.lower(): EventKind(i + 1) for i, name in enumerate(_METHODS)}
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionEvent(Record):
     """One event: what happened, to whom, in which session, and when it arrived (UTC).
 

@@ -8,13 +8,15 @@ import ctypes
 import itertools
 import typing
 from collections.abc import Generator, Iterator
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 from .. import _args, errors
-from .._records import Decoder
 from .._winerror import ERROR_INVALID_DATA, ERROR_INVALID_LEVEL
 from ..raw import netapi32 as _raw
 from ..raw._types import DWORD, LPBYTE
+
+if TYPE_CHECKING:
+    from .._records import Decoder
 
 MAX_PREFERRED_LENGTH: int = _raw.MAX_PREFERRED_LENGTH
 """``prefmaxlen`` meaning "one page holding everything" (the API sizes the buffer)."""

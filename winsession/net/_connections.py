@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import _args
-from .._records import Memo, Record, column_decoder
+from .._records import Memo, Record, column_decoder, record
 from ..raw import netapi32 as _raw
 from ..raw._types import DWORD
 from ._common import (
@@ -83,7 +82,7 @@ class _Duration(Record):
         return datetime.timedelta(seconds=self.time)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ConnectionInfo0(Record):
     """A connection at level 0 (``CONNECTION_INFO_0``): only its identifier.
 
@@ -97,7 +96,7 @@ class ConnectionInfo0(Record):
     """The connection's identifier."""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ConnectionInfo1(ConnectionInfo0, _Duration):
     """A connection at level 1 (``CONNECTION_INFO_1``).
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import ctypes
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Literal, Optional, Union, overload
 
-from .._records import Memo, Record, column_decoder
+from .._records import Memo, Record, column_decoder, record
 from ..raw import netapi32 as _raw
 from ..raw._types import LPBYTE
 from ._common import (
@@ -59,7 +58,7 @@ class FilePermissions(enum.IntFlag):
         return "|".join(names)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class FileInfo2(Record):
     """An open file at level 2 (``FILE_INFO_2``): only its identifier.
 
@@ -73,7 +72,7 @@ class FileInfo2(Record):
     """The identifier :func:`get_file_info` and :func:`close_file` take."""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class FileInfo3(FileInfo2):
     """An open file at level 3 (``FILE_INFO_3``): identifier, permissions, locks, path, user.
 

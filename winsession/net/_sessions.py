@@ -6,11 +6,10 @@ import ctypes
 import datetime
 import enum
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import errors
-from .._records import Memo, Record, column_decoder
+from .._records import Memo, Record, column_decoder, record
 from ..raw import netapi32 as _raw
 from ..raw._types import DWORD, LPBYTE
 from ._common import (
@@ -63,7 +62,7 @@ class _Durations(Record):
         return datetime.timedelta(seconds=self.idle_time)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionInfo0(Record):
     """A session at level 0 (``SESSION_INFO_0``): only the client's name.
 
@@ -79,7 +78,7 @@ class SessionInfo0(Record):
     """The client computer, as the server reports it (usually ``\\\\name`` or ``\\\\ip``)."""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionInfo10(SessionInfo0, _Durations):
     """A session at level 10 (``SESSION_INFO_10``): client, user and times.
 
@@ -101,7 +100,7 @@ class SessionInfo10(SessionInfo0, _Durations):
     """Seconds the session has been idle."""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionInfo1(SessionInfo0, _Durations):
     """A session at level 1 (``SESSION_INFO_1``).
 
@@ -125,7 +124,7 @@ class SessionInfo1(SessionInfo0, _Durations):
     """How the user established the session."""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionInfo2(SessionInfo1):
     """A session at level 2 (``SESSION_INFO_2``): level 1 plus the client type.
 
@@ -140,7 +139,7 @@ class SessionInfo2(SessionInfo1):
     """The type of client that established the session (e.g. ``"Windows 10"``)."""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionInfo502(SessionInfo2):
     """A session at level 502 (``SESSION_INFO_502``): level 2 plus the transport.
 

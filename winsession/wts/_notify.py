@@ -28,10 +28,9 @@ import os
 import queue
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from .._records import Record
+from .._records import Record, record
 from ..errors import WinSessionError
 from ..raw import user32 as _u32
 from ..raw import wtsapi32 as _raw
@@ -71,7 +70,7 @@ class SessionChangeKind(_Open):
     SESSION_TERMINATE = _u32.WTS_SESSION_TERMINATE
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionChange(Record):
     """One ``WM_WTSSESSION_CHANGE``: which change, which session, when, and whose session.
 

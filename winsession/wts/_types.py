@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import sys
-from dataclasses import dataclass
 from typing import Optional, Union
 
-from .._records import Record
+from .._records import Record, record
 from ..raw import wtsapi32 as _raw
 from ._enums import ConnectState, ProtocolType
 
 # --- records --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionInfo(Record):
     """A session from :func:`enumerate_sessions` (``WTS_SESSION_INFOW``).
 
@@ -30,7 +29,7 @@ class SessionInfo(Record):
     state: ConnectState
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionInfo1(Record):
     """A session from :func:`enumerate_sessions_ex` (``WTS_SESSION_INFO_1W``).
 
@@ -62,7 +61,7 @@ class SessionInfo1(Record):
     farm_name: str
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ClientAddress(Record):
     """The client's network address (``WTS_CLIENT_ADDRESS``).
 
@@ -93,7 +92,7 @@ class ClientAddress(Record):
         return hash((self.family, self.address))
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ClientDisplay(Record):
     """The client's display (``WTS_CLIENT_DISPLAY``); ``color_depth`` is the API's code.
 
@@ -109,7 +108,7 @@ class ClientDisplay(Record):
     color_depth: int
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ConfigInfo(Record):
     """``WTSConfigInfo`` (``WTSCONFIGINFOW``): the session's configuration.
 
@@ -142,7 +141,7 @@ class ConfigInfo(Record):
     initial_program: str
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class ClientInfo(Record):
     """Everything the client reported (``WTSCLIENTW``).
 
@@ -208,7 +207,7 @@ class ClientInfo(Record):
         return self.domain_name
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class StationInfo(Record):
     """``WTSSessionInfo`` (``WTSINFOW``): counters and times (UTC; ``None`` when unset).
 
@@ -262,7 +261,7 @@ class StationInfo(Record):
         return self.domain_name
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class StationInfoEx(Record):
     """``WTSSessionInfoEx`` level 1 (``WTSINFOEX_LEVEL1_W``).
 
@@ -322,7 +321,7 @@ class StationInfoEx(Record):
         return _lock_state(self.session_flags)
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class Process(Record):
     """A process from :func:`processes` (``WTS_PROCESS_INFOW``).
 
@@ -345,7 +344,7 @@ class Process(Record):
     host tier)."""
 
 
-@dataclass(frozen=True, repr=False, eq=False)
+@record
 class SessionDetails(Record):
     """A session as Cassia users know it, gathered from several info classes.
 
