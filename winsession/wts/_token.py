@@ -17,7 +17,7 @@ import subprocess
 import time
 import weakref
 from collections.abc import Mapping, Sequence
-from typing import Any, Optional, Union
+from typing import Any, Optional, TypeVar, Union
 
 from .. import _args
 from .._winerror import ERROR_INVALID_HANDLE
@@ -51,28 +51,18 @@ def _close(handle: int) -> None:
         _k32.CloseHandle(handle)
 
 
-class UserToken:
-    """The primary token of the user logged on to a session (``WTSQueryUserToken``).
+_Owner = TypeVar("_Owner", bound="_OwnedHandle")
 
-    A context manager; the handle is closed exactly once (:meth:`close`, the ``with`` block
-    or garbage collection).
 
-    >>> from winsession import wts
-    >>> with wts.query_user_token(2) as token:      # the demo runs as if it were a service
-    ...     print(token, token.session_id, token.closed)
-    <wts.UserToken session 2 open> 2 False
-    >>> token.closed
-    True
-    """
+class _OwnedHandle:
+    """A kernel handle closed exactly once: by :meth:`close`, the ``with`` block or, failing
+    both, garbage collection (``weakref.finalize``)."""
 
-    def __init__(self, handle: int, session_id: int) -> None:
+    def __init__(self, handle: int) -> None:
         self._handle: Optional[int] = handle
-        self.session_id = session_id
         self._finalizer = weakref.finalize(self, _close, handle)
 
-    @property
-    def handle(self) -> int:
-        """The raw token ``HANDLE``; ``ValueError`` once closed."""
+    def _live_handle(self) -> int:
         if self._handle is None:
             raise ValueError(f"{self!r} is closed")
         return self._handle
@@ -89,11 +79,35 @@ class UserToken:
         self._handle = None
         self._finalizer()
 
-    def __enter__(self) -> UserToken:
+    def __enter__(self: _Owner) -> _Owner:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class UserToken(_OwnedHandle):
+    """The primary token of the user logged on to a session (``WTSQueryUserToken``).
+
+    A context manager; the handle is closed exactly once (:meth:`close`, the ``with`` block
+    or garbage collection).
+
+    >>> from winsession import wts
+    >>> with wts.query_user_token(2) as token:      # the demo runs as if it were a service
+    ...     print(token, token.session_id, token.closed)
+    <wts.UserToken session 2 open> 2 False
+    >>> token.closed
+    True
+    """
+
+    def __init__(self, handle: int, session_id: int) -> None:
+        super().__init__(handle)
+        self.session_id = session_id
+
+    @property
+    def handle(self) -> int:
+        """The raw token ``HANDLE``; ``ValueError`` once closed."""
+        return self._live_handle()
 
     def __repr__(self) -> str:
         return f"<wts.UserToken session {self.session_id} {'closed' if self.closed else 'open'}>"
@@ -125,7 +139,7 @@ def query_user_token(session_id: int) -> UserToken:
     return UserToken(handle.value, sid)
 
 
-class SpawnedProcess:
+class SpawnedProcess(_OwnedHandle):
     """A program :func:`spawn_in_session` started: ``pid``, :meth:`wait`,
     :attr:`exit_code`, :meth:`terminate`. Holds the process handle until :meth:`close`
     (or the ``with`` block, or garbage collection) closes it once.
@@ -140,17 +154,11 @@ class SpawnedProcess:
     """
 
     def __init__(self, handle: int, pid: int, session_id: int, command_line: str) -> None:
-        self._handle: Optional[int] = handle
+        super().__init__(handle)
         self.pid = pid
         self.session_id = session_id
         self.command_line = command_line
         self._exit_code: Optional[int] = None
-        self._finalizer = weakref.finalize(self, _close, handle)
-
-    def _live_handle(self) -> int:
-        if self._handle is None:
-            raise ValueError(f"{self!r} is closed")
-        return self._handle
 
     def wait(self, timeout: Optional[float] = None) -> Optional[int]:
         """Wait until the process ends and return its exit code; ``None`` if ``timeout``
@@ -185,23 +193,9 @@ class SpawnedProcess:
             return
         _k32.TerminateProcess(self._live_handle(), code)
 
-    @property
-    def closed(self) -> bool:
-        """Whether the process handle has been closed."""
-        return self._handle is None
-
     def close(self) -> None:
         """Close the process handle (the process itself goes on running)."""
-        if self._handle is None:
-            return
-        self._handle = None
-        self._finalizer()
-
-    def __enter__(self) -> SpawnedProcess:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        super().close()
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
