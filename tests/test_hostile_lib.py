@@ -118,18 +118,25 @@ def invalid_data(info: pytest.ExceptionInfo[errors.WinSessionError], function: s
     assert "ERROR_INVALID_DATA" in repr(err)
 
 
+def both_refused(netstub: NetStub, level: int, why: str) -> None:
+    """NetSessionEnum's answer (saying ``why``) and, at the levels it has, NetSessionGetInfo's
+    are ERROR_INVALID_DATA, with every buffer freed."""
+    with pytest.raises(errors.WinSessionError) as info:
+        list(net.enum_sessions(level=level))
+    invalid_data(info, "NetSessionEnum")
+    assert why in str(info.value)
+    if level != 502:  # NetSessionGetInfo has no level 502
+        with pytest.raises(errors.WinSessionError) as info:
+            net.get_session_info("c1", "u1", level=level)
+        invalid_data(info, "NetSessionGetInfo")
+    assert netstub.outstanding() == 0 and netstub.double_frees() == 0
+
+
 @pytest.mark.parametrize("level", [0, 1, 2, 10, 502])
 def test_net_null_buffer_with_a_count(netstub: NetStub, level: int) -> None:
     netstub.load(TABLE)
     netstub.hostile(stubctl.NET_NULL_BUFFER, 5)
-    with pytest.raises(errors.WinSessionError) as info:
-        list(net.enum_sessions(level=level))
-    invalid_data(info, "NetSessionEnum")
-    assert "5 entries but returned no buffer" in str(info.value)
-    if level != 502:
-        with pytest.raises(errors.WinSessionError) as info:
-            net.get_session_info("c1", "u1", level=level)
-        invalid_data(info, "NetSessionGetInfo")
+    both_refused(netstub, level, "5 entries but returned no buffer")
 
 
 @pytest.mark.parametrize("level", [0, 1, 2, 10, 502])
@@ -163,26 +170,14 @@ def test_net_string_pointer_before_the_buffer_among_nulls(
     # The lowest non-NULL pointer decides, not the NULLs sorted before it.
     netstub.load(TABLE)
     netstub.hostile(stubctl.NET_NULL_AND_BELOW, wild)
-    with pytest.raises(errors.WinSessionError) as info:
-        list(net.enum_sessions(level=level))
-    invalid_data(info, "NetSessionEnum")
-    assert f"sesi{level}_cname pointer outside its buffer" in str(info.value)
-    if level != 502:
-        with pytest.raises(errors.WinSessionError) as info:
-            net.get_session_info("c1", "u1", level=level)
-        invalid_data(info, "NetSessionGetInfo")
-    assert netstub.outstanding() == 0 and netstub.double_frees() == 0
+    both_refused(netstub, level, f"sesi{level}_cname pointer outside its buffer")
 
 
 @pytest.mark.parametrize("level", [0, 1, 2, 10, 502])
 def test_net_last_string_without_its_nul(netstub: NetStub, level: int) -> None:
     netstub.load(TABLE)
     netstub.hostile(stubctl.NET_UNTERMINATED, 0)
-    with pytest.raises(errors.WinSessionError) as info:
-        list(net.enum_sessions(level=level))
-    invalid_data(info, "NetSessionEnum")
-    assert "a string running past the end of its buffer" in str(info.value)
-    assert netstub.outstanding() == 0 and netstub.double_frees() == 0
+    both_refused(netstub, level, "a string running past the end of its buffer")
 
 
 @given(
