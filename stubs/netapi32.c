@@ -4,6 +4,7 @@
  * the same source builds on Linux, so the SESSION_INFO_* structures are declared here. */
 #include "common/stubcommon.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -495,13 +496,27 @@ static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *cli
     return more ? ERROR_MORE_DATA : NERR_Success;
 }
 
-/* Rewrites a real answer the hostile way (the lock is held). */
+/* Where an answer's structures hold a string pointer that HOSTILE_NULL_AND_BELOW rewrites
+ * (`stride` 0: a level without strings). */
+typedef struct string_field {
+    size_t stride, offset;
+} string_field;
+
+static string_field session_string(uint32_t level)
+{
+    /* Every level's structure starts with its cname pointer (sesi0/1/2/10/502_cname). */
+    const level_desc *d = find_level(level);
+    return (string_field){d != NULL ? d->size : 0, 0};
+}
+
+/* Rewrites a real answer the hostile way (the lock is held). `resume_handle` NULL: the call's
+ * handle is not a DWORD (NetFileEnum's is pointer-sized), HOSTILE_REPEAT leaves it alone. */
 static NET_API_STATUS hostile_answer(NET_API_STATUS st, uint8_t **bufptr, uint32_t *entriesread,
                                      uint32_t *resume_handle, uint32_t resume_before,
-                                     uint32_t level)
+                                     string_field field)
 {
-    const level_desc *d = find_level(level);
     size_t size = 0;
+    uint32_t n = entriesread != NULL ? *entriesread : 1;
     if (st != NERR_Success && st != ERROR_MORE_DATA)
         return st;
     switch (g.hostile) {
@@ -529,12 +544,10 @@ static NET_API_STATUS hostile_answer(NET_API_STATUS st, uint8_t **bufptr, uint32
         }
         return st;
     case HOSTILE_NULL_AND_BELOW:
-        /* Every level's structure starts with its cname pointer (sesi0/1/2/10/502_cname). */
-        uint32_t n = entriesread != NULL ? *entriesread : 1;
-        if (*bufptr != NULL && d != NULL && n > 0) {
+        if (*bufptr != NULL && field.stride != 0 && n > 0) {
             for (uint32_t i = 0; i < n; i++) {
                 uint8_t *p = i == g.hostile_arg % n ? *bufptr - 2 : NULL;
-                memcpy(*bufptr + (size_t)i * d->size, &p, sizeof p);
+                memcpy(*bufptr + (size_t)i * field.stride + field.offset, &p, sizeof p);
             }
         }
         return st;
@@ -572,7 +585,7 @@ STUB_API NET_API_STATUS WINAPI NetSessionEnum(wchar_t *servername, wchar_t *UncC
         st = session_enum(servername, UncClientName, username, level, bufptr, prefmaxlen,
                           entriesread, totalentries, resume_handle);
         if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, entriesread, resume_handle, before, level);
+            st = hostile_answer(st, bufptr, entriesread, resume_handle, before, session_string(level));
     }
     stub_unlock(&g.lock);
     return st;
@@ -617,7 +630,7 @@ STUB_API NET_API_STATUS WINAPI NetSessionGetInfo(wchar_t *servername, wchar_t *U
     if (!scheduled_result((out_params){bufptr, NULL, NULL}, &st)) {
         st = session_get_info(servername, UncClientName, username, level, bufptr);
         if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, NULL, NULL, 0, level);
+            st = hostile_answer(st, bufptr, NULL, NULL, 0, session_string(level));
     }
     stub_unlock(&g.lock);
     return st;
@@ -738,6 +751,13 @@ static uint8_t *pack_files(uint32_t level, open_file *const *list, uint32_t n, s
     return buf;
 }
 
+static string_field file_string(uint32_t level)
+{
+    if (level != 3)
+        return (string_field){0, 0};
+    return (string_field){sizeof(FILE_INFO_3), offsetof(FILE_INFO_3, fi3_pathname)};
+}
+
 static NET_API_STATUS file_enum(const wchar_t *servername, const wchar_t *basepath,
                                 const wchar_t *username, uint32_t level, uint8_t **bufptr,
                                 uint32_t prefmaxlen, uint32_t *entriesread,
@@ -819,9 +839,12 @@ STUB_API NET_API_STATUS WINAPI NetFileEnum(wchar_t *servername, wchar_t *basepat
     NET_API_STATUS st;
     stub_lock(&g.lock);
     g.last_prefmaxlen = prefmaxlen;
-    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st))
+    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
         st = file_enum(servername, basepath, username, level, bufptr, prefmaxlen, entriesread,
                        totalentries, resume_handle);
+        if (g.hostile != HOSTILE_NONE && bufptr != NULL)
+            st = hostile_answer(st, bufptr, entriesread, NULL, 0, file_string(level));
+    }
     stub_unlock(&g.lock);
     return st;
 }
@@ -862,10 +885,13 @@ STUB_API NET_API_STATUS WINAPI NetFileGetInfo(wchar_t *servername, uint32_t file
             if (i >= 0) {
                 open_file *f = &g.files[i];
                 uint8_t *buf = pack_files(level, &f, 1, file_entry_size(level, f));
-                if (buf == NULL)
+                if (buf == NULL) {
                     st = ERROR_NOT_ENOUGH_MEMORY;
-                else
+                } else {
                     *bufptr = buf;
+                    if (g.hostile != HOSTILE_NONE)
+                        st = hostile_answer(st, bufptr, NULL, NULL, 0, file_string(level));
+                }
             }
         }
     }
@@ -1008,9 +1034,17 @@ STUB_API NET_API_STATUS WINAPI NetConnectionEnum(wchar_t *servername, wchar_t *q
     NET_API_STATUS st;
     stub_lock(&g.lock);
     g.last_prefmaxlen = prefmaxlen;
-    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st))
+    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
+        uint32_t before = resume_handle != NULL ? *resume_handle : 0;
         st = connection_enum(servername, qualifier, level, bufptr, prefmaxlen, entriesread,
                              totalentries, resume_handle);
+        string_field field = {0, 0};
+        if (level == 1)
+            field = (string_field){sizeof(CONNECTION_INFO_1),
+                                   offsetof(CONNECTION_INFO_1, coni1_username)};
+        if (g.hostile != HOSTILE_NONE && bufptr != NULL)
+            st = hostile_answer(st, bufptr, entriesread, resume_handle, before, field);
+    }
     stub_unlock(&g.lock);
     return st;
 }

@@ -22,7 +22,7 @@ import stubctl
 from _tier import tier
 from hypothesis import given
 from hypothesis import strategies as st
-from stubctl import NetStub, Session, WtsStub
+from stubctl import Connection, File, NetStub, Session, WtsStub
 
 from winsession import errors, net, wts
 from winsession.codes import WinError
@@ -201,6 +201,45 @@ def test_net_any_hostile_answer_is_records_or_invalid_data(
         if mode != 5:  # a shrunk buffer may still hold whole (if meaningless) entries
             assert [r.client_name for r in got] == [s.cname for s in TABLE[: len(got)]]
     assert _netstub.outstanding() == 0 and _netstub.double_frees() == 0
+
+
+# The same lies in NetFileEnum / NetFileGetInfo / NetConnectionEnum answers: the page check is
+# one function for every netapi32 call, and these prove each call goes through it.
+FILES = [File(100 + i, f"C:\\Shares\\f{i}.txt", f"u{i}", f"\\\\c{i}") for i in range(6)]
+CONNECTIONS = [Connection(10 + i, "Shares", f"\\\\c{i}", f"u{i}", 0, 1) for i in range(6)]
+LIES = {
+    stubctl.NET_NULL_BUFFER: (3, "3 entries but returned no buffer"),
+    stubctl.NET_COUNT_OVER: (1_000_000, "entries of"),
+    stubctl.NET_SHORT_BUFFER: (4, ""),
+    stubctl.NET_NULL_AND_BELOW: (2, "pointer outside its buffer"),
+    stubctl.NET_UNTERMINATED: (0, "running past the end of its buffer"),
+}
+
+
+@pytest.mark.parametrize("mode", sorted(LIES))
+@pytest.mark.parametrize("prefmaxlen", [100, net.MAX_PREFERRED_LENGTH])
+def test_file_and_connection_answers_are_checked_too(
+    netstub: NetStub, mode: int, prefmaxlen: int
+) -> None:
+    netstub.load(TABLE)
+    netstub.load_files(FILES, CONNECTIONS)
+    arg, why = LIES[mode]
+    netstub.hostile(mode, arg)
+    calls = {
+        "NetFileEnum": lambda: list(net.enum_files(prefmaxlen=prefmaxlen)),
+        "NetConnectionEnum": lambda: list(net.enum_connections("Shares", prefmaxlen=prefmaxlen)),
+    }
+    if mode != stubctl.NET_COUNT_OVER:  # (a GetInfo has no count to lie about)
+        calls["NetFileGetInfo"] = lambda: net.get_file_info(103)
+    for function, call in calls.items():
+        with pytest.raises(errors.WinSessionError) as info:
+            call()
+        invalid_data(info, function)
+        if function != "NetFileGetInfo" or mode != stubctl.NET_NULL_BUFFER:  # it says 1 entry
+            assert why in str(info.value), (function, info.value)
+        assert netstub.outstanding() == 0 and netstub.double_frees() == 0
+    netstub.hostile(0, 0)
+    assert len(list(net.enum_files(prefmaxlen=prefmaxlen))) == len(FILES)  # honest again
 
 
 # --- item 6: paging always ends -----------------------------------------------------------------
