@@ -293,7 +293,7 @@ static void fill_entry(const level_desc *d, const session *s, uint8_t *entry,
 }
 
 /* One tracked buffer of `bytes` (the sum of entry_size): n structures, then the strings. */
-static uint8_t *pack(const level_desc *d, session *const *list, uint32_t n, size_t bytes)
+static uint8_t *pack(const level_desc *d, const void *const *list, uint32_t n, size_t bytes)
 {
     uint8_t *buf = stub_track_alloc(&g.buffers, bytes);
     if (buf == NULL)
@@ -416,6 +416,95 @@ static int scheduled_result(out_params out, NET_API_STATUS *status)
     return decided;
 }
 
+/* ---- paging, as the three enumerations share it ---- */
+
+/* A table as an enumeration pages through it: `count` rows of `row_size` bytes at `rows`;
+ * `match` says whether a row passes the call's filter, `size` how many bytes its entry takes
+ * in the answer (structure and strings). `whole`: nothing is filtered out, so the
+ * `start`-th match is the `start`-th row (paging through 10^6 rows stays linear). */
+typedef struct table_view {
+    const void *rows;
+    uint32_t count;
+    size_t row_size;
+    int (*match)(const void *row, const void *filter);
+    size_t (*size)(const void *row, const void *level);
+    const void *filter, *level;
+    int whole;
+} table_view;
+
+/* One page: the rows from the `start`-th match on that fit in `prefmaxlen` bytes (at least
+ * one, however small prefmaxlen is: srvsvc does the same), and how many rows match in all.
+ * One pass, and only this page's rows are collected: a page of a huge table costs no
+ * table-sized allocation. `list` is malloc'd (or NULL). */
+typedef struct page {
+    const void **list;
+    uint32_t n, nmatch;
+    size_t bytes;
+} page;
+
+static NET_API_STATUS select_page(const table_view *t, uint32_t start, uint32_t prefmaxlen,
+                                  page *out)
+{
+    uint32_t cap = 0;
+    int full = 0;
+    uint32_t from = t->whole ? (start < t->count ? start : t->count) : 0;
+    *out = (page){NULL, 0, t->whole ? from : 0, 0};
+    for (uint32_t i = from; i < t->count; i++) {
+        const void *row = (const uint8_t *)t->rows + (size_t)i * t->row_size;
+        if (!t->match(row, t->filter))
+            continue;
+        if (out->nmatch++ < start || full)
+            continue;
+        size_t size = t->size(row, t->level);
+        if (out->n > 0 && prefmaxlen != MAX_PREFERRED_LENGTH && out->bytes + size > prefmaxlen) {
+            full = 1;
+            if (t->whole) { /* every later row matches too */
+                out->nmatch = t->count;
+                break;
+            }
+            continue;
+        }
+        const void **grown = stub_grow(out->list, &cap, out->n + 1, sizeof *grown);
+        if (grown == NULL) {
+            free(out->list);
+            out->list = NULL;
+            return ERROR_NOT_ENOUGH_MEMORY;
+        }
+        out->list = grown;
+        out->list[out->n++] = row;
+        out->bytes += size;
+    }
+    return NERR_Success;
+}
+
+/* The out-parameters for page `pg` of an enumeration that began at `start`, in `buf` (which
+ * the caller packed, or NULL for an empty page); frees the page's list. `*next` is the
+ * resume handle to hand back: 0 when no more follow. */
+static NET_API_STATUS finish_page(page *pg, uint32_t start, uint8_t *buf, uint8_t **bufptr,
+                                  uint32_t *entriesread, uint32_t *totalentries, uint32_t *next)
+{
+    /* A resume handle past the end (the table shrank between pages) yields nothing. */
+    uint32_t total = start < pg->nmatch ? pg->nmatch - start : 0;
+    int more = pg->n < total;
+    free(pg->list);
+    pg->list = NULL;
+    *bufptr = buf;
+    *entriesread = pg->n;
+    *totalentries = total;
+    *next = more ? start + pg->n : 0;
+    return more ? ERROR_MORE_DATA : NERR_Success;
+}
+
+static int session_row_matches(const void *row, const void *f)
+{
+    return matches(row, f);
+}
+
+static size_t session_row_size(const void *row, const void *d)
+{
+    return entry_size(d, row);
+}
+
 /* ---- the API ---- */
 
 static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *client,
@@ -435,65 +524,27 @@ static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *cli
     if (level_denied(level))
         return ERROR_ACCESS_DENIED;
 
-    /* One pass: count every match (for *totalentries) and collect only the entries of
-     * this page, so a page of a huge table costs no table-sized allocation. */
-    uint32_t start = resume_handle ? *resume_handle : 0;
-    session **list = NULL;
-    uint32_t nmatch = 0, n = 0, cap = 0;
-    size_t bytes = 0;
-    int full = 0;
-    /* Unfiltered on a table of local sessions only, the matches are the table itself:
-     * skip straight to the page (paging through 10^6 sessions stays linear). */
+    uint32_t start = resume_handle ? *resume_handle : 0, next;
+    /* Unfiltered on a table of local sessions only, the matches are the table itself. */
     int whole = f.server == 0 && f.client == NULL && f.user == NULL && g.remote_sessions == 0;
-    uint32_t from = whole ? (start < g.nsessions ? start : g.nsessions) : 0;
-    if (whole)
-        nmatch = from;
-    for (uint32_t i = from; i < g.nsessions; i++) {
-        session *s = &g.sessions[i];
-        if (!matches(s, &f))
-            continue;
-        if (nmatch++ < start || full)
-            continue;
-        size_t size = entry_size(d, s);
-        /* At least one entry, however small prefmaxlen is (srvsvc does the same). */
-        if (n > 0 && prefmaxlen != MAX_PREFERRED_LENGTH && bytes + size > prefmaxlen) {
-            full = 1;
-            if (whole) { /* every later session matches too */
-                nmatch = g.nsessions;
-                break;
-            }
-            continue;
-        }
-        session **grown = stub_grow(list, &cap, n + 1, sizeof *grown);
-        if (grown == NULL) {
-            free(list);
-            return ERROR_NOT_ENOUGH_MEMORY;
-        }
-        list = grown;
-        list[n++] = s;
-        bytes += size;
-    }
-    if (nmatch == 0 && (f.client != NULL || f.user != NULL)) {
-        free(list);
+    table_view t = {g.sessions, g.nsessions, sizeof *g.sessions, session_row_matches,
+                    session_row_size, &f, d, whole};
+    page pg;
+    if ((st = select_page(&t, start, prefmaxlen, &pg)) != NERR_Success)
+        return st;
+    if (pg.nmatch == 0 && (f.client != NULL || f.user != NULL)) {
+        free(pg.list);
         return not_found(&f);
     }
-
-    /* A resume handle past the end (the table shrank between pages) yields nothing. */
-    uint32_t total = start < nmatch ? nmatch - start : 0;
     uint8_t *buf = NULL;
-    if (n > 0 && (buf = pack(d, list, n, bytes)) == NULL) {
-        free(list);
+    if (pg.n > 0 && (buf = pack(d, pg.list, pg.n, pg.bytes)) == NULL) {
+        free(pg.list);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    free(list);
-
-    int more = n < total;
-    *bufptr = buf;
-    *entriesread = n;
-    *totalentries = total;
+    st = finish_page(&pg, start, buf, bufptr, entriesread, totalentries, &next);
     if (resume_handle != NULL)
-        *resume_handle = more ? start + n : 0;
-    return more ? ERROR_MORE_DATA : NERR_Success;
+        *resume_handle = next;
+    return st;
 }
 
 /* Where an answer's structures hold a string pointer that HOSTILE_NULL_AND_BELOW rewrites
@@ -610,7 +661,8 @@ static NET_API_STATUS session_get_info(const wchar_t *servername, const wchar_t 
     for (uint32_t i = 0; i < g.nsessions; i++) {
         session *s = &g.sessions[i];
         if (matches(s, &f)) {
-            uint8_t *buf = pack(d, &s, 1, entry_size(d, s));
+            const void *row = s;
+            uint8_t *buf = pack(d, &row, 1, entry_size(d, s));
             if (buf == NULL)
                 return ERROR_NOT_ENOUGH_MEMORY;
             *bufptr = buf;
@@ -728,7 +780,7 @@ static wchar_t *put_string(wchar_t **strings, const wchar_t *value)
     return p;
 }
 
-static uint8_t *pack_files(uint32_t level, open_file *const *list, uint32_t n, size_t bytes)
+static uint8_t *pack_files(uint32_t level, const void *const *list, uint32_t n, size_t bytes)
 {
     uint8_t *buf = stub_track_alloc(&g.buffers, bytes);
     if (buf == NULL)
@@ -736,19 +788,30 @@ static uint8_t *pack_files(uint32_t level, open_file *const *list, uint32_t n, s
     if (level == 2) {
         FILE_INFO_2 *e = (FILE_INFO_2 *)(void *)buf;
         for (uint32_t i = 0; i < n; i++)
-            e[i].fi2_id = list[i]->id;
+            e[i].fi2_id = ((const open_file *)list[i])->id;
         return buf;
     }
     FILE_INFO_3 *e = (FILE_INFO_3 *)(void *)buf;
     wchar_t *strings = (wchar_t *)(void *)(buf + (size_t)n * sizeof(FILE_INFO_3));
     for (uint32_t i = 0; i < n; i++) {
-        e[i].fi3_id = list[i]->id;
-        e[i].fi3_permissions = list[i]->permissions;
-        e[i].fi3_num_locks = list[i]->num_locks;
-        e[i].fi3_pathname = put_string(&strings, list[i]->path);
-        e[i].fi3_username = put_string(&strings, list[i]->user);
+        const open_file *f = list[i];
+        e[i].fi3_id = f->id;
+        e[i].fi3_permissions = f->permissions;
+        e[i].fi3_num_locks = f->num_locks;
+        e[i].fi3_pathname = put_string(&strings, f->path);
+        e[i].fi3_username = put_string(&strings, f->user);
     }
     return buf;
+}
+
+static int file_row_matches(const void *row, const void *ff)
+{
+    return file_matches(row, ff);
+}
+
+static size_t file_row_size(const void *row, const void *level)
+{
+    return file_entry_size(*(const uint32_t *)level, row);
 }
 
 static string_field file_string(uint32_t level)
@@ -781,54 +844,24 @@ static NET_API_STATUS file_enum(const wchar_t *servername, const wchar_t *basepa
     /* The resume handle is a DWORD_PTR (PDWORD_PTR on the page): the index of the next
      * matching entry. Paging as NetSessionEnum's: at least one entry per page. */
     uintptr_t start_ptr = resume_handle ? *resume_handle : 0;
-    uint32_t start = start_ptr > UINT32_MAX ? UINT32_MAX : (uint32_t)start_ptr;
-    open_file **list = NULL;
-    uint32_t nmatch = 0, n = 0, cap = 0;
-    size_t bytes = 0;
-    int full = 0;
+    uint32_t start = start_ptr > UINT32_MAX ? UINT32_MAX : (uint32_t)start_ptr, next;
     int whole = ff.server == 0 && ff.basepath == NULL && ff.user == NULL && g.remote_files == 0;
-    uint32_t from = whole ? (start < g.nfiles ? start : g.nfiles) : 0;
-    if (whole)
-        nmatch = from;
-    for (uint32_t i = from; i < g.nfiles; i++) {
-        open_file *f = &g.files[i];
-        if (!file_matches(f, &ff))
-            continue;
-        if (nmatch++ < start || full)
-            continue;
-        size_t size = file_entry_size(level, f);
-        if (n > 0 && prefmaxlen != MAX_PREFERRED_LENGTH && bytes + size > prefmaxlen) {
-            full = 1;
-            if (whole) {
-                nmatch = g.nfiles;
-                break;
-            }
-            continue;
-        }
-        open_file **grown = stub_grow(list, &cap, n + 1, sizeof *grown);
-        if (grown == NULL) {
-            free(list);
-            return ERROR_NOT_ENOUGH_MEMORY;
-        }
-        list = grown;
-        list[n++] = f;
-        bytes += size;
-    }
+    table_view t = {g.files, g.nfiles, sizeof *g.files, file_row_matches, file_row_size, &ff,
+                    &level, whole};
+    page pg;
+    NET_API_STATUS st = select_page(&t, start, prefmaxlen, &pg);
+    if (st != NERR_Success)
+        return st;
     /* A filter matching nothing is an empty success: the page lists no not-found code. */
-    uint32_t total = start < nmatch ? nmatch - start : 0;
     uint8_t *buf = NULL;
-    if (n > 0 && (buf = pack_files(level, list, n, bytes)) == NULL) {
-        free(list);
+    if (pg.n > 0 && (buf = pack_files(level, pg.list, pg.n, pg.bytes)) == NULL) {
+        free(pg.list);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    free(list);
-    int more = n < total;
-    *bufptr = buf;
-    *entriesread = n;
-    *totalentries = total;
+    st = finish_page(&pg, start, buf, bufptr, entriesread, totalentries, &next);
     if (resume_handle != NULL)
-        *resume_handle = more ? (uintptr_t)start + n : 0;
-    return more ? ERROR_MORE_DATA : NERR_Success;
+        *resume_handle = next;
+    return st;
 }
 
 STUB_API NET_API_STATUS WINAPI NetFileEnum(wchar_t *servername, wchar_t *basepath,
@@ -884,7 +917,8 @@ STUB_API NET_API_STATUS WINAPI NetFileGetInfo(wchar_t *servername, uint32_t file
             int64_t i = find_file(servername, fileid, &st);
             if (i >= 0) {
                 open_file *f = &g.files[i];
-                uint8_t *buf = pack_files(level, &f, 1, file_entry_size(level, f));
+                const void *row = f;
+                uint8_t *buf = pack_files(level, &row, 1, file_entry_size(level, f));
                 if (buf == NULL) {
                     st = ERROR_NOT_ENOUGH_MEMORY;
                 } else {
@@ -935,6 +969,55 @@ static size_t conn_entry_size(uint32_t level, const connection *c, int by_client
     return bytes;
 }
 
+/* What NetConnectionEnum's qualifier selects: the connections from a client computer
+ * (`by_client`) or to a share. */
+typedef struct conn_filter {
+    uint32_t server;
+    const wchar_t *qualifier;
+    int by_client;
+    uint32_t level;
+} conn_filter;
+
+static int conn_row_matches(const void *row, const void *filter)
+{
+    const connection *c = row;
+    const conn_filter *cf = filter;
+    if (c->server != cf->server)
+        return 0;
+    return cf->by_client ? stub_wname_eq(c->client, cf->qualifier, 1)
+                         : stub_wname_eq(c->share, cf->qualifier, 0);
+}
+
+static size_t conn_row_size(const void *row, const void *filter)
+{
+    const conn_filter *cf = filter;
+    return conn_entry_size(cf->level, row, cf->by_client);
+}
+
+/* n structures, then their strings, into buf (sized by conn_entry_size). */
+static void pack_connections(uint32_t level, int by_client, const void *const *list, uint32_t n,
+                             uint8_t *buf)
+{
+    if (level == 0) {
+        CONNECTION_INFO_0 *e = (CONNECTION_INFO_0 *)(void *)buf;
+        for (uint32_t i = 0; i < n; i++)
+            e[i].coni0_id = ((const connection *)list[i])->id;
+    } else {
+        CONNECTION_INFO_1 *e = (CONNECTION_INFO_1 *)(void *)buf;
+        wchar_t *strings = (wchar_t *)(void *)(buf + (size_t)n * sizeof *e);
+        for (uint32_t i = 0; i < n; i++) {
+            const connection *c = list[i];
+            e[i].coni1_id = c->id;
+            e[i].coni1_type = c->type;
+            e[i].coni1_num_opens = c->num_opens;
+            e[i].coni1_num_users = c->num_users;
+            e[i].coni1_time = c->time;
+            e[i].coni1_username = put_string(&strings, c->user);
+            e[i].coni1_netname = put_string(&strings, conn_netname(c, by_client));
+        }
+    }
+}
+
 static NET_API_STATUS connection_enum(const wchar_t *servername, const wchar_t *qualifier,
                                       uint32_t level, uint8_t **bufptr, uint32_t prefmaxlen,
                                       uint32_t *entriesread, uint32_t *totalentries,
@@ -958,71 +1041,28 @@ static NET_API_STATUS connection_enum(const wchar_t *servername, const wchar_t *
         return ERROR_INVALID_PARAMETER;
     /* "If it is a computer name (for example, it starts with two backslash characters),
      * then NetConnectionEnum lists all connections made from that computer". */
-    int by_client = qualifier[0] == L'\\' && qualifier[1] == L'\\';
-    uint32_t start = resume_handle ? *resume_handle : 0;
-    connection **list = NULL;
-    uint32_t nmatch = 0, n = 0, cap = 0;
-    size_t bytes = 0;
-    int full = 0;
-    for (uint32_t i = 0; i < g.nconns; i++) {
-        connection *c = &g.conns[i];
-        if (c->server != server)
-            continue;
-        if (by_client ? !stub_wname_eq(c->client, qualifier, 1)
-                      : !stub_wname_eq(c->share, qualifier, 0))
-            continue;
-        if (nmatch++ < start || full)
-            continue;
-        size_t size = conn_entry_size(level, c, by_client);
-        if (n > 0 && prefmaxlen != MAX_PREFERRED_LENGTH && bytes + size > prefmaxlen) {
-            full = 1;
-            continue;
-        }
-        connection **grown = stub_grow(list, &cap, n + 1, sizeof *grown);
-        if (grown == NULL) {
-            free(list);
-            return ERROR_NOT_ENOUGH_MEMORY;
-        }
-        list = grown;
-        list[n++] = c;
-        bytes += size;
-    }
+    conn_filter cf = {server, qualifier, qualifier[0] == L'\\' && qualifier[1] == L'\\', level};
+    uint32_t start = resume_handle ? *resume_handle : 0, next;
+    table_view t = {g.conns, g.nconns, sizeof *g.conns, conn_row_matches, conn_row_size, &cf,
+                    &cf, 0};
+    page pg;
+    NET_API_STATUS st = select_page(&t, start, prefmaxlen, &pg);
+    if (st != NERR_Success)
+        return st;
     /* Nothing matches: an empty success (the page lists no not-found code). */
-    uint32_t total = start < nmatch ? nmatch - start : 0;
     uint8_t *buf = NULL;
-    if (n > 0) {
-        buf = stub_track_alloc(&g.buffers, bytes);
+    if (pg.n > 0) {
+        buf = stub_track_alloc(&g.buffers, pg.bytes);
         if (buf == NULL) {
-            free(list);
+            free(pg.list);
             return ERROR_NOT_ENOUGH_MEMORY;
         }
-        if (level == 0) {
-            CONNECTION_INFO_0 *e = (CONNECTION_INFO_0 *)(void *)buf;
-            for (uint32_t i = 0; i < n; i++)
-                e[i].coni0_id = list[i]->id;
-        } else {
-            CONNECTION_INFO_1 *e = (CONNECTION_INFO_1 *)(void *)buf;
-            wchar_t *strings = (wchar_t *)(void *)(buf + (size_t)n * sizeof *e);
-            for (uint32_t i = 0; i < n; i++) {
-                const connection *c = list[i];
-                e[i].coni1_id = c->id;
-                e[i].coni1_type = c->type;
-                e[i].coni1_num_opens = c->num_opens;
-                e[i].coni1_num_users = c->num_users;
-                e[i].coni1_time = c->time;
-                e[i].coni1_username = put_string(&strings, c->user);
-                e[i].coni1_netname = put_string(&strings, conn_netname(c, by_client));
-            }
-        }
+        pack_connections(level, cf.by_client, pg.list, pg.n, buf);
     }
-    free(list);
-    int more = n < total;
-    *bufptr = buf;
-    *entriesread = n;
-    *totalentries = total;
+    st = finish_page(&pg, start, buf, bufptr, entriesread, totalentries, &next);
     if (resume_handle != NULL)
-        *resume_handle = more ? start + n : 0;
-    return more ? ERROR_MORE_DATA : NERR_Success;
+        *resume_handle = next;
+    return st;
 }
 
 STUB_API NET_API_STATUS WINAPI NetConnectionEnum(wchar_t *servername, wchar_t *qualifier,
