@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from typing import Any, Optional
 
 from .._winerror import (
@@ -440,6 +440,27 @@ class NetApiSimulator(_Api):
             resume_type.from_address(resume).value = start + n if more else 0
         return ERROR_MORE_DATA if more else NERR_Success
 
+    def _enum_checks(
+        self, server: Any, level: int, levels: Container[int], bufptr: Any, prefmaxlen: int,
+        entriesread: Any, totalentries: Any,
+    ) -> tuple[Optional[int], int]:  # fmt: skip
+        """What NetFileEnum and NetConnectionEnum check, in this order, before they look at
+        a row: (the status to return, or None) and the server's index. The lock is held."""
+        self.last_prefmaxlen = prefmaxlen
+        decided = self._scheduled((bufptr or 0, entriesread or 0, totalentries or 0))
+        if decided is not None:
+            return decided, 0
+        if not bufptr or not entriesread or not totalentries:
+            return ERROR_INVALID_PARAMETER, 0
+        if level not in levels:
+            return ERROR_INVALID_LEVEL, 0
+        sid = self._find_server(_wstr(server))
+        if sid is None:
+            return ERROR_BAD_NETPATH, 0
+        if not self.privileged:  # both pages' remarks: administrators and operators only
+            return ERROR_ACCESS_DENIED, 0
+        return None, sid
+
     @staticmethod
     def _file_values(level: int, f: OpenFile) -> list[Any]:
         if level == 2:
@@ -451,19 +472,11 @@ class NetApiSimulator(_Api):
         prefmaxlen: int, entriesread: Any, totalentries: Any, resume: Any,
     ) -> int:  # fmt: skip
         with self.lock:
-            self.last_prefmaxlen = prefmaxlen
-            decided = self._scheduled((bufptr or 0, entriesread or 0, totalentries or 0))
-            if decided is not None:
-                return decided
-            if not bufptr or not entriesread or not totalentries:
-                return ERROR_INVALID_PARAMETER
-            if level not in _net.FILE_INFO_LEVELS:
-                return ERROR_INVALID_LEVEL  # NetFileEnum's page: levels 2 and 3
-            sid = self._find_server(_wstr(server))
-            if sid is None:
-                return ERROR_BAD_NETPATH
-            if not self.privileged:  # NetFileEnum: Administrators or Server Operators only
-                return ERROR_ACCESS_DENIED
+            # NetFileEnum's page: levels 2 and 3; Administrators or Server Operators only.
+            status, sid = self._enum_checks(server, level, _net.FILE_INFO_LEVELS, bufptr,
+                                            prefmaxlen, entriesread, totalentries)  # fmt: skip
+            if status is not None:
+                return status
             # basepath: "only resources that have the value of the basepath parameter as a
             # prefix"; username: a user name, or with two leading backslashes a connection
             # (client) name (NetFileEnum's page). Case-insensitive, as Windows names are.
@@ -531,19 +544,11 @@ class NetApiSimulator(_Api):
         entriesread: Any, totalentries: Any, resume: Any,
     ) -> int:  # fmt: skip
         with self.lock:
-            self.last_prefmaxlen = prefmaxlen
-            decided = self._scheduled((bufptr or 0, entriesread or 0, totalentries or 0))
-            if decided is not None:
-                return decided
-            if not bufptr or not entriesread or not totalentries:
-                return ERROR_INVALID_PARAMETER
-            if level not in _net.CONNECTION_INFO_LEVELS:
-                return ERROR_INVALID_LEVEL  # NetConnectionEnum's page: levels 0 and 1
-            sid = self._find_server(_wstr(server))
-            if sid is None:
-                return ERROR_BAD_NETPATH
-            if not self.privileged:  # NetConnectionEnum: Administrators, operators, Power Users
-                return ERROR_ACCESS_DENIED
+            # NetConnectionEnum's page: levels 0 and 1; Administrators, operators, Power Users.
+            status, sid = self._enum_checks(server, level, _net.CONNECTION_INFO_LEVELS, bufptr,
+                                            prefmaxlen, entriesread, totalentries)  # fmt: skip
+            if status is not None:
+                return status
             q = _wstr(qualifier) or ""
             if not q:
                 return ERROR_INVALID_PARAMETER  # the qualifier is what is enumerated
