@@ -560,11 +560,22 @@ static string_field session_string(uint32_t level)
     return (string_field){d != NULL ? d->size : 0, 0};
 }
 
-/* Rewrites a real answer the hostile way (the lock is held). `resume_handle` NULL: the call's
- * handle is not a DWORD (NetFileEnum's is pointer-sized), HOSTILE_REPEAT leaves it alone. */
+/* HOSTILE_SPIN's answer: "more data" with no buffer and no entries; the caller then moves
+ * its resume handle on by one (the lock is held). 0 when that mode is off. */
+static int spinning(uint8_t **bufptr, uint32_t *entriesread, uint32_t *totalentries)
+{
+    if (g.hostile != HOSTILE_SPIN || !bufptr || !entriesread || !totalentries)
+        return 0;
+    *bufptr = NULL;
+    *entriesread = *totalentries = 0;
+    return 1;
+}
+
+/* Rewrites a real answer the hostile way (the lock is held). For HOSTILE_REPEAT it sets
+ * *rewind: the caller puts its resume handle (a DWORD or, for NetFileEnum, pointer-sized)
+ * back where it was; `rewind` NULL for the GetInfo calls, which have none. */
 static NET_API_STATUS hostile_answer(NET_API_STATUS st, uint8_t **bufptr, uint32_t *entriesread,
-                                     uint32_t *resume_handle, uint32_t resume_before,
-                                     string_field field)
+                                     int *rewind, string_field field)
 {
     size_t size = 0;
     uint32_t n = entriesread != NULL ? *entriesread : 1;
@@ -583,9 +594,9 @@ static NET_API_STATUS hostile_answer(NET_API_STATUS st, uint8_t **bufptr, uint32
             *entriesread += g.hostile_arg;
         return st;
     case HOSTILE_REPEAT:
-        if (resume_handle == NULL || entriesread == NULL || *entriesread == 0)
+        if (rewind == NULL || entriesread == NULL || *entriesread == 0)
             return st;
-        *resume_handle = resume_before;
+        *rewind = 1;
         return ERROR_MORE_DATA;
     case HOSTILE_SHORT_BUFFER:
         if (*bufptr != NULL) {
@@ -626,17 +637,18 @@ STUB_API NET_API_STATUS WINAPI NetSessionEnum(wchar_t *servername, wchar_t *UncC
     uint32_t before = resume_handle != NULL ? *resume_handle : 0;
     if (scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
         /* decided by a scheduled event */
-    } else if (g.hostile == HOSTILE_SPIN && bufptr && entriesread && totalentries) {
-        *bufptr = NULL;
-        *entriesread = *totalentries = 0;
+    } else if (spinning(bufptr, entriesread, totalentries)) {
         if (resume_handle != NULL)
             *resume_handle = before + 1;
         st = ERROR_MORE_DATA;
     } else {
+        int rewind = 0;
         st = session_enum(servername, UncClientName, username, level, bufptr, prefmaxlen,
                           entriesread, totalentries, resume_handle);
         if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, entriesread, resume_handle, before, session_string(level));
+            st = hostile_answer(st, bufptr, entriesread, &rewind, session_string(level));
+        if (rewind && resume_handle != NULL)
+            *resume_handle = before;
     }
     stub_unlock(&g.lock);
     return st;
@@ -682,7 +694,7 @@ STUB_API NET_API_STATUS WINAPI NetSessionGetInfo(wchar_t *servername, wchar_t *U
     if (!scheduled_result((out_params){bufptr, NULL, NULL}, &st)) {
         st = session_get_info(servername, UncClientName, username, level, bufptr);
         if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, NULL, NULL, 0, session_string(level));
+            st = hostile_answer(st, bufptr, NULL, NULL, session_string(level));
     }
     stub_unlock(&g.lock);
     return st;
@@ -872,11 +884,21 @@ STUB_API NET_API_STATUS WINAPI NetFileEnum(wchar_t *servername, wchar_t *basepat
     NET_API_STATUS st;
     stub_lock(&g.lock);
     g.last_prefmaxlen = prefmaxlen;
-    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
+    uintptr_t before = resume_handle != NULL ? *resume_handle : 0;
+    if (scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
+        /* decided by a scheduled event */
+    } else if (spinning(bufptr, entriesread, totalentries)) {
+        if (resume_handle != NULL)
+            *resume_handle = before + 1;
+        st = ERROR_MORE_DATA;
+    } else {
+        int rewind = 0;
         st = file_enum(servername, basepath, username, level, bufptr, prefmaxlen, entriesread,
                        totalentries, resume_handle);
         if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, entriesread, NULL, 0, file_string(level));
+            st = hostile_answer(st, bufptr, entriesread, &rewind, file_string(level));
+        if (rewind && resume_handle != NULL)
+            *resume_handle = before;
     }
     stub_unlock(&g.lock);
     return st;
@@ -924,7 +946,7 @@ STUB_API NET_API_STATUS WINAPI NetFileGetInfo(wchar_t *servername, uint32_t file
                 } else {
                     *bufptr = buf;
                     if (g.hostile != HOSTILE_NONE)
-                        st = hostile_answer(st, bufptr, NULL, NULL, 0, file_string(level));
+                        st = hostile_answer(st, bufptr, NULL, NULL, file_string(level));
                 }
             }
         }
@@ -1074,8 +1096,15 @@ STUB_API NET_API_STATUS WINAPI NetConnectionEnum(wchar_t *servername, wchar_t *q
     NET_API_STATUS st;
     stub_lock(&g.lock);
     g.last_prefmaxlen = prefmaxlen;
-    if (!scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
-        uint32_t before = resume_handle != NULL ? *resume_handle : 0;
+    uint32_t before = resume_handle != NULL ? *resume_handle : 0;
+    if (scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
+        /* decided by a scheduled event */
+    } else if (spinning(bufptr, entriesread, totalentries)) {
+        if (resume_handle != NULL)
+            *resume_handle = before + 1;
+        st = ERROR_MORE_DATA;
+    } else {
+        int rewind = 0;
         st = connection_enum(servername, qualifier, level, bufptr, prefmaxlen, entriesread,
                              totalentries, resume_handle);
         string_field field = {0, 0};
@@ -1083,7 +1112,9 @@ STUB_API NET_API_STATUS WINAPI NetConnectionEnum(wchar_t *servername, wchar_t *q
             field = (string_field){sizeof(CONNECTION_INFO_1),
                                    offsetof(CONNECTION_INFO_1, coni1_username)};
         if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, entriesread, resume_handle, before, field);
+            st = hostile_answer(st, bufptr, entriesread, &rewind, field);
+        if (rewind && resume_handle != NULL)
+            *resume_handle = before;
     }
     stub_unlock(&g.lock);
     return st;

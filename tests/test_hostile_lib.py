@@ -287,6 +287,26 @@ def test_net_repeated_handle_after_progress_stops(netstub: NetStub) -> None:
     assert got == ["\\\\c0"] and netstub.calls() == 2
 
 
+@pytest.mark.parametrize("mode", [stubctl.NET_SPIN, stubctl.NET_REPEAT])
+@pytest.mark.parametrize("function", ["NetFileEnum", "NetConnectionEnum"])
+def test_file_and_connection_paging_always_ends(netstub: NetStub, mode: int, function: str) -> None:
+    # NetFileEnum's resume handle is pointer-sized, NetConnectionEnum's a DWORD: one pager.
+    netstub.load(TABLE)
+    netstub.load_files(FILES, CONNECTIONS)
+    netstub.hostile(mode, 0)
+    calls = {
+        "NetFileEnum": lambda: list(net.enum_files(prefmaxlen=100)),
+        "NetConnectionEnum": lambda: list(net.enum_connections("Shares", prefmaxlen=100)),
+    }
+    with pytest.raises(errors.WinSessionError) as info:
+        calls[function]()
+    err = info.value
+    assert err.winerror == WinError.ERROR_MORE_DATA and err.function == function
+    assert "stopping instead of looping" in str(err)
+    assert netstub.calls() == (MAX_EMPTY_PAGES if mode == stubctl.NET_SPIN else 1)
+    assert netstub.outstanding() == 0 and netstub.double_frees() == 0
+
+
 @given(adds=st.lists(st.tuples(st.integers(2, 12), st.integers(1, 5)), max_size=4))
 def test_net_honest_growth_during_paging_still_works(
     _netstub: NetStub, adds: list[tuple[int, int]]
