@@ -15,44 +15,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from clitools import Capsys, FakeStdin, no_terminal, run  # noqa: F401  (no_terminal: autouse)
 from stubctl import NetStub, WtsStub
 from stubctl import Session as StubSmb
 
 from winsession import _dll, cli, errors, testing, wts
 from winsession.testing import Simulator
-
-Capsys = pytest.CaptureFixture[str]
-
-
-def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-class FakeStdin(io.StringIO):
-    def __init__(self, text: str, tty: bool) -> None:
-        super().__init__(text)
-        self._tty = tty
-
-    def isatty(self) -> bool:
-        return self._tty
-
-
-@pytest.fixture(autouse=True)
-def no_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """By default stdin is not a terminal (as in CI); tests that want one say so.
-
-    Afterwards ctypes' saved last error (Windows) is cleared again: the fault injection here
-    leaves e.g. 120 in it, which later tests reading it would otherwise inherit.
-    """
-    monkeypatch.setattr(sys, "stdin", FakeStdin("", tty=False))
-    yield
-    if sys.platform == "win32":
-        import ctypes
-
-        ctypes.set_last_error(0)
-
 
 TABLE = [
     StubSmb("\\\\10.0.0.5", "alice", 3, 3600, 20, 0, "Windows 10", "\\Device\\NetbiosSmb"),

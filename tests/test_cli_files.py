@@ -7,40 +7,12 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
 
 import pytest
+from clitools import Capsys, FakeStdin, no_terminal, run  # noqa: F401  (no_terminal: autouse)
 from stubctl import Connection, File, NetStub, Session
 
 from winsession import cli
-
-Capsys = pytest.CaptureFixture[str]
-
-
-class FakeStdin(io.StringIO):
-    def __init__(self, text: str, tty: bool) -> None:
-        super().__init__(text)
-        self._tty = tty
-
-    def isatty(self) -> bool:
-        return self._tty
-
-
-@pytest.fixture(autouse=True)
-def no_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(sys, "stdin", FakeStdin("", tty=False))
-    yield
-    if sys.platform == "win32":
-        import ctypes
-
-        ctypes.set_last_error(0)
-
-
-def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 FILES = [
     File(101, "C:\\Shares\\Projects\\plan.docx", "alice", "\\\\10.0.0.5", 3, 0),

@@ -17,40 +17,15 @@ from typing import Any, Optional
 
 import _jsonschema
 import pytest
+from clitools import Capsys, FakeStdin, no_terminal, run  # noqa: F401  (no_terminal: autouse)
 from stubctl import NetStub, WtsStub
 from stubctl import Session as StubSmb
 
 from winsession import cli, fleet, net, testing, wts
 from winsession.testing import Session, Simulator, SmbSession
 
-Capsys = pytest.CaptureFixture[str]
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA: dict[str, Any] = json.loads((ROOT / "docs" / "schema.json").read_text(encoding="utf-8"))
-
-
-def run(capsys: Capsys, *argv: str) -> tuple[int, str, str]:
-    code = cli.main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-class FakeStdin(io.StringIO):
-    def __init__(self, text: str, tty: bool) -> None:
-        super().__init__(text)
-        self._tty = tty
-
-    def isatty(self) -> bool:
-        return self._tty
-
-
-@pytest.fixture(autouse=True)
-def no_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(sys, "stdin", FakeStdin("", tty=False))
-    yield
-    if sys.platform == "win32":
-        import ctypes
-
-        ctypes.set_last_error(0)
 
 
 def records(out: str, kind: str) -> list[Any]:
