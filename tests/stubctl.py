@@ -192,6 +192,24 @@ class Session:
     transport: str = ""
     server: Optional[str] = None
 
+    def record(self, level: int = 502) -> Any:
+        """The record ``net`` must make of this row at ``level``: each field as the
+        ``SESSION_INFO_<level>`` page describes it, filled from the row."""
+        from winsession import net
+
+        flags = net.SessionFlags(self.user_flags)
+        return {
+            0: lambda: net.SessionInfo0(self.cname),
+            10: lambda: net.SessionInfo10(self.cname, self.username, self.time, self.idle_time),
+            1: lambda: net.SessionInfo1(self.cname, self.username, self.num_opens, self.time,
+                                        self.idle_time, flags),
+            2: lambda: net.SessionInfo2(self.cname, self.username, self.num_opens, self.time,
+                                        self.idle_time, flags, self.cltype_name),
+            502: lambda: net.SessionInfo502(self.cname, self.username, self.num_opens,
+                                            self.time, self.idle_time, flags,
+                                            self.cltype_name, self.transport),
+        }[level]()  # fmt: skip
+
 
 @dataclass(frozen=True)
 class File:

@@ -22,16 +22,8 @@ TABLE = [ALICE, BOB, ALICE2]
 
 
 def as_502(s: Session) -> net.SessionInfo502:
-    return net.SessionInfo502(
-        s.cname,
-        s.username,
-        s.num_opens,
-        s.time,
-        s.idle_time,
-        net.SessionFlags(s.user_flags),
-        s.cltype_name,
-        s.transport,
-    )
+    record: net.SessionInfo502 = s.record(502)
+    return record
 
 
 # --- enumeration -----------------------------------------------------------------------

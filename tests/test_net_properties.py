@@ -39,38 +39,7 @@ levels = st.sampled_from([0, 1, 2, 10, 502])
 
 
 def expected(table: list[Session], level: int) -> list[net.SessionInfo0]:
-    full = {
-        0: lambda s: net.SessionInfo0(s.cname),
-        10: lambda s: net.SessionInfo10(s.cname, s.username, s.time, s.idle_time),
-        1: lambda s: net.SessionInfo1(
-            s.cname,
-            s.username,
-            s.num_opens,
-            s.time,
-            s.idle_time,
-            net.SessionFlags(s.user_flags),
-        ),
-        2: lambda s: net.SessionInfo2(
-            s.cname,
-            s.username,
-            s.num_opens,
-            s.time,
-            s.idle_time,
-            net.SessionFlags(s.user_flags),
-            s.cltype_name,
-        ),
-        502: lambda s: net.SessionInfo502(
-            s.cname,
-            s.username,
-            s.num_opens,
-            s.time,
-            s.idle_time,
-            net.SessionFlags(s.user_flags),
-            s.cltype_name,
-            s.transport,
-        ),
-    }[level]
-    return [full(s) for s in table]
+    return [s.record(level) for s in table]
 
 
 @given(table=tables, prefmaxlen=prefmaxlens, level=levels)

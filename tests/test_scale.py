@@ -23,17 +23,8 @@ PAGE = 64 * 1024
 
 
 def expected(index: int) -> net.SessionInfo502:
-    s = NetStub.synthetic(index)
-    return net.SessionInfo502(
-        s.cname,
-        s.username,
-        s.num_opens,
-        s.time,
-        s.idle_time,
-        net.SessionFlags(s.user_flags),
-        s.cltype_name,
-        s.transport,
-    )
+    record: net.SessionInfo502 = NetStub.synthetic(index).record(502)
+    return record
 
 
 def test_bulk_sessions_decode_as_documented(netstub: NetStub) -> None:
