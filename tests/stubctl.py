@@ -198,17 +198,18 @@ class Session:
         from winsession import net
 
         flags = net.SessionFlags(self.user_flags)
-        return {
-            0: lambda: net.SessionInfo0(self.cname),
-            10: lambda: net.SessionInfo10(self.cname, self.username, self.time, self.idle_time),
-            1: lambda: net.SessionInfo1(self.cname, self.username, self.num_opens, self.time,
-                                        self.idle_time, flags),
-            2: lambda: net.SessionInfo2(self.cname, self.username, self.num_opens, self.time,
-                                        self.idle_time, flags, self.cltype_name),
-            502: lambda: net.SessionInfo502(self.cname, self.username, self.num_opens,
-                                            self.time, self.idle_time, flags,
-                                            self.cltype_name, self.transport),
-        }[level]()  # fmt: skip
+        if level == 0:
+            return net.SessionInfo0(self.cname)
+        if level == 10:
+            return net.SessionInfo10(self.cname, self.username, self.time, self.idle_time)
+        common = (self.cname, self.username, self.num_opens, self.time, self.idle_time, flags)
+        if level == 1:
+            return net.SessionInfo1(*common)
+        if level == 2:
+            return net.SessionInfo2(*common, self.cltype_name)
+        if level == 502:
+            return net.SessionInfo502(*common, self.cltype_name, self.transport)
+        raise ValueError(f"SESSION_INFO has no level {level}")
 
 
 @dataclass(frozen=True)
