@@ -47,11 +47,21 @@ def _docstring_tests() -> list[tuple[str, doctest.DocTest]]:
     finder = _PackageFinder(exclude_empty=True)
     for module_name in MODULES:
         module = importlib.import_module(module_name)
-        for name in getattr(module, "__all__", ()):
-            getattr(module, name)  # load what a package loads on first use (PEP 562)
-        for test in finder.find(module, module_name):
-            if test.examples:
-                found.append((module_name, test))
+        public = getattr(module, "__all__", ())
+        # A public class's methods may come from mixins in the package's private modules
+        # (testing's WtsSimulator has its notification calls from NotificationsMixin):
+        # doctest only looks at a class's own __dict__, so those are searched too.
+        mixins = {}
+        for name in public:
+            value = getattr(module, name)  # (loads what a package loads on first use)
+            for base in getattr(value, "__mro__", ())[1:]:
+                if base.__module__.startswith(module_name + "._") and base.__name__ not in public:
+                    mixins[base.__name__] = base
+        tests = finder.find(module, module_name)
+        for mixin_name, mixin in sorted(mixins.items()):
+            tests += finder.find(mixin, f"{module_name}.{mixin_name}", module=module,
+                                 globs=vars(module))  # fmt: skip
+        found += [(module_name, test) for test in tests if test.examples]
     return sorted(found, key=lambda item: item[1].name)
 
 

@@ -8,7 +8,7 @@ import datetime
 import threading
 import time
 from collections.abc import Sequence
-from typing import Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional, Union
 
 from .._records import to_filetime
 from .._winerror import ERROR_INTERNAL_ERROR
@@ -230,3 +230,30 @@ class _Api:
 
         run.__name__ = getattr(impl, "__name__", "run")
         return run
+
+
+class _WtsPart:
+    """Base of the mixins :class:`WtsSimulator` is made of (spawn, control, notifications):
+    what they use of it, declared for the checker only (nothing here at run time)."""
+
+    lock: Any
+    sessions: list[Any]
+    processes: list[Any]
+    current_session: Optional[int]
+    buffers: _Buffers
+    kernel32: _Provider
+
+    if TYPE_CHECKING:
+
+        def get_last_error(self) -> int: ...
+        def set_last_error(self, code: int) -> None: ...
+        def _begin(self, handle: Any = None, has_server: bool = True) -> Union[int, str]: ...
+        def _fail(self, code: int) -> int: ...
+        def _find_server(self, name: Optional[str]) -> Optional[str]: ...
+        def _find(self, server: str, session_id: int) -> Optional[Any]: ...
+        def _pack_rows(
+            self, structure: Any, rows: Sequence[Any],
+            strings: Callable[[Any], list[Optional[str]]], pointer_fields: Sequence[str],
+            fill: Callable[[Any, Any], None], tag: Any,
+            blobs: Optional[Callable[[Any], Optional[bytes]]] = None, blob_field: str = "",
+        ) -> int: ...  # fmt: skip

@@ -32,18 +32,14 @@ from .._winerror import (
     RPC_S_SERVER_UNAVAILABLE,
 )
 from ..raw import wtsapi32 as _wts
-from ._buffers import _I32, _U32, _V, _Provider, _put_ptr, _put_u32, _wstr
+from ._buffers import _I32, _U32, _V, _Provider, _put_ptr, _put_u32, _wstr, _WtsPart
 
 _WSD_FLAGS = frozenset((1, 2, 4, 8, 16))
 _ACTIVE, _SHADOW, _DISCONNECTED = 0, 3, 4
 
 
-class ControlMixin:
+class ControlMixin(_WtsPart):
     """The tscon/shadow/servers/shutdown part of :class:`WtsSimulator` (see this module)."""
-
-    lock: Any
-    sessions: list[Any]
-    current_session: Optional[int]
 
     def _init_control(self, provider: _Provider, guard: Any) -> None:
         self.domain_servers: list[str] = []
@@ -73,18 +69,18 @@ class ControlMixin:
         self._shadowed.clear()
 
     def _ctl_fail(self, code: int) -> int:
-        self.set_last_error(code)  # type: ignore[attr-defined]
+        self.set_last_error(code)
         return 0
 
     def _connect(self, sid: int, target: int, password: Any, wait: int) -> int:
         with self.lock:
-            r = self._begin(has_server=False)  # type: ignore[attr-defined]
+            r = self._begin(has_server=False)
             if isinstance(r, int):
                 return self._ctl_fail(r)
             if not password:
                 return self._ctl_fail(ERROR_INVALID_PARAMETER)
-            source = self._find("", sid)  # type: ignore[attr-defined]
-            taken = self._find("", target)  # type: ignore[attr-defined]
+            source = self._find("", sid)
+            taken = self._find("", target)
             if source is None or taken is None:
                 return self._ctl_fail(ERROR_CTX_WINSTATION_NOT_FOUND)
             self.connects.append((sid, target, _wstr(password) or "", wait))
@@ -95,14 +91,14 @@ class ControlMixin:
 
     def _start_shadow(self, server: Any, sid: int, vk: int, modifiers: int) -> int:
         with self.lock:
-            r = self._begin(has_server=False)  # type: ignore[attr-defined]
+            r = self._begin(has_server=False)
             if isinstance(r, int):
                 return self._ctl_fail(r)
             name = _wstr(server)
-            key = self._find_server(name)  # type: ignore[attr-defined]
+            key = self._find_server(name)
             if key is None:
                 return self._ctl_fail(RPC_S_SERVER_UNAVAILABLE)
-            s = self._find(key, sid)  # type: ignore[attr-defined]
+            s = self._find(key, sid)
             if s is None or int(s.state) != _ACTIVE:
                 return self._ctl_fail(ERROR_CTX_WINSTATION_NOT_FOUND)
             self.remote_controls.append((name, sid, vk, modifiers))
@@ -112,10 +108,10 @@ class ControlMixin:
 
     def _stop_shadow(self, sid: int) -> int:
         with self.lock:
-            r = self._begin(has_server=False)  # type: ignore[attr-defined]
+            r = self._begin(has_server=False)
             if isinstance(r, int):
                 return self._ctl_fail(r)
-            s = self._find("", sid)  # type: ignore[attr-defined]
+            s = self._find("", sid)
             if s is None or ("", s.session_id) not in self._shadowed:
                 return self._ctl_fail(ERROR_INVALID_PARAMETER)
             s.state = type(s.state)(self._shadowed.pop(("", s.session_id)))
@@ -123,14 +119,14 @@ class ControlMixin:
 
     def _enum_servers(self, domain: Any, reserved: int, version: int, pp: Any, pcount: Any) -> int:
         with self.lock:
-            r = self._begin(has_server=False)  # type: ignore[attr-defined]
+            r = self._begin(has_server=False)
             if isinstance(r, int):
                 return self._ctl_fail(r)
             if reserved != 0 or version != 1 or not pp or not pcount:
                 return self._ctl_fail(ERROR_INVALID_PARAMETER)
             self.last_domain = _wstr(domain)
             names = list(self.domain_servers)
-            base = self._pack_rows(  # type: ignore[attr-defined]
+            base = self._pack_rows(
                 _wts.WTS_SERVER_INFOW, names, lambda n: [n], ["pServerName"],
                 lambda entry, row: None, None,
             )  # fmt: skip
@@ -140,7 +136,7 @@ class ControlMixin:
 
     def _shutdown(self, h: Any, flag: int) -> int:
         with self.lock:
-            r = self._begin(h)  # type: ignore[attr-defined]
+            r = self._begin(h)
             if isinstance(r, int):
                 return self._ctl_fail(r)
             if flag not in _WSD_FLAGS:
@@ -150,7 +146,7 @@ class ControlMixin:
                 keep = self.current_session if not r else None
                 self.sessions[:] = [
                     s for s in self.sessions
-                    if self._find_server(s.server) != r  # type: ignore[attr-defined]
+                    if self._find_server(s.server) != r
                     or not s.user_name or s.session_id == keep
                 ]  # fmt: skip
             return 1

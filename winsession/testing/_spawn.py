@@ -47,7 +47,7 @@ from .._winerror import (
     ERROR_PRIVILEGE_NOT_HELD,
 )
 from ..raw import advapi32 as _adv
-from ._buffers import _I32, _U32, _V, _Provider, _put_ptr, _put_u32, _wstr
+from ._buffers import _I32, _U32, _V, _Provider, _put_ptr, _put_u32, _wstr, _WtsPart
 from ._tables import Process
 
 _STILL_ACTIVE = 259
@@ -86,13 +86,8 @@ class _Accounting:
     env_blocks: int = 0
 
 
-class SpawnMixin:
+class SpawnMixin(_WtsPart):
     """The token, process and account parts of :class:`WtsSimulator` (see this module)."""
-
-    lock: Any
-    sessions: list[Any]
-    processes: list[Any]
-    kernel32: _Provider
 
     def _init_spawn(self, provider: _Provider, guard: Any) -> None:
         self.tcb_privilege = True
@@ -108,8 +103,8 @@ class SpawnMixin:
         self._serial_handle = 0
         self._next_pid = _FIRST_PID
         self._exited = threading.Condition(self.lock)
-        self.advapi32 = _Provider("advapi32", self.get_last_error)  # type: ignore[attr-defined]
-        self.userenv = _Provider("userenv", self.get_last_error)  # type: ignore[attr-defined]
+        self.advapi32 = _Provider("advapi32", self.get_last_error)
+        self.userenv = _Provider("userenv", self.get_last_error)
         B = _I32
         exports: list[tuple[str, Any, list[Any], Any, Any]]
         provider.export("WTSQueryUserToken", B, [_U32, _V], guard(0, self._query_token))
@@ -194,7 +189,7 @@ class SpawnMixin:
     # --- helpers ------------------------------------------------------------------------------
 
     def _set(self, code: int) -> int:
-        self.set_last_error(code)  # type: ignore[attr-defined]
+        self.set_last_error(code)
         return 0
 
     def _new_handle(self, handle: _Handle) -> int:
@@ -216,7 +211,7 @@ class SpawnMixin:
 
     def _query_token(self, session_id: int, ptoken: Any) -> int:
         with self.lock:
-            r = self._begin(has_server=False)  # type: ignore[attr-defined]
+            r = self._begin(has_server=False)
             if isinstance(r, int):
                 return self._set(r)
             self.token_queries.append(session_id)
@@ -275,7 +270,7 @@ class SpawnMixin:
             text = "".join(f"{k}={v}\0" for k, v in sorted(variables.items(),
                                                           key=lambda i: i[0].upper()))  # fmt: skip
             buf = ctypes.create_unicode_buffer(text + "\0", len(text) + 2)
-            address = self.buffers.alloc(ctypes.sizeof(buf), "env")  # type: ignore[attr-defined]
+            address = self.buffers.alloc(ctypes.sizeof(buf), "env")
             ctypes.memmove(address, buf, ctypes.sizeof(buf))
             self._acct.env_blocks += 1
             _put_ptr(pblock, address)
@@ -283,7 +278,7 @@ class SpawnMixin:
 
     def _destroy_env(self, block: Any) -> int:
         with self.lock:
-            buffers = self.buffers  # type: ignore[attr-defined]
+            buffers = self.buffers
             if not block or block not in buffers.live or buffers.tag(block) != "env":
                 if block:
                     buffers.free(block)  # counts a double or foreign free
