@@ -193,7 +193,7 @@ def test_ts_list_dll_calls_per_row() -> None:
     [("90s", 90), ("45m", 2700), ("2h", 7200), ("1d", 86400), ("1:30:00", 5400), ("30", 30)],
 )
 def test_durations(text: str, seconds: int) -> None:
-    assert cli._common.parse_duration(text) == seconds
+    assert cli._output.parse_duration(text) == seconds
 
 
 # --- bulk actions -----------------------------------------------------------------------------

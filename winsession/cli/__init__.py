@@ -45,7 +45,10 @@ from typing import Optional
 from .. import __version__, fleet
 from .._escape import escape
 from ..errors import UnsupportedPlatformError, WinSessionError
-from . import _common, _events, _smb, _ts
+from . import _actions, _common, _events, _options, _smb, _ts
+from ._actions import (
+    error_text,
+)
 from ._common import (
     EXIT_API_ERROR,
     EXIT_CODES_TEXT,
@@ -57,9 +60,12 @@ from ._common import (
     NeedsWindows,
     SensUnavailable,
     UsageError,
+)
+from ._options import (
     add_format_options,
     add_server_option,
-    error_text,
+)
+from ._output import (
     format_duration,
     human_err,
     warn,
@@ -137,9 +143,9 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
     if "--server" in have:
         for option, kwargs in (
             ("--servers-file", {"metavar": "FILE", "help": "server names, one per line"}),
-            ("--parallel", {"metavar": "N", "type": _common._positive_int,
+            ("--parallel", {"metavar": "N", "type": _options._positive_int,
                             "help": f"servers at once (default {fleet.DEFAULT_PARALLEL})"}),
-            ("--timeout", {"metavar": "SECONDS", "type": _common._positive_float,
+            ("--timeout", {"metavar": "SECONDS", "type": _options._positive_float,
                            "help": "give up on a server after this long"}),
         ):  # fmt: skip
             if option not in have:
@@ -158,7 +164,7 @@ _NOT_WINDOWS = (
 
 
 def _advice(exc: WinSessionError) -> str:
-    return _common.advice(exc)
+    return _actions.advice(exc)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -181,9 +187,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = parser.parse_args(None if argv is None else list(argv))
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    _common.make_stdio_safe()
+    _options.make_stdio_safe()
     try:
-        _common.finish_options(args)
+        _options.finish_options(args)
         if args.simulate:
             from ..testing import demo_simulator
 

@@ -13,17 +13,23 @@ from ..errors import (
     UnsupportedPlatformError,
 )
 from . import _common
+from ._actions import (
+    event_record,
+    now,
+    pump,
+)
 from ._common import (
     NeedsWindows,
     SensUnavailable,
     UsageError,
+)
+from ._options import (
     add_format_options,
-    event_record,
+)
+from ._output import (
     fmt,
     human,
-    now,
     output,
-    pump,
 )
 
 

@@ -9,26 +9,32 @@ from typing import Any, Callable, Optional
 
 from .. import net
 from ..errors import AccessDeniedError, SessionNotFoundError
+from ._actions import (
+    Action,
+    Fleet,
+    run_actions,
+    server_label,
+    single_server,
+    where_text,
+)
 from ._common import (
     EXIT_API_ERROR,
     EXIT_OK,
-    Action,
-    Column,
-    Fleet,
     UsageError,
+)
+from ._options import (
     add_action_options,
     add_format_options,
     add_server_option,
+)
+from ._output import (
+    Column,
     emit_record,
     emit_rows,
     format_duration,
     human_err,
     parse_duration,
-    run_actions,
-    server_label,
-    single_server,
     warn,
-    where_text,
 )
 
 # --- records --------------------------------------------------------------------------------

@@ -16,34 +16,40 @@ from ..errors import (
     UnsupportedPlatformError,
     WinSessionError,
 )
-from ._common import (
-    EXIT_DECLINED,
-    EXIT_OK,
+from ._actions import (
     Action,
-    Column,
     Fleet,
-    UsageError,
-    add_action_options,
-    add_format_options,
-    add_server_option,
     confirm,
-    emit_record,
-    emit_rows,
     event_record,
-    fmt,
-    format_duration,
-    human,
-    human_err,
     now,
-    output,
-    parse_duration,
     pump,
     run_actions,
     servers_of,
     single_server,
+    where_text,
+)
+from ._common import (
+    EXIT_DECLINED,
+    EXIT_OK,
+    UsageError,
+)
+from ._options import (
+    add_action_options,
+    add_format_options,
+    add_server_option,
+)
+from ._output import (
+    Column,
+    emit_record,
+    emit_rows,
+    fmt,
+    format_duration,
+    human,
+    human_err,
+    output,
+    parse_duration,
     state_text,
     warn,
-    where_text,
 )
 
 # --- the session record (ts list, ts info) --------------------------------------------------

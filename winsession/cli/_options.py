@@ -1,0 +1,134 @@
+"""The options commands share: --json/--csv/--format, --server/--servers-file, --dry-run and
+--yes, and what is checked once the command line is parsed."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import sys
+from typing import Any
+
+from .. import fleet
+from .._escape import escape
+from ._common import UsageError
+from ._output import fmt, human_err
+
+# --- options --------------------------------------------------------------------------------
+# The global options work before or after the subcommand: the top-level parser defines them
+# with real defaults, each subcommand again with argparse.SUPPRESS (so a subcommand that
+# does not see one leaves the top level's value alone).
+
+
+def add_format_options(parser: argparse.ArgumentParser, csv_too: bool = True,
+                       top: bool = False) -> None:  # fmt: skip
+    default: Any = False if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=default,
+        help="JSON output (one array, or one object for a single record)",
+    )
+    parser.add_argument(
+        "--jsonl",
+        action="store_true",
+        default=default,
+        help="JSON lines: one object per line, written as rows arrive",
+    )
+    if csv_too or top:
+        parser.add_argument("--csv", action="store_true", default=default,
+                            help="CSV output (formula-safe: text starting with = + - @ tab"
+                                 " or CR gets a leading ')")  # fmt: skip
+
+
+def add_server_option(parser: argparse.ArgumentParser, what: str = "server",
+                      top: bool = False) -> None:  # fmt: skip
+    """``--server`` (repeatable), ``--servers-file``, ``--parallel``, ``--timeout``."""
+    suppress: Any = argparse.SUPPRESS
+    parser.add_argument(
+        "--server",
+        action="append",
+        default=None if top else suppress,
+        metavar="NAME",
+        help=f"{what} name (default: this computer); repeat it for several servers",
+    )
+    parser.add_argument(
+        "--servers-file",
+        default=None if top else suppress,
+        metavar="FILE",
+        help="read server names from FILE (one per line, # comments)",
+    )
+    parser.add_argument(
+        "--parallel",
+        type=_positive_int,
+        default=None if top else suppress,
+        metavar="N",
+        help=f"servers queried at the same time (default {fleet.DEFAULT_PARALLEL})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=None if top else suppress,
+        metavar="SECONDS",
+        help="give up on a server after this long (default: no limit)",
+    )
+
+
+def add_action_options(parser: argparse.ArgumentParser) -> None:
+    """``--dry-run`` and ``--yes`` for a destructive command (see :func:`run_actions`)."""
+    parser.add_argument(
+        "--dry-run",
+        "-n",
+        action="store_true",
+        help="print exactly what would be done and change nothing",
+    )
+    parser.add_argument(
+        "--yes", "-y", action="store_true", help="do not ask (needed when stdin is not a terminal)"
+    )
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {escape(text)}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {escape(text)}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {escape(text)}")
+    return value
+
+
+def finish_options(args: argparse.Namespace) -> None:
+    """After parsing: check the format options, gather the servers into ``args.servers``
+    (and ``args.server``: the first, or ``None``)."""
+    fmt(args)
+    names = list(getattr(args, "server", None) or [])
+    path = getattr(args, "servers_file", None)
+    if path:
+        try:
+            names += fleet.read_servers_file(path)
+        except OSError as exc:
+            raise UsageError(f"--servers-file: {human_err(exc)}") from None
+    for name in names:
+        if not name.strip() or "\0" in name:
+            raise UsageError(f"not a server name: {human_err(repr(name))}")
+    args.servers = list(dict.fromkeys(names))
+    args.server = args.servers[0] if args.servers else None
+
+
+def make_stdio_safe() -> None:
+    """Never let an unencodable character end the program: standard output and error
+    write what their encoding lacks as backslash escapes (``errors="backslashreplace"``)."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
+                stream.reconfigure(errors="backslashreplace")
