@@ -9,10 +9,10 @@ import io
 import sys
 from typing import Any
 
-from .. import fleet
+from .. import fleet, wts
 from .._escape import escape
 from ._common import UsageError
-from ._output import fmt, human_err
+from ._output import fmt, human, human_err
 
 # --- options --------------------------------------------------------------------------------
 # The global options work before or after the subcommand: the top-level parser defines them
@@ -132,3 +132,20 @@ def make_stdio_safe() -> None:
         if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
             with contextlib.suppress(ValueError, io.UnsupportedOperation):
                 stream.reconfigure(errors="backslashreplace")
+
+
+def session_id_arg(text: str) -> int:
+    """A session id on the command line: ASCII digits (decimal), ``0x...``, or ``current``."""
+    if text.lower() == "current":
+        return wts.CURRENT_SESSION
+    try:
+        value = int(text, 10) if text.isascii() and text.isdigit() else int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a session id: {human(text)}") from None
+    if not 0 <= value <= 0xFFFFFFFF:
+        raise argparse.ArgumentTypeError(f"session id out of range: {human(text)}")
+    return value
+
+
+def session_name(session_id: int) -> str:
+    return "the current session" if session_id == wts.CURRENT_SESSION else f"session {session_id}"
