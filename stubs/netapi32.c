@@ -479,9 +479,9 @@ static NET_API_STATUS select_page(const table_view *t, uint32_t start, uint32_t 
 
 /* The out-parameters for page `pg` of an enumeration that began at `start`, in `buf` (which
  * the caller packed, or NULL for an empty page); frees the page's list. `*next` is the
- * resume handle to hand back: 0 when no more follow. */
+ * resume handle to hand back: 0 when no more follow (the export writes it in its width). */
 static NET_API_STATUS finish_page(page *pg, uint32_t start, uint8_t *buf, uint8_t **bufptr,
-                                  uint32_t *entriesread, uint32_t *totalentries, uint32_t *next)
+                                  uint32_t *entriesread, uint32_t *totalentries, uint64_t *next)
 {
     /* A resume handle past the end (the table shrank between pages) yields nothing. */
     uint32_t total = start < pg->nmatch ? pg->nmatch - start : 0;
@@ -510,7 +510,7 @@ static size_t session_row_size(const void *row, const void *d)
 static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *client,
                                    const wchar_t *user, uint32_t level, uint8_t **bufptr,
                                    uint32_t prefmaxlen, uint32_t *entriesread,
-                                   uint32_t *totalentries, uint32_t *resume_handle)
+                                   uint32_t *totalentries, uint64_t start, uint64_t *next)
 {
     filter f;
     NET_API_STATUS st;
@@ -524,13 +524,12 @@ static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *cli
     if (level_denied(level))
         return ERROR_ACCESS_DENIED;
 
-    uint32_t start = resume_handle ? *resume_handle : 0, next;
     /* Unfiltered on a table of local sessions only, the matches are the table itself. */
     int whole = f.server == 0 && f.client == NULL && f.user == NULL && g.remote_sessions == 0;
     table_view t = {g.sessions, g.nsessions, sizeof *g.sessions, session_row_matches,
                     session_row_size, &f, d, whole};
     page pg;
-    if ((st = select_page(&t, start, prefmaxlen, &pg)) != NERR_Success)
+    if ((st = select_page(&t, (uint32_t)start, prefmaxlen, &pg)) != NERR_Success)
         return st;
     if (pg.nmatch == 0 && (f.client != NULL || f.user != NULL)) {
         free(pg.list);
@@ -541,10 +540,7 @@ static NET_API_STATUS session_enum(const wchar_t *servername, const wchar_t *cli
         free(pg.list);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    st = finish_page(&pg, start, buf, bufptr, entriesread, totalentries, &next);
-    if (resume_handle != NULL)
-        *resume_handle = next;
-    return st;
+    return finish_page(&pg, (uint32_t)start, buf, bufptr, entriesread, totalentries, next);
 }
 
 /* Where an answer's structures hold a string pointer that HOSTILE_NULL_AND_BELOW rewrites
@@ -558,17 +554,6 @@ static string_field session_string(uint32_t level)
     /* Every level's structure starts with its cname pointer (sesi0/1/2/10/502_cname). */
     const level_desc *d = find_level(level);
     return (string_field){d != NULL ? d->size : 0, 0};
-}
-
-/* HOSTILE_SPIN's answer: "more data" with no buffer and no entries; the caller then moves
- * its resume handle on by one (the lock is held). 0 when that mode is off. */
-static int spinning(uint8_t **bufptr, uint32_t *entriesread, uint32_t *totalentries)
-{
-    if (g.hostile != HOSTILE_SPIN || !bufptr || !entriesread || !totalentries)
-        return 0;
-    *bufptr = NULL;
-    *entriesread = *totalentries = 0;
-    return 1;
 }
 
 /* Rewrites a real answer the hostile way (the lock is held). For HOSTILE_REPEAT it sets
@@ -624,6 +609,39 @@ static NET_API_STATUS hostile_answer(NET_API_STATUS st, uint8_t **bufptr, uint32
     }
 }
 
+/* What the three enumerations (NetSessionEnum, NetFileEnum, NetConnectionEnum) answer
+ * before their page is made, the lock held: a scheduled answer, or HOSTILE_SPIN's "more
+ * data" with no buffer, no entries and the resume handle moved on by one. 1 when the answer
+ * is decided (*st). `before` is the call's resume handle, `*next` the one to hand back. */
+static int enum_decided(uint8_t **bufptr, uint32_t *entriesread, uint32_t *totalentries,
+                        uint64_t before, uint64_t *next, NET_API_STATUS *st)
+{
+    *next = before;
+    if (scheduled_result((out_params){bufptr, entriesread, totalentries}, st))
+        return 1;
+    if (g.hostile != HOSTILE_SPIN || !bufptr || !entriesread || !totalentries)
+        return 0;
+    *bufptr = NULL;
+    *entriesread = *totalentries = 0;
+    *next = before + 1;
+    *st = ERROR_MORE_DATA;
+    return 1;
+}
+
+/* The hostile modes applied to an enumeration's real page: the buffer lies (`field`: its
+ * structures' first string) and HOSTILE_REPEAT, which hands back the handle it was given. */
+static NET_API_STATUS enum_lies(NET_API_STATUS st, uint8_t **bufptr, uint32_t *entriesread,
+                                string_field field, uint64_t before, uint64_t *next)
+{
+    int rewind = 0;
+    if (g.hostile == HOSTILE_NONE || bufptr == NULL)
+        return st;
+    st = hostile_answer(st, bufptr, entriesread, &rewind, field);
+    if (rewind)
+        *next = before;
+    return st;
+}
+
 STUB_API NET_API_STATUS WINAPI NetSessionEnum(wchar_t *servername, wchar_t *UncClientName,
                                               wchar_t *username, uint32_t level,
                                               uint8_t **bufptr, uint32_t prefmaxlen,
@@ -634,22 +652,14 @@ STUB_API NET_API_STATUS WINAPI NetSessionEnum(wchar_t *servername, wchar_t *UncC
     stub_lock(&g.lock);
     delay_call(servername);
     g.last_prefmaxlen = prefmaxlen;
-    uint32_t before = resume_handle != NULL ? *resume_handle : 0;
-    if (scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
-        /* decided by a scheduled event */
-    } else if (spinning(bufptr, entriesread, totalentries)) {
-        if (resume_handle != NULL)
-            *resume_handle = before + 1;
-        st = ERROR_MORE_DATA;
-    } else {
-        int rewind = 0;
+    uint64_t before = resume_handle != NULL ? *resume_handle : 0, next;
+    if (!enum_decided(bufptr, entriesread, totalentries, before, &next, &st)) {
         st = session_enum(servername, UncClientName, username, level, bufptr, prefmaxlen,
-                          entriesread, totalentries, resume_handle);
-        if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, entriesread, &rewind, session_string(level));
-        if (rewind && resume_handle != NULL)
-            *resume_handle = before;
+                          entriesread, totalentries, before, &next);
+        st = enum_lies(st, bufptr, entriesread, session_string(level), before, &next);
     }
+    if (resume_handle != NULL)
+        *resume_handle = (uint32_t)next;
     stub_unlock(&g.lock);
     return st;
 }
@@ -836,7 +846,7 @@ static string_field file_string(uint32_t level)
 static NET_API_STATUS file_enum(const wchar_t *servername, const wchar_t *basepath,
                                 const wchar_t *username, uint32_t level, uint8_t **bufptr,
                                 uint32_t prefmaxlen, uint32_t *entriesread,
-                                uint32_t *totalentries, uintptr_t *resume_handle)
+                                uint32_t *totalentries, uint64_t start_handle, uint64_t *next)
 {
     file_filter ff;
     if (bufptr == NULL || entriesread == NULL || totalentries == NULL)
@@ -855,8 +865,7 @@ static NET_API_STATUS file_enum(const wchar_t *servername, const wchar_t *basepa
 
     /* The resume handle is a DWORD_PTR (PDWORD_PTR on the page): the index of the next
      * matching entry. Paging as NetSessionEnum's: at least one entry per page. */
-    uintptr_t start_ptr = resume_handle ? *resume_handle : 0;
-    uint32_t start = start_ptr > UINT32_MAX ? UINT32_MAX : (uint32_t)start_ptr, next;
+    uint32_t start = start_handle > UINT32_MAX ? UINT32_MAX : (uint32_t)start_handle;
     int whole = ff.server == 0 && ff.basepath == NULL && ff.user == NULL && g.remote_files == 0;
     table_view t = {g.files, g.nfiles, sizeof *g.files, file_row_matches, file_row_size, &ff,
                     &level, whole};
@@ -870,10 +879,7 @@ static NET_API_STATUS file_enum(const wchar_t *servername, const wchar_t *basepa
         free(pg.list);
         return ERROR_NOT_ENOUGH_MEMORY;
     }
-    st = finish_page(&pg, start, buf, bufptr, entriesread, totalentries, &next);
-    if (resume_handle != NULL)
-        *resume_handle = next;
-    return st;
+    return finish_page(&pg, start, buf, bufptr, entriesread, totalentries, next);
 }
 
 STUB_API NET_API_STATUS WINAPI NetFileEnum(wchar_t *servername, wchar_t *basepath,
@@ -884,22 +890,14 @@ STUB_API NET_API_STATUS WINAPI NetFileEnum(wchar_t *servername, wchar_t *basepat
     NET_API_STATUS st;
     stub_lock(&g.lock);
     g.last_prefmaxlen = prefmaxlen;
-    uintptr_t before = resume_handle != NULL ? *resume_handle : 0;
-    if (scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
-        /* decided by a scheduled event */
-    } else if (spinning(bufptr, entriesread, totalentries)) {
-        if (resume_handle != NULL)
-            *resume_handle = before + 1;
-        st = ERROR_MORE_DATA;
-    } else {
-        int rewind = 0;
+    uint64_t before = resume_handle != NULL ? *resume_handle : 0, next;
+    if (!enum_decided(bufptr, entriesread, totalentries, before, &next, &st)) {
         st = file_enum(servername, basepath, username, level, bufptr, prefmaxlen, entriesread,
-                       totalentries, resume_handle);
-        if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, entriesread, &rewind, file_string(level));
-        if (rewind && resume_handle != NULL)
-            *resume_handle = before;
+                       totalentries, before, &next);
+        st = enum_lies(st, bufptr, entriesread, file_string(level), before, &next);
     }
+    if (resume_handle != NULL)
+        *resume_handle = (uintptr_t)next;
     stub_unlock(&g.lock);
     return st;
 }
@@ -1043,7 +1041,7 @@ static void pack_connections(uint32_t level, int by_client, const void *const *l
 static NET_API_STATUS connection_enum(const wchar_t *servername, const wchar_t *qualifier,
                                       uint32_t level, uint8_t **bufptr, uint32_t prefmaxlen,
                                       uint32_t *entriesread, uint32_t *totalentries,
-                                      uint32_t *resume_handle)
+                                      uint64_t start_handle, uint64_t *next)
 {
     uint32_t server;
     if (bufptr == NULL || entriesread == NULL || totalentries == NULL)
@@ -1064,7 +1062,7 @@ static NET_API_STATUS connection_enum(const wchar_t *servername, const wchar_t *
     /* "If it is a computer name (for example, it starts with two backslash characters),
      * then NetConnectionEnum lists all connections made from that computer". */
     conn_filter cf = {server, qualifier, qualifier[0] == L'\\' && qualifier[1] == L'\\', level};
-    uint32_t start = resume_handle ? *resume_handle : 0, next;
+    uint32_t start = (uint32_t)start_handle;
     table_view t = {g.conns, g.nconns, sizeof *g.conns, conn_row_matches, conn_row_size, &cf,
                     &cf, 0};
     page pg;
@@ -1081,10 +1079,7 @@ static NET_API_STATUS connection_enum(const wchar_t *servername, const wchar_t *
         }
         pack_connections(level, cf.by_client, pg.list, pg.n, buf);
     }
-    st = finish_page(&pg, start, buf, bufptr, entriesread, totalentries, &next);
-    if (resume_handle != NULL)
-        *resume_handle = next;
-    return st;
+    return finish_page(&pg, start, buf, bufptr, entriesread, totalentries, next);
 }
 
 STUB_API NET_API_STATUS WINAPI NetConnectionEnum(wchar_t *servername, wchar_t *qualifier,
@@ -1096,26 +1091,18 @@ STUB_API NET_API_STATUS WINAPI NetConnectionEnum(wchar_t *servername, wchar_t *q
     NET_API_STATUS st;
     stub_lock(&g.lock);
     g.last_prefmaxlen = prefmaxlen;
-    uint32_t before = resume_handle != NULL ? *resume_handle : 0;
-    if (scheduled_result((out_params){bufptr, entriesread, totalentries}, &st)) {
-        /* decided by a scheduled event */
-    } else if (spinning(bufptr, entriesread, totalentries)) {
-        if (resume_handle != NULL)
-            *resume_handle = before + 1;
-        st = ERROR_MORE_DATA;
-    } else {
-        int rewind = 0;
+    uint64_t before = resume_handle != NULL ? *resume_handle : 0, next;
+    if (!enum_decided(bufptr, entriesread, totalentries, before, &next, &st)) {
         st = connection_enum(servername, qualifier, level, bufptr, prefmaxlen, entriesread,
-                             totalentries, resume_handle);
+                             totalentries, before, &next);
         string_field field = {0, 0};
         if (level == 1)
             field = (string_field){sizeof(CONNECTION_INFO_1),
                                    offsetof(CONNECTION_INFO_1, coni1_username)};
-        if (g.hostile != HOSTILE_NONE && bufptr != NULL)
-            st = hostile_answer(st, bufptr, entriesread, &rewind, field);
-        if (rewind && resume_handle != NULL)
-            *resume_handle = before;
+        st = enum_lies(st, bufptr, entriesread, field, before, &next);
     }
+    if (resume_handle != NULL)
+        *resume_handle = (uint32_t)next;
     stub_unlock(&g.lock);
     return st;
 }
