@@ -234,7 +234,7 @@ class _Api:
 
 class _WtsPart:
     """Base of the mixins :class:`WtsSimulator` is made of (spawn, control, notifications):
-    what they use of it, declared for the checker only (nothing here at run time)."""
+    what they use of it, declared for the checker, and the one way they all fail."""
 
     lock: Any
     sessions: list[Any]
@@ -243,12 +243,16 @@ class _WtsPart:
     buffers: _Buffers
     kernel32: _Provider
 
+    def _fail(self, code: int) -> int:
+        """A failing BOOL call: the last error set, FALSE returned."""
+        self.set_last_error(code)
+        return 0
+
     if TYPE_CHECKING:
 
         def get_last_error(self) -> int: ...
         def set_last_error(self, code: int) -> None: ...
         def _begin(self, handle: Any = None, has_server: bool = True) -> Union[int, str]: ...
-        def _fail(self, code: int) -> int: ...
         def _find_server(self, name: Optional[str]) -> Optional[str]: ...
         def _find(self, server: str, session_id: int) -> Optional[Any]: ...
         def _pack_rows(

@@ -68,21 +68,17 @@ class ControlMixin(_WtsPart):
         self.last_domain = None
         self._shadowed.clear()
 
-    def _ctl_fail(self, code: int) -> int:
-        self.set_last_error(code)
-        return 0
-
     def _connect(self, sid: int, target: int, password: Any, wait: int) -> int:
         with self.lock:
             r = self._begin(has_server=False)
             if isinstance(r, int):
-                return self._ctl_fail(r)
+                return self._fail(r)
             if not password:
-                return self._ctl_fail(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             source = self._find("", sid)
             taken = self._find("", target)
             if source is None or taken is None:
-                return self._ctl_fail(ERROR_CTX_WINSTATION_NOT_FOUND)
+                return self._fail(ERROR_CTX_WINSTATION_NOT_FOUND)
             self.connects.append((sid, target, _wstr(password) or "", wait))
             if taken is not source:
                 taken.state = type(taken.state)(_DISCONNECTED)
@@ -93,14 +89,14 @@ class ControlMixin(_WtsPart):
         with self.lock:
             r = self._begin(has_server=False)
             if isinstance(r, int):
-                return self._ctl_fail(r)
+                return self._fail(r)
             name = _wstr(server)
             key = self._find_server(name)
             if key is None:
-                return self._ctl_fail(RPC_S_SERVER_UNAVAILABLE)
+                return self._fail(RPC_S_SERVER_UNAVAILABLE)
             s = self._find(key, sid)
             if s is None or int(s.state) != _ACTIVE:
-                return self._ctl_fail(ERROR_CTX_WINSTATION_NOT_FOUND)
+                return self._fail(ERROR_CTX_WINSTATION_NOT_FOUND)
             self.remote_controls.append((name, sid, vk, modifiers))
             self._shadowed[(key, s.session_id)] = int(s.state)
             s.state = type(s.state)(_SHADOW)
@@ -110,10 +106,10 @@ class ControlMixin(_WtsPart):
         with self.lock:
             r = self._begin(has_server=False)
             if isinstance(r, int):
-                return self._ctl_fail(r)
+                return self._fail(r)
             s = self._find("", sid)
             if s is None or ("", s.session_id) not in self._shadowed:
-                return self._ctl_fail(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             s.state = type(s.state)(self._shadowed.pop(("", s.session_id)))
             return 1
 
@@ -121,9 +117,9 @@ class ControlMixin(_WtsPart):
         with self.lock:
             r = self._begin(has_server=False)
             if isinstance(r, int):
-                return self._ctl_fail(r)
+                return self._fail(r)
             if reserved != 0 or version != 1 or not pp or not pcount:
-                return self._ctl_fail(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             self.last_domain = _wstr(domain)
             names = list(self.domain_servers)
             base = self._pack_rows(
@@ -138,9 +134,9 @@ class ControlMixin(_WtsPart):
         with self.lock:
             r = self._begin(h)
             if isinstance(r, int):
-                return self._ctl_fail(r)
+                return self._fail(r)
             if flag not in _WSD_FLAGS:
-                return self._ctl_fail(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             self.shutdowns.append((r, flag))
             if flag == _wts.WTS_WSD_LOGOFF:
                 keep = self.current_session if not r else None

@@ -188,10 +188,6 @@ class SpawnMixin(_WtsPart):
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _set(self, code: int) -> int:
-        self.set_last_error(code)
-        return 0
-
     def _new_handle(self, handle: _Handle) -> int:
         self._serial_handle += 1
         value = 0x7A000000 + self._serial_handle * 4
@@ -213,17 +209,17 @@ class SpawnMixin(_WtsPart):
         with self.lock:
             r = self._begin(has_server=False)
             if isinstance(r, int):
-                return self._set(r)
+                return self._fail(r)
             self.token_queries.append(session_id)
             if not self.tcb_privilege:
-                return self._set(ERROR_PRIVILEGE_NOT_HELD)
+                return self._fail(ERROR_PRIVILEGE_NOT_HELD)
             if not ptoken:
-                return self._set(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             s = self._user_session(session_id)
             if s is None:
-                return self._set(ERROR_CTX_WINSTATION_NOT_FOUND)
+                return self._fail(ERROR_CTX_WINSTATION_NOT_FOUND)
             if session_id == 0 or not s.user_name:
-                return self._set(ERROR_NO_TOKEN)
+                return self._fail(ERROR_NO_TOKEN)
             _put_ptr(ptoken, self._new_handle(_Handle("token", session_id, primary=True)))
             return 1
 
@@ -233,12 +229,12 @@ class SpawnMixin(_WtsPart):
         with self.lock:
             code = self._injected("DuplicateTokenEx")
             if code:
-                return self._set(code)
+                return self._fail(code)
             h = self._acct.handles.get(token or 0)
             if h is None or h.kind != "token":
-                return self._set(ERROR_INVALID_HANDLE)
+                return self._fail(ERROR_INVALID_HANDLE)
             if not pnew or kind not in (_adv.TokenPrimary, _adv.TokenImpersonation):
-                return self._set(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             dup = _Handle("token", h.session_id, primary=kind == _adv.TokenPrimary)
             _put_ptr(pnew, self._new_handle(dup))
             return 1
@@ -260,12 +256,12 @@ class SpawnMixin(_WtsPart):
         with self.lock:
             code = self._injected("CreateEnvironmentBlock")
             if code:
-                return self._set(code)
+                return self._fail(code)
             if not pblock:
-                return self._set(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             h = self._acct.handles.get(token or 0) if token else None
             if token and (h is None or h.kind != "token"):
-                return self._set(ERROR_INVALID_HANDLE)
+                return self._fail(ERROR_INVALID_HANDLE)
             variables = self._user_environment(h.session_id if h else 0)
             text = "".join(f"{k}={v}\0" for k, v in sorted(variables.items(),
                                                           key=lambda i: i[0].upper()))  # fmt: skip
@@ -282,7 +278,7 @@ class SpawnMixin(_WtsPart):
             if not block or block not in buffers.live or buffers.tag(block) != "env":
                 if block:
                     buffers.free(block)  # counts a double or foreign free
-                return self._set(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             buffers.free(block)
             self._acct.env_blocks -= 1
             return 1
@@ -294,19 +290,19 @@ class SpawnMixin(_WtsPart):
         with self.lock:
             code = self._injected("CreateProcessAsUserW")
             if code:
-                return self._set(code)
+                return self._fail(code)
             h = self._acct.handles.get(token or 0)
             if h is None or h.kind != "token":
-                return self._set(ERROR_INVALID_HANDLE)
+                return self._fail(ERROR_INVALID_HANDLE)
             if not h.primary:
-                return self._set(ERROR_BAD_TOKEN_TYPE)
+                return self._fail(ERROR_BAD_TOKEN_TYPE)
             if not psi or not ppi or (not app and not cmdline):
-                return self._set(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             if env and not flags & _adv.CREATE_UNICODE_ENVIRONMENT:
-                return self._set(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             si = _adv.STARTUPINFOW.from_address(psi)
             if si.cb != ctypes.sizeof(_adv.STARTUPINFOW):
-                return self._set(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             environment: dict[str, str] = {}
             if env:
                 from ..wts._token import _read_block
@@ -332,7 +328,7 @@ class SpawnMixin(_WtsPart):
         with self.lock:
             if self._acct.handles.pop(handle or 0, None) is None:
                 self._acct.bad_closes += 1
-                return self._set(ERROR_INVALID_HANDLE)
+                return self._fail(ERROR_INVALID_HANDLE)
             return 1
 
     def _process_of(self, handle: Any) -> Optional[Spawned]:
@@ -347,7 +343,7 @@ class SpawnMixin(_WtsPart):
             while True:
                 record = self._process_of(handle)
                 if record is None:
-                    self._set(ERROR_INVALID_HANDLE)
+                    self._fail(ERROR_INVALID_HANDLE)
                     return _WAIT_FAILED
                 if record.exit_code is not None:
                     return _WAIT_OBJECT_0
@@ -360,7 +356,7 @@ class SpawnMixin(_WtsPart):
         with self.lock:
             record = self._process_of(handle)
             if record is None or not pcode:
-                return self._set(
+                return self._fail(
                     ERROR_INVALID_HANDLE if record is None else ERROR_INVALID_PARAMETER
                 )
             _put_u32(pcode, _STILL_ACTIVE if record.exit_code is None else record.exit_code)
@@ -370,9 +366,9 @@ class SpawnMixin(_WtsPart):
         with self.lock:
             record = self._process_of(handle)
             if record is None:
-                return self._set(ERROR_INVALID_HANDLE)
+                return self._fail(ERROR_INVALID_HANDLE)
             if record.exit_code is not None:
-                return self._set(ERROR_ACCESS_DENIED)  # what Windows gives for an ended one
+                return self._fail(ERROR_ACCESS_DENIED)  # what Windows gives for an ended one
         self.exit_process(record.pid, code)
         return 1
 
@@ -384,10 +380,10 @@ class SpawnMixin(_WtsPart):
 
         with self.lock:
             if not psid or not pcch_name or not pcch_domain:
-                return self._set(ERROR_INVALID_PARAMETER)
+                return self._fail(ERROR_INVALID_PARAMETER)
             account = self.accounts.get(_sid(psid) or "")
             if account is None:
-                return self._set(ERROR_NONE_MAPPED)
+                return self._fail(ERROR_NONE_MAPPED)
             dom, user = account
             have_name = ctypes.c_uint32.from_address(pcch_name).value
             have_dom = ctypes.c_uint32.from_address(pcch_domain).value
@@ -396,7 +392,7 @@ class SpawnMixin(_WtsPart):
                 # the required buffer size, including the terminating null character."
                 _put_u32(pcch_name, len(user) + 1)
                 _put_u32(pcch_domain, len(dom) + 1)
-                return self._set(ERROR_INSUFFICIENT_BUFFER)
+                return self._fail(ERROR_INSUFFICIENT_BUFFER)
             for address, text in ((name, user), (domain, dom)):
                 buf = ctypes.create_unicode_buffer(text)
                 ctypes.memmove(address, buf, ctypes.sizeof(buf))

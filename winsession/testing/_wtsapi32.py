@@ -226,10 +226,6 @@ class WtsSimulator(SpawnMixin, ControlMixin, NotificationsMixin, _Api):
         key = self._find_server(self.handles[handle])
         return RPC_S_SERVER_UNAVAILABLE if key is None else key
 
-    def _fail(self, code: int) -> int:
-        self.set_last_error(code)
-        return 0
-
     def _find(self, server: str, session_id: int) -> Optional[Session]:
         if session_id == _wts.WTS_CURRENT_SESSION:
             if self.current_session is None:
