@@ -344,9 +344,13 @@ def main() -> None:
     exe = prepare()
     # One wineserver for the whole run: by default it exits a few seconds after the last Wine
     # process, and a bench process started just then fails with "wine client error: recvmsg:
-    # Connection reset by peer" (seen twice before the files mode of a full run).
+    # Connection reset by peer" (seen twice before the files mode of a full run). A server
+    # left by earlier Wine use of the prefix is ended first (`-p` refuses to start beside
+    # it, exit code 2); the daemon gets no pipe of ours, which would keep our output open.
+    winpy.wine_shutdown(kill=True)
     subprocess.run([*winpy.wineserver_command(), "-p"], env=winpy.wine_env(None, OVERRIDES),
-                   check=True)  # fmt: skip
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=True)  # fmt: skip
     try:
         measure(exe, opts)
     finally:
