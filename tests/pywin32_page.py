@@ -97,6 +97,7 @@ def key_map(text: str) -> dict[str, str]:
 # What a pair needs beyond the table, done on both sides (the stand-in's control exports).
 SETUP: dict[str, Callable[[Any, Any], None]] = {
     "WTSWaitSystemEvent": lambda net, wts: wts.queue_event(0x20),  # WTS_EVENT_LOGON
+    "WTSQueryUserToken": lambda net, wts: wts.set_tcb(1),  # a LocalSystem service's privilege
     # The host tier's kernel32 is the stand-in's, which knows the table's processes only.
     "WTSGetActiveConsoleSessionId": lambda net, wts: wts.add_process(
         None, 1, os.getpid(), "python.exe", None, 0
@@ -145,6 +146,9 @@ def state(netstub: Any, wtsstub: Any) -> dict[str, Any]:
         "remote controls": int(wtsstub.remote_controls()),
         "wts buffers outstanding": int(wtsstub.outstanding()),
         "server handles open": int(wtsstub.open_handles()),
+        "tokens": [int(wtsstub.tokens_handed()), int(wtsstub.tokens_open())],
+        "token session": int(wtsstub.last_token_session()),
+        "notification windows registered": int(wtsstub.registrations()),
     }
 
 
@@ -201,6 +205,8 @@ def run_side(preamble: str, code: str, netstub: Any, wtsstub: Any, pair: str) ->
         if name not in preset and not name.startswith("_") and not callable(value)
         and type(value).__name__ != "module"
     }  # fmt: skip
+    # Handles, servers, tokens: objects, not data; what they did shows in the state.
+    values = {k: v for k, v in values.items() if not (isinstance(v, dict) and "<object>" in v)}
     return {"values": values, "before": before, "after": state(netstub, wtsstub), "error": error}
 
 
