@@ -462,10 +462,11 @@ def fetch_wheels(py: WinPython = DEFAULT) -> list[Path]:
     return wheels
 
 
-# pywin32's cp3XY win_amd64 wheel, for tests/test_pywin32_page.py (the migration page run
+# pywin32's win_amd64 wheels (3.9, 3.13), for tests/test_pywin32_page.py (the migration page run
 # against the real pywin32) and benchmarks/run.py only: never on the test Pythons' path.
 PYWIN32 = "pywin32==312"
 PYWIN32_SHA256 = {  # of each wheel, as reviewed
+    "3.9": "dc90147579a905b8635e1b0ec6514967dcb07e6e0d9c42f1477feef14cac23bb",
     "3.13": "c53e878d15a1c44788082bfe712a905433473aa38f86375b7cf8b45e3acbaaf9",
 }
 
