@@ -211,10 +211,12 @@ class SpawnMixin(_WtsPart):
             if isinstance(r, int):
                 return self._fail(r)
             self.token_queries.append(session_id)
-            if not self.tcb_privilege:
-                return self._fail(ERROR_PRIVILEGE_NOT_HELD)
+            # NULL phToken before the privilege: Windows answers ERROR_INVALID_PARAMETER to a
+            # caller without SE_TCB_NAME (Wine's wtsapi.c test_WTSQueryUserToken).
             if not ptoken:
                 return self._fail(ERROR_INVALID_PARAMETER)
+            if not self.tcb_privilege:
+                return self._fail(ERROR_PRIVILEGE_NOT_HELD)
             s = self._user_session(session_id)
             if s is None:
                 return self._fail(ERROR_CTX_WINSTATION_NOT_FOUND)
