@@ -32,6 +32,11 @@ Assertions of those files that are *not* encoded here, and why:
 - ``NetWkstaUserGetInfo`` (wksta.c run_wkstausergetinfo_tests: levels 0, 1 and 1101 succeed
   into NetApiBufferAllocate buffers; level 10000 -> ERROR_INVALID_LEVEL): the function is
   being added by another change (issue 22), which owns its facts.
+- Older versions of apibuf.c asserted that freeing a buffer twice succeeds, that
+  ``NetApiBufferSize`` works on a freed buffer and (earlier still) that
+  ``NetApiBufferReallocate(NULL, ...)`` fails. Wine dropped them: use after free proves
+  nothing, and later Windows allocates for a NULL OldBuffer (the current assertion, encoded
+  here). The stand-ins refuse and count double frees instead, as a test aid (stubs/README.md).
 - ``NetUserGetInfo``, ``NetQueryDisplayInformation``, ``NetLocalGroup*``, ``NetUserAdd/Del``,
   ``NetWkstaTransportEnum``, ``NetGetJoinInformation``, ``NetpGetComputerName``,
   ``DavGetHTTPFromUNCPath`` (access.c, wksta.c): not functions winsession provides.
