@@ -1182,6 +1182,19 @@ STUB_API NET_API_STATUS WINAPI NetApiBufferSize(void *Buffer, uint32_t *ByteCoun
 
 /* ---- control exports (C calling convention) ---- */
 
+/* The calling thread's last error as this library keeps it (off Windows each stand-in has
+ * its own; under Windows/Wine it is the real one): lets the tests check that a NET_API_STATUS
+ * function leaves it alone, as Windows does (stubs/README.md). */
+STUB_API uint32_t stub_get_last_error(void)
+{
+    return stub_error_get();
+}
+
+STUB_API void stub_set_last_error(uint32_t code)
+{
+    stub_error_set(code);
+}
+
 STUB_API void stub_net_reset(void)
 {
     stub_lock(&g.lock);

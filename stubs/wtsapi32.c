@@ -15,6 +15,7 @@ typedef void *HWND;
 #  define ERROR_ACCESS_DENIED 5
 #  define ERROR_NO_TOKEN 1008
 #  define ERROR_PRIVILEGE_NOT_HELD 1314
+#  define ERROR_INVALID_USER_BUFFER 1784
 #endif
 
 #ifndef WM_WTSSESSION_CHANGE
@@ -916,8 +917,13 @@ STUB_API BOOL WINAPI WTSEnumerateSessionsExW(HANDLE hServer, uint32_t *pLevel, u
 STUB_API BOOL WINAPI WTSEnumerateProcessesW(HANDLE hServer, uint32_t Reserved, uint32_t Version,
                                             WTS_PROCESS_INFOW **ppProcessInfo, uint32_t *pCount)
 {
-    return enumerate_call(hServer, Reserved == 0 && Version == 1, &g.processes,
-                          T_WTS_PROCESS_INFOW, 0, ppProcessInfo, pCount);
+    BOOL ok = enumerate_call(hServer, Reserved == 0 && Version == 1, &g.processes,
+                             T_WTS_PROCESS_INFOW, 0, ppProcessInfo, pCount);
+    /* Windows sets the last error to 0 when this succeeds (the page is silent; Wine's
+     * dlls/wtsapi32/tests/wtsapi.c, test_WTSEnumerateProcessesW, asserts it on Windows). */
+    if (ok)
+        stub_error_set(0);
+    return ok;
 }
 
 STUB_API BOOL WINAPI WTSTerminateProcess(HANDLE hServer, uint32_t ProcessId, uint32_t ExitCode)
@@ -964,7 +970,12 @@ STUB_API BOOL WINAPI WTSFreeMemoryExW(int32_t WTSTypeClass, void *pMemory,
 static uint32_t query(uint32_t server, int current_server, uint32_t id, uint32_t cls,
                       wchar_t **ppBuffer, uint32_t *pBytesReturned)
 {
-    if (ppBuffer == NULL || pBytesReturned == NULL || cls >= N_CLASSES)
+    /* A NULL ppBuffer or pBytesReturned is ERROR_INVALID_USER_BUFFER, *pBytesReturned left
+     * as it was (the page is silent; Wine's dlls/wtsapi32/tests/wtsapi.c,
+     * test_WTSQuerySessionInformation, asserts both on Windows). */
+    if (ppBuffer == NULL || pBytesReturned == NULL)
+        return ERROR_INVALID_USER_BUFFER;
+    if (cls >= N_CLASSES)
         return ERROR_INVALID_PARAMETER;
     const shape *sh = &CLASSES[cls];
     if (sh->nfields == 0 || (g.unsupported >> cls & 1))
@@ -1199,10 +1210,13 @@ STUB_API BOOL WINAPI WTSQueryUserToken(uint32_t SessionId, HANDLE *phToken)
         if (grown != NULL)
             g.tokens = grown; /* the capacity is already updated: keep the array with it */
         g.last_token_session = SessionId;
-        if (g.tcb_missing)
-            c.err = ERROR_PRIVILEGE_NOT_HELD;
-        else if (phToken == NULL)
+        /* NULL phToken is checked before the privilege: Windows answers
+         * ERROR_INVALID_PARAMETER to a caller without SE_TCB_NAME (Wine's
+         * dlls/wtsapi32/tests/wtsapi.c, test_WTSQueryUserToken, run unprivileged). */
+        if (phToken == NULL)
             c.err = ERROR_INVALID_PARAMETER;
+        else if (g.tcb_missing)
+            c.err = ERROR_PRIVILEGE_NOT_HELD;
         else if (s == NULL)
             c.err = ERROR_CTX_WINSTATION_NOT_FOUND;
         else if (SessionId == 0 || stub_wempty(s->str[S_USER_NAME]))

@@ -181,3 +181,39 @@ def test_the_example_runs_with_the_pytest_plugin() -> None:
     args = ["-q", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     rc = pytest.main([*args, str(EXAMPLES / "test_my_tool_with_simulator.py")])
     assert rc == 0
+
+
+@pytest.mark.parametrize("module", ["netapi32", "wtsapi32", "user32", "advapi32", "userenv"])
+def test_every_raw_function_is_simulated(module: str) -> None:
+    """What ``winsession.raw.<module>`` declares, the simulator exports: a user's code
+    calling any of them under a Simulator gets an answer, not an AttributeError (as
+    NetApiBufferReallocate once did)."""
+    import importlib
+
+    raw = importlib.import_module(f"winsession.raw.{module}")
+    declared = [f for f in vars(raw).values() if isinstance(f, _dll.Function) and f.dll == module]
+    assert declared
+    with Simulator():
+        provider = _dll.load(module)
+        assert [f.name for f in declared if not hasattr(provider, f.name)] == []
+
+
+def test_net_api_buffer_reallocate_keeps_the_contents() -> None:
+    with Simulator() as sim:
+        p = ctypes.c_void_p()
+        assert raw_net.NetApiBufferAllocate(4, ctypes.byref(p)) == 0
+        ctypes.memmove(p.value, b"abcd", 4)
+        assert raw_net.NetApiBufferReallocate(p, 4096, ctypes.byref(p)) == 0
+        assert ctypes.string_at(p.value, 4) == b"abcd"
+        assert raw_net.NetApiBufferReallocate(p, 2, ctypes.byref(p)) == 0
+        assert ctypes.string_at(p.value, 2) == b"ab"
+        assert raw_net.NetApiBufferFree(p) == 0
+        # A pointer it does not hold is refused and counted, as by NetApiBufferFree (as a
+        # double free when Python reuses the address of a buffer freed above).
+        foreign = ctypes.create_string_buffer(8)
+        with pytest.raises(errors.NetApiError) as info:
+            raw_net.NetApiBufferReallocate(ctypes.addressof(foreign), 16, ctypes.byref(p))
+        assert info.value.winerror == 87
+        assert sim.net.foreign_frees + sim.net.double_frees == 1 and sim.net.outstanding == 0
+        sim.net.buffers.reset_counters()
+        sim.assert_clean()

@@ -87,6 +87,7 @@ class NetApiSimulator(_Api):
             ("NetFileClose", [_V, _U32], self._file_close),
             ("NetConnectionEnum", [_V, _V, _U32, _V, _U32, _V, _V, _V], self._connection_enum),
             ("NetApiBufferFree", [_V], self._buffer_free),
+            ("NetApiBufferReallocate", [_V, _U32, _V], self._buffer_reallocate),
             ("NetApiBufferAllocate", [_U32, _V], self._buffer_allocate),
             ("NetApiBufferSize", [_V, _V], self._buffer_size),
         ):
@@ -590,6 +591,29 @@ class NetApiSimulator(_Api):
             return ERROR_INVALID_PARAMETER
         with self.lock:
             _put_ptr(out, self.buffers.alloc(count))
+        return NERR_Success
+
+    def _buffer_reallocate(self, address: Any, count: int, out: Any) -> int:
+        # As on Windows (Wine's netapi32 apibuf.c conformance test): a NULL OldBuffer
+        # allocates, a NewByteCount of 0 frees and hands back NULL, otherwise the contents
+        # move to a buffer of the new size. A pointer never handed out (or freed) is counted
+        # as a double or foreign free and refused, as by NetApiBufferFree.
+        if not out:
+            return ERROR_INVALID_PARAMETER
+        with self.lock:
+            if address and address not in self.buffers.live:
+                self.buffers.free(address)
+                return ERROR_INVALID_PARAMETER
+            if address and not count:
+                self.buffers.free(address)
+                _put_ptr(out, None)
+                return NERR_Success
+            new = self.buffers.alloc(count)
+            if address:
+                kept = min(ctypes.sizeof(self.buffers.live[address][0]), count)
+                ctypes.memmove(new, address, kept)
+                self.buffers.free(address)
+            _put_ptr(out, new)
         return NERR_Success
 
     def _buffer_size(self, address: Any, out: Any) -> int:

@@ -6,12 +6,12 @@ Each follows its Microsoft Learn page; every call is recorded with its arguments
 (:attr:`SpawnMixin.spawned`, ``token_queries``), and every handle and environment block is
 counted, so a test sees a leak as a number.
 
-- ``WTSQueryUserToken``: ``ERROR_PRIVILEGE_NOT_HELD`` unless the caller holds
-  ``SE_TCB_NAME`` (:attr:`SpawnMixin.tcb_privilege`, True by default so that the demo runs as
-  a service would); ``ERROR_INVALID_PARAMETER`` for a NULL ``phToken``;
-  ``ERROR_CTX_WINSTATION_NOT_FOUND`` for a session that does not exist; ``ERROR_NO_TOKEN`` for
-  a session nobody is logged on to ("when the session is in the idle state or SessionId is
-  zero").
+- ``WTSQueryUserToken``: ``ERROR_INVALID_PARAMETER`` for a NULL ``phToken`` (checked first, as
+  Windows does); ``ERROR_PRIVILEGE_NOT_HELD`` unless the caller holds ``SE_TCB_NAME``
+  (:attr:`SpawnMixin.tcb_privilege`, True by default so that the demo runs as a service
+  would); ``ERROR_CTX_WINSTATION_NOT_FOUND`` for a session that does not exist;
+  ``ERROR_NO_TOKEN`` for a session nobody is logged on to ("when the session is in the idle
+  state or SessionId is zero").
 - ``DuplicateTokenEx``: needs a token handle (``ERROR_INVALID_HANDLE`` otherwise);
   ``TokenType`` must be ``TokenPrimary`` or ``TokenImpersonation``.
 - ``CreateEnvironmentBlock``: the user's variables (USERNAME, USERDOMAIN, USERPROFILE, ...),
@@ -211,10 +211,12 @@ class SpawnMixin(_WtsPart):
             if isinstance(r, int):
                 return self._fail(r)
             self.token_queries.append(session_id)
-            if not self.tcb_privilege:
-                return self._fail(ERROR_PRIVILEGE_NOT_HELD)
+            # NULL phToken before the privilege: Windows answers ERROR_INVALID_PARAMETER to a
+            # caller without SE_TCB_NAME (Wine's wtsapi.c test_WTSQueryUserToken).
             if not ptoken:
                 return self._fail(ERROR_INVALID_PARAMETER)
+            if not self.tcb_privilege:
+                return self._fail(ERROR_PRIVILEGE_NOT_HELD)
             s = self._user_session(session_id)
             if s is None:
                 return self._fail(ERROR_CTX_WINSTATION_NOT_FOUND)

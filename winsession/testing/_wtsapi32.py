@@ -53,6 +53,9 @@ _UNSUPPORTED = frozenset((*range(17, 23), 27))
 _SESSION_ADDRESS_V4 = 28
 _IS_REMOTE_SESSION = 29
 _N_CLASSES = 30
+# winerror.h. WTSQuerySessionInformationW's answer to a NULL ppBuffer or pBytesReturned on
+# Windows (its page is silent; Wine's dlls/wtsapi32/tests/wtsapi.c asserts it there).
+ERROR_INVALID_USER_BUFFER = 1784
 
 
 class WtsSimulator(SpawnMixin, ControlMixin, NotificationsMixin, _Api):
@@ -349,7 +352,12 @@ class WtsSimulator(SpawnMixin, ControlMixin, NotificationsMixin, _Api):
         return self._enum_common(h, level_ok and filt == 0, "ex", pp, pcount)
 
     def _enum_processes(self, h: Any, reserved: int, version: int, pp: Any, pcount: Any) -> int:
-        return self._enum_common(h, reserved == 0 and version == 1, "processes", pp, pcount)
+        ok = self._enum_common(h, reserved == 0 and version == 1, "processes", pp, pcount)
+        if ok:
+            # Windows sets the last error to 0 on success (Wine's wtsapi.c conformance test,
+            # test_WTSEnumerateProcessesW, asserts it on Windows; the page is silent).
+            self.set_last_error(0)
+        return ok
 
     def _terminate(self, h: Any, pid: int, code: int) -> int:
         with self.lock:
@@ -396,7 +404,9 @@ class WtsSimulator(SpawnMixin, ControlMixin, NotificationsMixin, _Api):
             r = self._begin(h)
             if isinstance(r, int):
                 return self._fail(r)
-            if not pp or not pbytes or not 0 <= cls < _N_CLASSES:
+            if not pp or not pbytes:  # *pBytesReturned stays as it was, as on Windows
+                return self._fail(ERROR_INVALID_USER_BUFFER)
+            if not 0 <= cls < _N_CLASSES:
                 return self._fail(ERROR_INVALID_PARAMETER)
             if cls in _UNSUPPORTED or cls in self.unsupported:
                 return self._fail(ERROR_NOT_SUPPORTED)
