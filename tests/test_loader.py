@@ -11,7 +11,7 @@ import pytest
 from _tier import tier
 
 import winsession
-from winsession import _dll, net
+from winsession import _dll, errors, net
 from winsession.raw import netapi32
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +77,48 @@ def test_off_windows_calls_raise_unsupported_platform() -> None:
         text=True,
     ).stdout
     assert "netapi32.dll is part of Windows" in out
-    assert "tests/run.py" in out
+    # A library user has no tests/run.py (a wheel ships none): the message says how to simulate.
+    assert "tests/run.py" not in out
+    assert "winsession --simulate" in out
+    assert "winsession.testing.demo_simulator()" in out
+
+
+def test_load_failure_is_facts_and_errors_makes_the_exception() -> None:
+    # The loader knows no exception class: it reports a LoadFailure, and the one attached by
+    # winsession.errors (at import) decides the class -- the same one load() raises.
+    made = errors._load_error(_dll.LoadFailure("netapi32", None, "linux"))
+    assert type(made) is winsession.UnsupportedPlatformError and made.function == "netapi32"
+    assert "on linux" in str(made) and "--simulate" in str(made)
+    denied = errors._load_error(_dll.LoadFailure("wtsapi32", 5, "win32"))
+    assert isinstance(denied, winsession.AccessDeniedError)
+    assert (denied.winerror, denied.function) == (5, "LoadLibraryExW")
+    assert "wtsapi32.dll cannot be loaded from System32 (error 5)" in str(denied)
+    assert _dll._load_error is errors._load_error
+
+
+def test_declarations_name_a_convention_and_bind_the_attached_errcheck(netstub: object) -> None:
+    # raw modules import no exception: they name a return convention, and binding attaches
+    # what winsession.errors registered for it.
+    assert isinstance(netapi32.NetFileClose.errcheck, _dll.Check)
+    assert netapi32.NetFileClose.errcheck.convention == "NET_API_STATUS"
+    assert netapi32.NetFileClose.bind().errcheck is errors.check_net_api_status
+    with pytest.raises(winsession.OpenFileNotFoundError):  # raised through the FFI
+        netapi32.NetFileClose(None, 424242)
+
+
+def test_a_convention_nobody_attached_is_refused() -> None:
+    with pytest.raises(RuntimeError, match="no errcheck is attached for NOPE"):
+        _dll.Check("NOPE").resolve("netapi32")
+
+
+def test_keyword_arguments_are_refused_not_dropped(netstub: object) -> None:
+    # ctypes passes positional arguments only; dropping a keyword would call with fewer.
+    free = netapi32.NetApiBufferFree
+    with pytest.raises(TypeError, match=r"NetApiBufferFree\(\) takes positional arguments only, not Buffer="):
+        free(Buffer=None)
+    with pytest.raises(TypeError, match="not Buffer="):
+        free(None, Buffer=None)
+    assert free(None) == 0  # positionally: reaches the stand-in (NULL is allowed, NERR_Success)
 
 
 def test_stand_in_binding_is_the_loaded_library(netstub: object) -> None:
