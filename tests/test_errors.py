@@ -168,7 +168,8 @@ def test_file_id_meaning_is_chosen_by_function_and_code(
 
 def test_open_file_not_found_is_exported_pickles_and_names_the_file_id() -> None:
     assert winsession.OpenFileNotFoundError is errors.OpenFileNotFoundError
-    assert "OpenFileNotFoundError" in errors.__all__ and "OpenFileNotFoundError" in winsession.__all__
+    assert "OpenFileNotFoundError" in errors.__all__
+    assert "OpenFileNotFoundError" in winsession.__all__
     err = errors.net_api_error(2314, "NetFileClose", "FS01")
     assert type(err).__name__ == "NetApiOpenFileNotFoundError"
     assert isinstance(err, LookupError) and not isinstance(err, errors.SessionNotFoundError)
@@ -186,9 +187,8 @@ def _fail_in_the_call() -> None:
 
 
 def test_context_names_server_and_session_in_place_keeping_the_traceback() -> None:
-    with pytest.raises(errors.WtsError) as info:
-        with errors.context("RDS01", 7):
-            _fail_in_the_call()
+    with pytest.raises(errors.WtsError) as info, errors.context("RDS01", 7):
+        _fail_in_the_call()
     err = info.value
     assert (err.server, err.session_id) == ("RDS01", 7)
     assert str(err).startswith("WTSLogoffSession on RDS01 for session 7 failed: ")
@@ -198,17 +198,15 @@ def test_context_names_server_and_session_in_place_keeping_the_traceback() -> No
 
 
 def test_context_keeps_a_custom_message_and_adds_where() -> None:
-    with pytest.raises(errors.WtsError) as info:
-        with errors.context("RDS01"):
-            raise errors.wts_error(13, "WTSQuerySessionInformationW", message="bad buffer")
+    with pytest.raises(errors.WtsError) as info, errors.context("RDS01"):
+        raise errors.wts_error(13, "WTSQuerySessionInformationW", message="bad buffer")
     assert str(info.value) == "bad buffer (server RDS01)"
     assert info.value.server == "RDS01" and info.value.session_id is None
 
 
 def test_context_leaves_other_exceptions_and_success_alone() -> None:
-    with pytest.raises(ValueError, match="^plain$"):
-        with errors.context("RDS01", 7):
-            raise ValueError("plain")
+    with pytest.raises(ValueError, match=r"^plain$"), errors.context("RDS01", 7):
+        raise ValueError("plain")
     with errors.context("RDS01", 7):
         pass
 

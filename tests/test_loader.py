@@ -114,7 +114,9 @@ def test_a_convention_nobody_attached_is_refused() -> None:
 def test_keyword_arguments_are_refused_not_dropped(netstub: object) -> None:
     # ctypes passes positional arguments only; dropping a keyword would call with fewer.
     free = netapi32.NetApiBufferFree
-    with pytest.raises(TypeError, match=r"NetApiBufferFree\(\) takes positional arguments only, not Buffer="):
+    with pytest.raises(
+        TypeError, match=r"NetApiBufferFree\(\) takes positional arguments only, not Buffer="
+    ):
         free(Buffer=None)
     with pytest.raises(TypeError, match="not Buffer="):
         free(None, Buffer=None)
@@ -126,3 +128,14 @@ def test_stand_in_binding_is_the_loaded_library(netstub: object) -> None:
     assert list(net.enum_sessions()) == []
     assert netapi32.NetSessionEnum._bound is not None
     assert winsession.net is net
+
+
+def test_loader_and_argument_examples_run() -> None:
+    # Private modules, so test_docs does not collect them; their examples run here.
+    import doctest
+
+    from winsession import _args
+
+    for module in (_dll, _args):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS, verbose=False)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

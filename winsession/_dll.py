@@ -176,7 +176,7 @@ def _system32() -> tuple[Callable[..., int], Callable[..., Optional[int]], Calla
     KnownDLL, always System32's; the functions are fetched by ``__getitem__`` (new objects), so
     neither ``ctypes.windll`` nor raw.kernel32's declarations are touched."""
     global _bootstrap
-    if _bootstrap is None:
+    if _bootstrap is None and sys.platform == "win32":  # (WinDLL exists there only)
         k32 = ctypes.WinDLL("kernel32", use_last_error=True)
         get_dir = k32["GetSystemDirectoryW"]
         get_dir.argtypes = (ctypes.c_wchar_p, ctypes.c_uint32)
@@ -188,6 +188,8 @@ def _system32() -> tuple[Callable[..., int], Callable[..., Optional[int]], Calla
         free.argtypes = (ctypes.c_void_p,)
         free.restype = ctypes.c_int32
         _bootstrap = (get_dir, load_ex, free)
+    if _bootstrap is None:
+        raise RuntimeError("no System32 to load from: not Windows")
     return _bootstrap
 
 

@@ -516,7 +516,7 @@ def wts_error(
     return error_class(WtsError, code, function)(code, function, server, message, session_id)
 
 
-class context:  # noqa: N801  (used as a statement: ``with context(...)``, like a function)
+class context:  # lower case: used as a statement, ``with context(...)``, like suppress
     """``with context(server, session_id):`` -- a :class:`WinSessionError` leaving the block
     names ``server`` and ``session_id`` (message and attributes). The one way winsession adds
     where a call failed to its error: in place, so the traceback still reaches the call.
