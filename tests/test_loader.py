@@ -106,6 +106,18 @@ def test_declarations_name_a_convention_and_bind_the_attached_errcheck(netstub: 
         netapi32.NetFileClose(None, 424242)
 
 
+@pytest.mark.windows
+def test_a_dll_missing_from_system32_raises_what_errors_makes_of_it() -> None:
+    # The loader's own path on Windows: LoadLibraryExW fails, _dll reports a LoadFailure,
+    # winsession.errors' exception is raised, and nothing is remembered.
+    with pytest.raises(winsession.WinSessionError) as info:
+        _dll.load("winsession_no_such_dll")
+    err = info.value
+    assert err.function == "LoadLibraryExW" and err.winerror != 0
+    assert "winsession_no_such_dll.dll cannot be loaded from System32" in str(err)
+    assert "winsession_no_such_dll" not in _dll._libraries
+
+
 def test_a_convention_nobody_attached_is_refused() -> None:
     with pytest.raises(RuntimeError, match="no errcheck is attached for NOPE"):
         _dll.Check("NOPE").resolve("netapi32")
