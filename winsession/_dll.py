@@ -30,13 +30,16 @@ call by the program itself, not a redirection from outside: the rule above stand
 
 from __future__ import annotations
 
-import ctypes
+import _thread
 import sys
-import threading
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Callable, Generic, NamedTuple, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar, Union
 
+# ctypes is imported where a DLL is loaded or a last error read, not here: winsession.errors
+# imports this module, and `import winsession` (which imports errors) should not pay for it.
 if TYPE_CHECKING:
+    import ctypes
+    from collections.abc import Sequence
+
     from typing_extensions import ParamSpec  # typeshed's; nothing imports it at run time
 
     _P = ParamSpec("_P")
@@ -62,13 +65,13 @@ __all__ = [
 ]
 
 _IS_WINDOWS = sys.platform == "win32"
-_lock = threading.Lock()
+_lock = _thread.allocate_lock()  # threading.Lock itself, without importing threading
 _libraries: dict[str, ctypes.CDLL] = {}
 _stand_ins: dict[str, str] = {}
 _functions: list[Function[..., Any]] = []
 _simulators: dict[str, Any] = {}
 _data_files: dict[str, int] = {}
-_data_lock = threading.Lock()  # not _lock: binding kernel32 inside takes that one
+_data_lock = _thread.allocate_lock()  # not _lock: binding kernel32 inside takes that one
 
 ErrCheck = Callable[[Any, Any, tuple[Any, ...]], Any]
 """A ctypes errcheck: ``(result, function, arguments) -> result``, raising on failure."""
@@ -108,15 +111,23 @@ class Check:
         return f"Check({self.convention!r}{failure})"
 
 
-class LoadFailure(NamedTuple):
-    """Why a DLL cannot be had, as facts; :mod:`winsession.errors` makes the exception."""
+class LoadFailure:
+    """Why a DLL cannot be had, as facts; :mod:`winsession.errors` makes the exception.
 
-    dll: str
-    """The library's name, e.g. ``"netapi32"``."""
-    winerror: Optional[int]
-    """``LoadLibraryExW``'s last error on Windows; ``None``: not Windows, and no stand-in."""
-    platform: str
-    """``sys.platform`` of this process."""
+    ``dll``: the library's name (``"netapi32"``); ``winerror``: ``LoadLibraryExW``'s last
+    error on Windows, ``None`` when this is not Windows (and no stand-in is bound);
+    ``platform``: ``sys.platform``.
+    """
+
+    __slots__ = ("dll", "platform", "winerror")
+
+    def __init__(self, dll: str, winerror: Optional[int], platform: str) -> None:
+        self.dll = dll
+        self.winerror = winerror
+        self.platform = platform
+
+    def __repr__(self) -> str:
+        return f"LoadFailure({self.dll!r}, {self.winerror!r}, {self.platform!r})"
 
 
 _conventions: dict[str, Callable[[str, Optional[int]], ErrCheck]] = {}
@@ -175,6 +186,8 @@ def _system32() -> tuple[Callable[..., int], Callable[..., Optional[int]], Calla
     (Windows only): what loading needs, before any declaration can be bound. kernel32 is a
     KnownDLL, always System32's; the functions are fetched by ``__getitem__`` (new objects), so
     neither ``ctypes.windll`` nor raw.kernel32's declarations are touched."""
+    import ctypes
+
     global _bootstrap
     if _bootstrap is None and sys.platform == "win32":  # (WinDLL exists there only)
         k32 = ctypes.WinDLL("kernel32", use_last_error=True)
@@ -196,6 +209,8 @@ def _system32() -> tuple[Callable[..., int], Callable[..., Optional[int]], Calla
 def _load_from_system32(file_name: str, flags: int) -> Optional[int]:
     """``LoadLibraryExW(<System32>\\file_name, NULL, flags)``: the module handle, or ``None``
     (the reason in ctypes' saved last error)."""
+    import ctypes
+
     get_dir, load_ex, _ = _system32()
     system = ctypes.create_unicode_buffer(512)
     length = get_dir(system, len(system))
@@ -206,6 +221,8 @@ def _load_from_system32(file_name: str, flags: int) -> Optional[int]:
 
 
 def _open(name: str) -> ctypes.CDLL:
+    import ctypes
+
     if sys.platform == "win32":
         if name == "kernel32":
             # A KnownDLL; a private instance, so no other library's settings are touched.
@@ -275,6 +292,8 @@ def last_error(dll: str) -> int:
     Windows the stand-ins keep a thread-local value of their own. A simulated DLL (see
     :func:`use_simulator`) answers through its provider's ``get_last_error()``.
     """
+    import ctypes
+
     simulated = _simulators.get(dll)
     if simulated is not None:
         return int(simulated.get_last_error())
@@ -291,6 +310,8 @@ def set_last_error(dll: str, code: int) -> None:
     saved copy on Windows, the stand-in's own off Windows; nothing for a simulated DLL).
     Lets a caller tell "failed without setting an error" from a stale error of an earlier
     call."""
+    import ctypes
+
     if dll in _simulators:
         return
     if sys.platform == "win32":
