@@ -140,3 +140,83 @@ def test_combined_classes_document_themselves_without_copying_examples() -> None
     cls = errors.error_class(errors.NetApiError, 5)
     doc = cls.__doc__ or ""
     assert ">>>" not in doc and "AccessDeniedError" in doc and "NetApiError" in doc
+
+
+# --- an unknown file id, by function and code -----------------------------------------------
+
+FILE_ID_CALLS = ("NetFileGetInfo", "NetFileClose")
+
+
+@given(
+    code=st.sampled_from([2, 2314, 2312, 2221, 5, 7022]) | st.integers(0, 2**32 - 1),
+    function=st.sampled_from([*FILE_ID_CALLS, "NetSessionDel", "NetFileEnum", "WTSLogoffSession"]),
+    family=st.sampled_from([errors.NetApiError, errors.WtsError]),
+)
+def test_file_id_meaning_is_chosen_by_function_and_code(
+    code: int, function: str, family: type[errors.WinSessionError]
+) -> None:
+    cls = errors.error_class(family, code, function)
+    by_code = errors.error_class(family, code)
+    about_file_id = code == 2314 or (code == 2 and function in FILE_ID_CALLS)
+    assert issubclass(cls, errors.OpenFileNotFoundError) == about_file_id
+    assert issubclass(cls, family)
+    if not about_file_id:
+        assert cls is by_code  # the function only matters where its pages say so
+    if code == 2 and function not in FILE_ID_CALLS:
+        assert issubclass(cls, errors.SessionNotFoundError)  # WTS: the session has gone
+
+
+def test_open_file_not_found_is_exported_pickles_and_names_the_file_id() -> None:
+    assert winsession.OpenFileNotFoundError is errors.OpenFileNotFoundError
+    assert "OpenFileNotFoundError" in errors.__all__
+    assert "OpenFileNotFoundError" in winsession.__all__
+    err = errors.net_api_error(2314, "NetFileClose", "FS01")
+    assert type(err).__name__ == "NetApiOpenFileNotFoundError"
+    assert isinstance(err, LookupError) and not isinstance(err, errors.SessionNotFoundError)
+    assert str(err).startswith("NetFileClose on FS01 failed: NERR_FileIdNotFound (2314): ")
+    assert str(err).endswith("No file is open with that file id (it may have been closed already).")
+    again = pickle.loads(pickle.dumps(err))
+    assert type(again) is type(err) and str(again) == str(err)
+
+
+# --- one way an error gets its server and session ---------------------------------------------
+
+
+def _fail_in_the_call() -> None:
+    raise errors.wts_error(7022, "WTSLogoffSession")
+
+
+def test_context_names_server_and_session_in_place_keeping_the_traceback() -> None:
+    with pytest.raises(errors.WtsError) as info, errors.context("RDS01", 7):
+        _fail_in_the_call()
+    err = info.value
+    assert (err.server, err.session_id) == ("RDS01", 7)
+    assert str(err).startswith("WTSLogoffSession on RDS01 for session 7 failed: ")
+    assert type(err).__name__ == "WtsSessionNotFoundError"
+    assert info.traceback[-1].name == "_fail_in_the_call"  # the same exception, not a new one
+    assert err.__context__ is None
+
+
+def test_context_keeps_a_custom_message_and_adds_where() -> None:
+    with pytest.raises(errors.WtsError) as info, errors.context("RDS01"):
+        raise errors.wts_error(13, "WTSQuerySessionInformationW", message="bad buffer")
+    assert str(info.value) == "bad buffer (server RDS01)"
+    assert info.value.server == "RDS01" and info.value.session_id is None
+
+
+def test_context_leaves_other_exceptions_and_success_alone() -> None:
+    with pytest.raises(ValueError, match=r"^plain$"), errors.context("RDS01", 7):
+        raise ValueError("plain")
+    with errors.context("RDS01", 7):
+        pass
+
+
+def test_wts_calls_name_their_session_through_the_stand_in(wtsstub: object) -> None:
+    # The high-level call sites use errors.context: the error crossing the FFI names the
+    # session it was about (WTSQueryUserToken of a session that does not exist).
+    from winsession import wts
+
+    with pytest.raises(errors.WtsError) as info:
+        wts.query_user_token(4242)
+    assert info.value.session_id == 4242 and "for session 4242" in str(info.value)
+    assert info.value.function == "WTSQueryUserToken"

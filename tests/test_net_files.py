@@ -172,9 +172,12 @@ def test_get_file_info_unknown_id_is_a_lookup_error(netstub: NetStub) -> None:
     load(netstub)
     with pytest.raises(LookupError) as info:
         net.get_file_info(999)
-    assert isinstance(info.value, winsession.SessionNotFoundError)
+    assert type(info.value) is winsession.errors.NetApiOpenFileNotFoundError
+    assert not isinstance(info.value, winsession.SessionNotFoundError)  # a file id, no session
     assert info.value.winerror == WinError.ERROR_FILE_NOT_FOUND
     assert info.value.function == "NetFileGetInfo"
+    assert "No file is open with that file id" in str(info.value)
+    assert "session" not in str(info.value).lower()
 
 
 def test_close_file_closes_exactly_that_file(netstub: NetStub) -> None:
@@ -182,7 +185,7 @@ def test_close_file_closes_exactly_that_file(netstub: NetStub) -> None:
     net.close_file(101)
     assert [f.file_id for f in net.enum_files(level=2)] == [102, 205]
     assert netstub.file_count() == 2
-    with pytest.raises(winsession.SessionNotFoundError) as info:
+    with pytest.raises(winsession.OpenFileNotFoundError) as info:
         net.close_file(101)
     assert info.value.winerror == WinError.ERROR_FILE_NOT_FOUND
     assert info.value.function == "NetFileClose"
@@ -195,6 +198,7 @@ def test_both_documented_not_found_codes_are_lookup_errors(netstub: NetStub, cod
     with pytest.raises(LookupError) as info:
         net.close_file(101)
     assert isinstance(info.value, winsession.NetApiError)
+    assert isinstance(info.value, winsession.OpenFileNotFoundError)
     assert info.value.winerror == code
     assert netstub.file_count() == 3  # the failed call changed nothing
 
@@ -343,10 +347,13 @@ def test_enum_files_stopping_anywhere_leaks_nothing(
 def test_not_found_codes_map_to_lookup_error_on_every_call(_netstub: NetStub, code: int) -> None:
     _netstub.reset()
     _netstub.load_files([File(1, "p", "u", "\\\\c")])
-    for call in (lambda: net.get_file_info(1), lambda: net.close_file(1)):
+    for function, call in (("NetFileGetInfo", lambda: net.get_file_info(1)),
+                           ("NetFileClose", lambda: net.close_file(1))):  # fmt: skip
         _netstub.fail_on_call(_netstub.calls() + 1, code)
-        with pytest.raises(LookupError):
+        with pytest.raises(winsession.OpenFileNotFoundError) as info:
             call()
+        assert isinstance(info.value, LookupError)
+        assert (info.value.winerror, info.value.function) == (code, function)
     _netstub.assert_clean()
 
 
@@ -393,6 +400,43 @@ def test_a_callers_frozen_objects_stay_frozen(netstub: NetStub) -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+# --- an unknown file id: the class is chosen by the function as well as the code ----------
+
+
+@pytest.mark.parametrize("code", [WinError.ERROR_FILE_NOT_FOUND, NERR.FileIdNotFound])
+@pytest.mark.parametrize("function", ["NetFileGetInfo", "NetFileClose"])
+def test_unknown_file_id_in_the_simulator(function: str, code: int) -> None:
+    # The simulator answers ERROR_FILE_NOT_FOUND itself (the functions' pages) and gives
+    # NERR_FileIdNotFound (MS-SRVS) when scheduled: both speak of a file id.
+    from winsession.testing import OpenFile, Simulator
+
+    call = {"NetFileGetInfo": net.get_file_info, "NetFileClose": net.close_file}[function]
+    with Simulator(files=[OpenFile(7, "p", "u", "\\\\c")]) as sim:
+        if code == NERR.FileIdNotFound:
+            sim.fail_on_call(sim.net.calls + 1, code)
+            target = 7
+        else:
+            target = 8  # not open
+        with pytest.raises(winsession.OpenFileNotFoundError) as info:
+            call(target)
+        err = info.value
+        assert type(err).__name__ == "NetApiOpenFileNotFoundError"
+        assert isinstance(err, LookupError) and isinstance(err, winsession.NetApiError)
+        assert not isinstance(err, winsession.SessionNotFoundError)
+        assert (err.winerror, err.function) == (code, function)
+        assert "file id" in str(err)
+        sim.assert_clean()
+
+
+def test_the_same_code_from_a_session_call_stays_a_session_error() -> None:
+    # ERROR_FILE_NOT_FOUND outside NetFileGetInfo/NetFileClose keeps its code-wide meaning.
+    err = winsession.errors.wts_error(WinError.ERROR_FILE_NOT_FOUND, "WTSQuerySessionInformationW")
+    assert isinstance(err, winsession.SessionNotFoundError)
+    assert not isinstance(err, winsession.OpenFileNotFoundError)
+    err = winsession.errors.net_api_error(WinError.ERROR_FILE_NOT_FOUND, "NetSessionDel")
+    assert isinstance(err, winsession.SessionNotFoundError)
 
 
 # --- paging that never ends stops (the simulator's misbehaviours) ---------------------------

@@ -1053,12 +1053,12 @@ def files_get_info_and_close(b: Backend) -> None:
     assert net.get_file_info(205) == _file3(FILES[3])
     assert net.get_file_info(205, level=2) == net.FileInfo2(205)
     assert net.get_file_info(900, server="FS01").path_name == "E:\\x"
-    raises(errors.SessionNotFoundError, 2, lambda: net.get_file_info(900))  # other server
+    raises(errors.OpenFileNotFoundError, 2, lambda: net.get_file_info(900))  # other server
     net.close_file(102)
     assert [f.file_id for f in net.enum_files(level=2)] == [101, 103, 205]
-    raises(errors.SessionNotFoundError, 2, lambda: net.close_file(102))
+    raises(errors.OpenFileNotFoundError, 2, lambda: net.close_file(102))
     b.net.fail_on_call(b.net_calls() + 1, 2314)  # NERR_FileIdNotFound, as MS-SRVS lists it
-    raises(errors.SessionNotFoundError, 2314, lambda: net.close_file(101))
+    raises(errors.OpenFileNotFoundError, 2314, lambda: net.close_file(101))
     assert len(list(net.enum_files(level=2))) == 3
     assert b.net_outstanding() == 0
 

@@ -27,7 +27,8 @@ Modules
 Errors are :class:`WinSessionError` (an ``OSError`` with ``.winerror``, ``.function``,
 ``.server`` and ``.symbol`` on every OS); catch them by meaning
 (:class:`AccessDeniedError` is a ``PermissionError``, :class:`SessionNotFoundError` a
-``LookupError``, :class:`ServerNotFoundError` a ``ConnectionError``, ...) or by API family
+``LookupError``, as is :class:`OpenFileNotFoundError`; :class:`ServerNotFoundError` a
+``ConnectionError``, ...) or by API family
 (:class:`NetApiError`, :class:`WtsError`, :class:`ComError`). Records are frozen
 dataclasses: ``dataclasses.asdict()`` gives dicts for JSON or pandas.
 
@@ -49,7 +50,8 @@ NERR_ClientNameNotFound NetSessionDel
 
 The API modules load on first use, so ``import winsession`` costs about a millisecond.
 Everything imports on any OS; calling an API off Windows raises
-:class:`UnsupportedPlatformError` (try ``winsession.testing`` there).
+:class:`UnsupportedPlatformError` (simulate Windows there: ``winsession --simulate ...``, or
+``with winsession.testing.demo_simulator():`` in Python).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from .errors import (
     InvalidLevelError,
     InvalidParameterError,
     NetApiError,
+    OpenFileNotFoundError,
     SensUnavailableError,
     ServerNotFoundError,
     SessionNotFoundError,
@@ -85,6 +88,7 @@ __all__ = [
     "InvalidLevelError",
     "InvalidParameterError",
     "NetApiError",
+    "OpenFileNotFoundError",
     "SensUnavailableError",
     "ServerNotFoundError",
     "SessionNotFoundError",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 
 def text(value: object, argument: str, expected: str = "a str") -> str:
     """The exact ``str`` that will reach a wide-string API, checked: ``value`` itself when
@@ -34,6 +36,24 @@ def text(value: object, argument: str, expected: str = "a str") -> str:
     if "\0" in exact:
         raise ValueError(f"{argument} must not contain NUL characters: {exact!r}")
     return exact
+
+
+def server_name(value: object, expected: str = "a str or None") -> Optional[str]:
+    """The server a ``server=`` argument names, as the APIs take it: ``None`` for this
+    computer (also for ``""``: harmless, and common in scripts), else the exact name. The one
+    server-name check of the SMB and Remote Desktop calls; ``expected`` says what else the
+    caller accepts (a ``wts.Server``), in the ``TypeError``.
+
+    >>> server_name("FS01"), server_name(""), server_name(None)
+    ('FS01', None, None)
+    >>> server_name(5)
+    Traceback (most recent call last):
+    TypeError: server must be a str or None, not int
+    """
+    # Compared after text() made an exact str: a subclass's __eq__ cannot pick the server.
+    if value is None:
+        return None
+    return text(value, "server", expected) or None
 
 
 def u32(value: object, argument: str) -> int:

@@ -33,6 +33,8 @@ import sys
 from enum import IntEnum
 from typing import Final, Optional
 
+from . import _dll
+
 __all__ = ["NERR", "WinError", "message", "symbol"]
 
 
@@ -1177,8 +1179,7 @@ def _windows_message(code: int) -> Optional[str]:
     """
     if sys.platform != "win32" or not 0 <= code < 2**32:
         return None
-    from . import _dll
-    from .raw import kernel32
+    from .raw import kernel32  # below codes (it imports _dll and _types only); Windows only
 
     if _dll.is_simulated("kernel32"):
         return None

@@ -22,8 +22,9 @@ The examples below show what the calls give in :func:`winsession.testing.demo_si
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+from . import _dll
 from . import _winerror as _e
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "InvalidLevelError",
     "InvalidParameterError",
     "NetApiError",
+    "OpenFileNotFoundError",
     "SensUnavailableError",
     "ServerNotFoundError",
     "SessionNotFoundError",
@@ -41,6 +43,7 @@ __all__ = [
     "WtsError",
     "check_hresult",
     "check_net_api_status",
+    "context",
     "error_class",
     "net_api_error",
     "wts_error",
@@ -101,7 +104,8 @@ class WinSessionError(OSError):
     def with_context(
         self, server: Optional[str] = None, session_id: Optional[int] = None
     ) -> WinSessionError:
-        """The same error (same class, code and API) naming ``server`` and ``session_id``.
+        """A copy of this error (same class, code and API) naming ``server`` and
+        ``session_id``. winsession itself names them in place, with :class:`context`.
 
         >>> from winsession.errors import WtsError
         >>> print(WtsError(7022, "WTSLogoffSession").with_context("RDS01", 7))
@@ -113,8 +117,8 @@ class WinSessionError(OSError):
         )
 
     def _place(self, server: Optional[str], session_id: Optional[int]) -> WinSessionError:
-        # In place, so that re-raising with a bare `raise` keeps the traceback down to the
-        # call that failed (a new exception would start at the re-raise).
+        # In place (see context), so that the exception keeps its traceback down to the call
+        # that failed (a new exception would start at the re-raise).
         message = self._placed(server, session_id)
         if message is None:
             message = _describe(self.winerror, self.function, server, session_id)
@@ -210,7 +214,7 @@ class AccessDeniedError(WinSessionError, PermissionError):
 
 
 class SessionNotFoundError(WinSessionError, LookupError):
-    """No session (or open file) matches the client, user, session id or file id given.
+    """No session matches the client, user or session id given.
 
     >>> from winsession import net
     >>> from winsession.errors import SessionNotFoundError
@@ -219,6 +223,28 @@ class SessionNotFoundError(WinSessionError, LookupError):
     ... except SessionNotFoundError as e:
     ...     e.winerror, e.function
     (2312, 'NetSessionGetInfo')
+
+    Also caught by ``except LookupError``."""
+
+
+class OpenFileNotFoundError(WinSessionError, LookupError):
+    """No file is open with the file id given (``NetFileGetInfo``, ``NetFileClose``: it was
+    never open or has been closed since).
+
+    ``ERROR_FILE_NOT_FOUND`` from those two functions, as their pages list it, and
+    ``NERR_FileIdNotFound``, as MS-SRVS lists it; from a Remote Desktop function the same
+    ``ERROR_FILE_NOT_FOUND`` means a session that has gone (:class:`SessionNotFoundError`).
+
+    >>> from winsession import net
+    >>> from winsession.errors import OpenFileNotFoundError
+    >>> try:
+    ...     net.close_file(999)
+    ... except OpenFileNotFoundError as e:
+    ...     e.winerror, e.function
+    ...     print(e)
+    (2, 'NetFileClose')
+    NetFileClose failed: ERROR_FILE_NOT_FOUND (2): The system cannot find the file specified.
+    No file is open with that file id (it may have been closed already).
 
     Also caught by ``except LookupError``."""
 
@@ -307,6 +333,7 @@ _FAMILIES: tuple[type[WinSessionError], ...] = (NetApiError, WtsError, ComError)
 _MEANINGS: tuple[type[WinSessionError], ...] = (
     AccessDeniedError,
     SessionNotFoundError,
+    OpenFileNotFoundError,
     ServerNotFoundError,
     InvalidLevelError,
     InvalidParameterError,
@@ -319,8 +346,8 @@ _MEANING_OF: dict[int, type[WinSessionError]] = {
     _e.ERROR_CTX_WINSTATION_ACCESS_DENIED: AccessDeniedError,
     _e.NERR_ClientNameNotFound: SessionNotFoundError,
     _e.NERR_UserNotFound: SessionNotFoundError,
-    _e.ERROR_FILE_NOT_FOUND: SessionNotFoundError,  # WTS: session gone; NetFile*: no such id
-    _e.NERR_FileIdNotFound: SessionNotFoundError,  # NetFileClose, as MS-SRVS lists it
+    _e.ERROR_FILE_NOT_FOUND: SessionNotFoundError,  # WTS: session gone (NetFile*: below)
+    _e.NERR_FileIdNotFound: OpenFileNotFoundError,  # NetFileClose, as MS-SRVS lists it
     _e.ERROR_CTX_WINSTATION_NOT_FOUND: SessionNotFoundError,
     _e.ERROR_CTX_CLOSE_PENDING: SessionNotFoundError,
     _e.ERROR_BAD_NETPATH: ServerNotFoundError,
@@ -343,6 +370,15 @@ _MEANING_OF: dict[int, type[WinSessionError]] = {
     _e.ERROR_INVALID_WINDOW_HANDLE: InvalidParameterError,
 }
 """code -> meaning. Codes not listed raise the plain family class."""
+
+_FILE_ID_CALLS = ("NetFileGetInfo", "NetFileClose")
+_MEANING_IN: dict[tuple[str, int], type[WinSessionError]] = {
+    (function, code): OpenFileNotFoundError
+    for function in _FILE_ID_CALLS
+    for code in (_e.ERROR_FILE_NOT_FOUND, _e.NERR_FileIdNotFound)
+}
+"""(function, code) -> meaning, where a code means something else in that function: their
+pages list ERROR_FILE_NOT_FOUND for a file id that is not open."""
 
 _combined: dict[tuple[type[WinSessionError], type[WinSessionError]], type[WinSessionError]] = {}
 
@@ -376,8 +412,11 @@ def _define_combinations() -> None:
 _define_combinations()
 
 
-def error_class(family: type[WinSessionError], code: int) -> type[WinSessionError]:
-    """The class raised for ``code`` coming from an API of ``family``.
+def error_class(
+    family: type[WinSessionError], code: int, function: Optional[str] = None
+) -> type[WinSessionError]:
+    """The class raised for ``code`` coming from the API ``function`` of ``family``: chosen
+    by the code, and by the function where the code means something particular there.
 
     >>> from winsession.errors import NetApiError, WtsError, error_class
     >>> error_class(NetApiError, 5)              # ERROR_ACCESS_DENIED
@@ -386,8 +425,13 @@ def error_class(family: type[WinSessionError], code: int) -> type[WinSessionErro
     <class 'winsession.errors.WtsSessionNotFoundError'>
     >>> error_class(NetApiError, 2102)           # no meaning known: the family itself
     <class 'winsession.errors.NetApiError'>
+    >>> error_class(WtsError, 2), error_class(NetApiError, 2, "NetFileClose")
+    (<class 'winsession.errors.WtsSessionNotFoundError'>,
+     <class 'winsession.errors.NetApiOpenFileNotFoundError'>)
     """
-    meaning = _MEANING_OF.get(code)
+    meaning = None if function is None else _MEANING_IN.get((function, code))
+    if meaning is None:
+        meaning = _MEANING_OF.get(code)
     if meaning is None:
         return family
     return _combined.get((family, meaning), meaning)
@@ -410,6 +454,10 @@ _HINTS: dict[tuple[str, int], str] = {
     ("NetSessionDel", ERROR_ACCESS_DENIED): (
         " Closing sessions needs membership in Administrators or Server Operators."
     ),
+    **{
+        key: " No file is open with that file id (it may have been closed already)."
+        for key in _MEANING_IN
+    },
 }
 
 
@@ -444,7 +492,7 @@ def net_api_error(
     >>> print(e)
     NetSessionDel on FS01 failed: NERR_UserNotFound (2221): The user name could not be found.
     """
-    return error_class(NetApiError, status)(status, function, server, message)
+    return error_class(NetApiError, status, function)(status, function, server, message)
 
 
 def wts_error(
@@ -465,7 +513,38 @@ def wts_error(
     >>> type(wts_error(7022, "WTSLogoffSession", session_id=9)).__name__
     'WtsSessionNotFoundError'
     """
-    return error_class(WtsError, code)(code, function, server, message, session_id)
+    return error_class(WtsError, code, function)(code, function, server, message, session_id)
+
+
+class context:  # lower case: used as a statement, ``with context(...)``, like suppress
+    """``with context(server, session_id):`` -- a :class:`WinSessionError` leaving the block
+    names ``server`` and ``session_id`` (message and attributes). The one way winsession adds
+    where a call failed to its error: in place, so the traceback still reaches the call.
+
+    >>> from winsession import errors
+    >>> try:
+    ...     with errors.context("RDS01", 7):
+    ...         raise errors.wts_error(7022, "WTSLogoffSession")
+    ... except errors.WtsError as e:
+    ...     e.server, e.session_id
+    ...     print(e)
+    ('RDS01', 7)
+    WTSLogoffSession on RDS01 for session 7 failed: ERROR_CTX_WINSTATION_NOT_FOUND (7022):
+    The specified session cannot be found.
+    """
+
+    __slots__ = ("server", "session_id")
+
+    def __init__(self, server: Optional[str] = None, session_id: Optional[int] = None) -> None:
+        self.server = server
+        self.session_id = session_id
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: Optional[BaseException], tb: object) -> None:
+        if isinstance(exc, WinSessionError):
+            exc._place(self.server, self.session_id)
 
 
 def check_net_api_status(result: int, func: Any, args: tuple[Any, ...]) -> int:
@@ -531,15 +610,13 @@ class BoolCheck:
     def __call__(self, result: int, func: Any, args: tuple[Any, ...]) -> int:
         if (result != self.failure) if self.failure is not None else result:
             return result
-        from . import _dll
-
         code = _dll.last_error(self.dll)
         name = getattr(func, "__name__", str(func))
         if code == ERROR_SUCCESS:
             # FALSE without a reason (seen with Wine's stubs): say so rather than print
             # "failed: ERROR_SUCCESS".
             raise self.family(code, name, message=f"{name} failed without setting an error code")
-        raise error_class(self.family, code)(code, name)
+        raise error_class(self.family, code, name)(code, name)
 
 
 def check_hresult(hresult: int, function: str) -> None:
@@ -559,4 +636,41 @@ def check_hresult(hresult: int, function: str) -> None:
     if hresult >= 0:
         return
     code = hresult & 0xFFFFFFFF
-    raise error_class(ComError, code)(code, function)
+    raise error_class(ComError, code, function)(code, function)
+
+
+def _hresult_errcheck(result: int, func: Any, args: tuple[Any, ...]) -> int:
+    check_hresult(result, getattr(func, "__name__", str(func)))
+    return result
+
+
+def _load_error(failure: _dll.LoadFailure) -> WinSessionError:
+    """The exception for a DLL the loader cannot have (see :func:`winsession._dll.load`)."""
+    if failure.winerror is None:
+        return UnsupportedPlatformError(
+            function=failure.dll,
+            message=(
+                f"{failure.dll}.dll is part of Windows; winsession cannot call it on"
+                f" {failure.platform}. Everything imports here; to try winsession without"
+                " Windows, simulate one: `winsession --simulate ...` on the command line,"
+                " `with winsession.testing.demo_simulator():` in Python."
+            ),
+        )
+    code = failure.winerror
+    return error_class(WinSessionError, code)(
+        code,
+        "LoadLibraryExW",
+        message=f"{failure.dll}.dll cannot be loaded from System32 (error {code})",
+    )
+
+
+_CONVENTIONS: dict[str, Callable[[str, Optional[int]], Any]] = {
+    "NET_API_STATUS": lambda dll, failure: check_net_api_status,
+    # The BOOL functions winsession calls (wtsapi32, kernel32's session and process calls,
+    # user32, advapi32, userenv) all serve Remote Desktop features: the WTS family.
+    "BOOL": lambda dll, failure: BoolCheck(WtsError, dll, failure),
+    "HRESULT": lambda dll, failure: _hresult_errcheck,
+}
+
+# Attached from above: the loader and the raw declarations raise these without importing them.
+_dll.attach_errors(_CONVENTIONS, _load_error)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any, Callable, Optional
 
 from .. import net
-from ..errors import AccessDeniedError, SessionNotFoundError
+from ..errors import AccessDeniedError, OpenFileNotFoundError
 from ._actions import (
     Action,
     Fleet,
@@ -234,7 +234,7 @@ def _smb_close_file(args: argparse.Namespace) -> int:
         for file_id in dict.fromkeys(args.ids):
             try:
                 targets.append(net.get_file_info(file_id, server=server))
-            except SessionNotFoundError:
+            except OpenFileNotFoundError:
                 missing.append(file_id)
                 warn(f"no open file {file_id} {where_text(server)}")
     actions = []

@@ -121,12 +121,8 @@ def optional_text(value: object, argument: str) -> Optional[str]:
     return text
 
 
-def server_arg(value: object) -> Optional[str]:
-    # "" is accepted as the local computer, like None: harmless, and common in scripts.
-    # Compared after _args.text made an exact str: a subclass's __eq__ cannot pick the server.
-    if value is None:
-        return None
-    return _args.text(value, "server", "a str or None") or None
+server_arg = _args.server_name
+"""The ``server=`` argument: ``None`` (also for ``""``) or the exact name (:mod:`._args`)."""
 
 
 def client_arg(value: object, argument: str = "client") -> Optional[str]:

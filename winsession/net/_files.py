@@ -212,7 +212,7 @@ def get_file_info(file_id: int, *, server: Optional[str] = None, level: int = 3)
     """The open file ``file_id`` on ``server`` (``NetFileGetInfo``), at level 3 or 2.
 
     An id that is not (or no longer) open raises
-    :class:`~winsession.errors.SessionNotFoundError`, a ``LookupError``.
+    :class:`~winsession.errors.OpenFileNotFoundError`, a ``LookupError``.
 
     >>> from winsession import net
     >>> net.get_file_info(101).path_name
@@ -220,7 +220,7 @@ def get_file_info(file_id: int, *, server: Optional[str] = None, level: int = 3)
     >>> net.get_file_info(999)
     Traceback (most recent call last):
     ...
-    winsession.errors.NetApiSessionNotFoundError: NetFileGetInfo failed: ERROR_FILE_NOT_FOUND ...
+    winsession.errors.NetApiOpenFileNotFoundError: NetFileGetInfo failed: ERROR_FILE_NOT_FOUND ...
     """
     fid = dword_arg(file_id, "file_id")
     server_name = server_arg(server)
@@ -244,7 +244,7 @@ def close_file(file_id: int, *, server: Optional[str] = None) -> None:
 
     Data the client cached is not written first: this is for a file that cannot be closed
     any other way. An id that is not open raises
-    :class:`~winsession.errors.SessionNotFoundError` (a ``LookupError``).
+    :class:`~winsession.errors.OpenFileNotFoundError` (a ``LookupError``).
 
     >>> from winsession import net
     >>> net.close_file(102)

@@ -14,7 +14,6 @@ import ctypes
 from typing import TYPE_CHECKING
 
 from .. import _dll
-from ..errors import BoolCheck, WtsError
 from ._types import BOOL, BYTE, DWORD, HANDLE, INT, LPCWSTR, LPDWORD, LPVOID, LPWSTR, WORD
 
 if TYPE_CHECKING:
@@ -91,7 +90,7 @@ class PROCESS_INFORMATION(ctypes.Structure):
     ]
 
 
-_check = BoolCheck(WtsError, "advapi32")
+_check = _dll.Check("BOOL")  # zero fails; the reason is the last error
 P = ctypes.POINTER
 
 DuplicateTokenEx: _dll.Function[[Handle, int, Ptr, int, int, Out], int] = _dll.Function(

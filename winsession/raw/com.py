@@ -15,7 +15,6 @@ import uuid
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import _dll
-from ..errors import check_hresult
 from ._types import BOOL, DWORD, HRESULT, LONG, LPVOID, LPWSTR, UINT, ULONG, USHORT, WORD
 
 if TYPE_CHECKING:
@@ -139,9 +138,7 @@ class DISPPARAMS(ctypes.Structure):
 # --- ole32 / oleaut32 exports -------------------------------------------------------------
 
 
-def _hresult(result: int, func: Any, args: tuple[Any, ...]) -> int:
-    check_hresult(result, getattr(func, "__name__", str(func)))
-    return result
+_hresult = _dll.Check("HRESULT")  # negative fails; winsession.errors raises ComError
 
 
 CoInitializeEx: _dll.Function[[Handle, int], int] = _dll.Function(
@@ -315,7 +312,7 @@ def call(address: int, interface: Interface, method: str, *args: Any) -> int:
     vtable = ctypes.cast(address, P(P(interface.vtable))).contents.contents
     result = int(getattr(vtable, method)(address, *args))
     if interface.prototypes[method]._restype_ is HRESULT:
-        check_hresult(result, f"{interface.name}::{method}")
+        _hresult.resolve("ole32")(result, f"{interface.name}::{method}", args)
     return result
 
 

@@ -1,4 +1,11 @@
-"""kernel32.dll: the two session functions winsession needs, and message-table lookup."""
+"""kernel32.dll: the two session functions winsession needs, message-table lookup, and
+process handles.
+
+Declared like every raw module: imports only :mod:`winsession._dll` and ``_types``; a
+``BOOL`` function names its convention (``_dll.Check("BOOL")``) and
+:mod:`winsession.errors` attaches the errcheck that raises. So :mod:`winsession.codes` can use
+:data:`FormatMessageW` without a circle through the exceptions.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,6 @@ import ctypes
 from typing import TYPE_CHECKING, Optional
 
 from .. import _dll
-from ..errors import BoolCheck, WtsError
 from ._types import BOOL, DWORD, HANDLE, LPCWSTR, LPVOID, LPWSTR, UINT
 
 if TYPE_CHECKING:
@@ -22,7 +28,7 @@ ProcessIdToSessionId: _dll.Function[[int, Out], int] = _dll.Function(
     "ProcessIdToSessionId",
     BOOL,
     [DWORD, ctypes.POINTER(DWORD)],
-    BoolCheck(WtsError, "kernel32"),  # session APIs: the WTS family
+    _dll.Check("BOOL"),  # zero fails; the reason is the last error
 )
 
 # --- message text (win32metadata: System.Diagnostics.Debug / System.LibraryLoader) ----------
@@ -57,8 +63,9 @@ LoadLibraryExW: _dll.Function[[InStr, Handle, int], Optional[int]] = _dll.Functi
     "LoadLibraryExW",
     HANDLE,
     [LPCWSTR, HANDLE, DWORD],
-    doc="""``LoadLibraryExW(lpLibFileName, hFile, dwFlags) -> HMODULE``, NULL on failure. Called
-    by :func:`winsession._dll.data_file` only (``_dll`` is the one loader).""",
+    doc="""``LoadLibraryExW(lpLibFileName, hFile, dwFlags) -> HMODULE``, NULL on failure. Not
+    called by winsession: ``_dll`` (the one loader, below raw) binds its own copy from a private
+    kernel32 to load DLLs and :func:`winsession._dll.data_file`.""",
 )
 
 FreeLibrary: _dll.Function[[Handle], int] = _dll.Function(
@@ -80,7 +87,7 @@ GetSystemDirectoryW: _dll.Function[[WBuf, int], int] = _dll.Function(
 
 # --- processes and handles (spawn_in_session) -----------------------------------------------
 
-_bool_check = BoolCheck(WtsError, "kernel32")
+_bool_check = _dll.Check("BOOL")
 
 WAIT_OBJECT_0 = 0x00000000
 WAIT_TIMEOUT = 0x00000102
@@ -102,7 +109,7 @@ WaitForSingleObject: _dll.Function[[Handle, int], int] = _dll.Function(
     "WaitForSingleObject",
     DWORD,
     [HANDLE, DWORD],
-    BoolCheck(WtsError, "kernel32", failure=WAIT_FAILED),
+    _dll.Check("BOOL", failure=WAIT_FAILED),
     doc="""``WaitForSingleObject(hHandle, dwMilliseconds) -> DWORD``: ``WAIT_OBJECT_0``,
     ``WAIT_TIMEOUT``, or ``WAIT_FAILED`` (with a last error).""",
 )

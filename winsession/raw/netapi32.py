@@ -3,8 +3,9 @@
 
 Names, field names, argument order, widths and pointer depths are Microsoft's, checked by
 the tests against win32metadata and against mingw-w64's ``lm.h``. Every ``NET_API_STATUS``
-function has :func:`winsession.errors.check_net_api_status` as errcheck: it returns
-``NERR_Success`` (0) or ``ERROR_MORE_DATA`` (234) and raises otherwise.
+function is declared ``_dll.Check("NET_API_STATUS")``: the errcheck attached from above
+(:func:`winsession.errors.check_net_api_status`) returns ``NERR_Success`` (0) or
+``ERROR_MORE_DATA`` (234) and raises otherwise.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import ctypes
 from typing import TYPE_CHECKING
 
 from .. import _dll
-from ..errors import check_net_api_status
 from ._types import DWORD, LPBYTE, LPDWORD, LPVOID, LPWSTR, NET_API_STATUS, PDWORD_PTR
 
 if TYPE_CHECKING:
@@ -162,8 +162,11 @@ CONNECTION_INFO_LEVELS: dict[int, type[ctypes.Structure]] = {
 """Structure for each level ``NetConnectionEnum`` accepts."""
 
 
+_NET_API_STATUS = _dll.Check("NET_API_STATUS")  # 0 and ERROR_MORE_DATA succeed
+
+
 def _net(name: str, argtypes: list[object], doc: str) -> _dll.Function[..., int]:
-    return _dll.Function("netapi32", name, NET_API_STATUS, argtypes, check_net_api_status, doc)
+    return _dll.Function("netapi32", name, NET_API_STATUS, argtypes, _NET_API_STATUS, doc)
 
 
 NetSessionEnum: _dll.Function[[InStr, InStr, InStr, int, Out, int, Out, Out, Out], int] = _net(

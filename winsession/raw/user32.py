@@ -14,7 +14,6 @@ import sys
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .. import _dll
-from ..errors import BoolCheck, WtsError
 from ._types import BOOL, DWORD, HANDLE, HWND, INT, LONG, LPCWSTR, LPVOID, UINT, WORD
 
 if TYPE_CHECKING:
@@ -107,9 +106,9 @@ class WNDCLASSEXW(ctypes.Structure):
     ]
 
 
-_check = BoolCheck(WtsError, "user32")
+_check = _dll.Check("BOOL")  # zero fails; the reason is the last error
 # GetMessageW: "If there is an error, the return value is -1" (0 is WM_QUIT, not a failure).
-_check_minus_one = BoolCheck(WtsError, "user32", failure=-1)
+_check_minus_one = _dll.Check("BOOL", failure=-1)
 
 
 def _user32(

@@ -7,13 +7,12 @@ import ctypes
 from typing import TYPE_CHECKING
 
 from .. import _dll
-from ..errors import BoolCheck, WtsError
 from ._types import BOOL, HANDLE, LPVOID
 
 if TYPE_CHECKING:
     from ._types import Handle, Out, Ptr
 
-_check = BoolCheck(WtsError, "userenv")
+_check = _dll.Check("BOOL")  # zero fails; the reason is the last error
 
 CreateEnvironmentBlock: _dll.Function[[Out, Handle, int], int] = _dll.Function(
     "userenv",

@@ -2,7 +2,8 @@
 
 Names, members, argument order, widths and pointer depths are Microsoft's, checked by the
 tests against win32metadata and mingw-w64's ``wtsapi32.h``. Every ``BOOL`` function that
-sets the last error has :class:`winsession.errors.BoolCheck` as errcheck. Structures with
+sets the last error is declared ``_dll.Check("BOOL")``: the errcheck that raises
+(:class:`winsession.errors.BoolCheck`) is attached from above. Structures with
 inline ``WCHAR`` arrays differ in size between Windows (2-byte WCHAR) and the Linux
 stand-ins (4-byte ``wchar_t``), exactly as the C stand-ins do.
 """
@@ -13,7 +14,6 @@ import ctypes
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import _dll
-from ..errors import BoolCheck, WtsError
 from ._types import (
     BOOL,
     BYTE,
@@ -371,7 +371,7 @@ class WTSCONFIGINFOW(ctypes.Structure):
     ]
 
 
-_check = BoolCheck(WtsError, "wtsapi32")
+_check = _dll.Check("BOOL")  # zero fails; the reason is the last error
 
 
 def _wts(

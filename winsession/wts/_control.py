@@ -8,8 +8,7 @@ import ctypes
 import enum
 from typing import Optional, Union
 
-from .. import _args
-from ..errors import WinSessionError
+from .. import _args, errors
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD
 from ._server import Server, ServerArg, Using, _name
@@ -74,10 +73,8 @@ def connect_session(
     target = _args.u32(target_session_id, "target_session_id")
     secret = _args.text(password, "password")
     flag = _args.flag(wait, "wait")
-    try:
+    with errors.context(None, sid):
         _raw.WTSConnectSessionW(sid, target, secret, flag)
-    except WinSessionError as err:
-        raise err.with_context(None, sid) from None
 
 
 def _server_name(server: ServerArg) -> Optional[str]:
@@ -111,10 +108,8 @@ def start_remote_control(
     if mods & ~int(HotkeyModifier.SHIFT | HotkeyModifier.CTRL | HotkeyModifier.ALT):
         raise ValueError(f"modifiers must be HotkeyModifier flags, not {mods:#x}")
     name = _server_name(server)
-    try:
+    with errors.context(name, sid):
         _raw.WTSStartRemoteControlSessionW(name, sid, vk, mods)
-    except WinSessionError as err:
-        raise err.with_context(name, sid) from None
 
 
 def stop_remote_control(session_id: int) -> None:
@@ -126,10 +121,8 @@ def stop_remote_control(session_id: int) -> None:
     winsession.errors.WtsInvalidParameterError: WTSStopRemoteControlSession for session 2 ...
     """
     sid = _args.u32(session_id, "session_id")
-    try:
+    with errors.context(None, sid):
         _raw.WTSStopRemoteControlSession(sid)
-    except WinSessionError as err:
-        raise err.with_context(None, sid) from None
 
 
 def enumerate_servers(domain: Optional[str] = None) -> list[str]:
@@ -144,13 +137,12 @@ def enumerate_servers(domain: Optional[str] = None) -> list[str]:
     buf = ctypes.POINTER(_raw.WTS_SERVER_INFOW)()
     count = DWORD(0)
     try:
-        _raw.WTSEnumerateServersW(name, 0, 1, ctypes.byref(buf), ctypes.byref(count))
+        with errors.context(name):
+            _raw.WTSEnumerateServersW(name, 0, 1, ctypes.byref(buf), ctypes.byref(count))
         n = count.value
         if n > _MAX_SERVERS:
             n = 0
         return [buf[i].pServerName or "" for i in range(n)] if buf else []
-    except WinSessionError as err:
-        raise err.with_context(name) from None
     finally:
         if buf:
             _raw.WTSFreeMemory(buf)

@@ -9,7 +9,6 @@ from typing import Any, Callable, Optional, Union
 
 from .. import _args, _dll, errors
 from .._winerror import RPC_S_SERVER_UNAVAILABLE
-from ..errors import WinSessionError
 from ..raw import wtsapi32 as _raw
 
 # --- servers ------------------------------------------------------------------------------
@@ -152,11 +151,8 @@ ServerArg = Union[None, str, Server]
 
 
 def _name(value: object) -> Optional[str]:
-    # "" is this computer, like None; compared after _args.text made an exact str, so a
-    # subclass's __eq__ cannot pick the server.
-    if value is None:
-        return None
-    return _args.text(value, "server", "a str, a wts.Server or None") or None
+    # The one normaliser (_args.server_name); wts calls also take a Server, so says the error.
+    return _args.server_name(value, "a str, a wts.Server or None")
 
 
 def borrow(server: object) -> tuple[Server, bool]:
@@ -191,8 +187,8 @@ class Using:
 
     def __exit__(self, kind: object, exc: Optional[BaseException], tb: object) -> None:
         self._release()
-        if isinstance(exc, WinSessionError):
-            exc._place(self.server.name, self.session_id)
+        if exc is not None:  # named as every wts error is (errors.context)
+            errors.context(self.server.name, self.session_id).__exit__(kind, exc, tb)
 
     def _release(self) -> None:
         if self._owned:

@@ -19,9 +19,9 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any, Optional, TypeVar, Union
 
-from .. import _args
+from .. import _args, errors
 from .._winerror import ERROR_INVALID_HANDLE
-from ..errors import WinSessionError, WtsError, error_class
+from ..errors import WinSessionError
 from ..raw import advapi32 as _adv
 from ..raw import kernel32 as _k32
 from ..raw import userenv as _env
@@ -128,14 +128,10 @@ def query_user_token(session_id: int) -> UserToken:
     """
     sid = _args.u32(session_id, "session_id")
     handle = HANDLE()
-    try:
+    with errors.context(None, sid):
         _raw.WTSQueryUserToken(sid, ctypes.byref(handle))
-    except WinSessionError as err:
-        raise err.with_context(None, sid) from None
     if not handle.value:
-        raise error_class(WtsError, ERROR_INVALID_HANDLE)(
-            ERROR_INVALID_HANDLE, "WTSQueryUserToken", None, None, sid
-        )
+        raise errors.wts_error(ERROR_INVALID_HANDLE, "WTSQueryUserToken", session_id=sid)
     return UserToken(handle.value, sid)
 
 
