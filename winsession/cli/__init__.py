@@ -38,9 +38,11 @@ Computer    User name  Client type  Opens  Idle time
 from __future__ import annotations
 
 import argparse
+import importlib.resources
+import json
 import sys
 from collections.abc import Sequence
-from typing import Optional
+from typing import Any, Optional
 
 from .. import __version__, fleet
 from .._escape import escape
@@ -71,7 +73,7 @@ from ._output import (
     warn,
 )
 
-__all__ = ["escape", "format_duration", "main", "main_exit"]
+__all__ = ["escape", "format_duration", "json_schema", "main", "main_exit"]
 
 _EPILOG = f"""\
 Global options (--simulate, --json, --jsonl, --csv, --server, --servers-file, --parallel,
@@ -84,6 +86,26 @@ winsession.testing.demo_simulator() (in Python: `with demo_simulator(): ...`).
 """
 
 
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema every record of ``--json``/``--jsonl`` follows (``schema.json`` in this
+    package, also printed by ``winsession --json-schema``).
+
+    >>> schema = json_schema()
+    >>> schema["$schema"], sorted(schema["$defs"])[:3]
+    ('https://json-schema.org/draft/2020-12/schema', ['action_result', 'event', 'seconds'])
+    """
+    text = importlib.resources.files(__name__).joinpath("schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+class _PrintSchema(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: Optional[str] = None) -> None:  # fmt: skip
+        sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="winsession",
@@ -94,6 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
                         help="print the version and exit")  # fmt: skip
+    parser.add_argument("--json-schema", action=_PrintSchema, nargs=0,
+                        help="print the JSON Schema of --json/--jsonl output and exit")  # fmt: skip
     parser.add_argument(
         "--simulate", action="store_true",
         help="run against a built-in demo table through winsession.testing (any OS)",
@@ -123,8 +147,11 @@ def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser
 
 def _add_globals(parser: argparse.ArgumentParser) -> None:
     """The global options, again on a subcommand (defaults suppressed: not given there, the
-    top level's value stands)."""
+    top level's value stands). A command gets only those it honours: ``--csv`` where it
+    prints a table, the server options where it has ``--server`` (its own registration adds
+    them); a group (``smb``, ``ts``) takes them all and the command decides."""
     have = parser._option_string_actions
+    leaf = parser.get_default("run") is not None
     if "--simulate" not in have:
         parser.add_argument(
             "--simulate",
@@ -137,19 +164,12 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
         ("--jsonl", "JSON lines: one object per line as rows arrive"),
         ("--csv", "CSV output (formula-safe)"),
     ):  # fmt: skip
-        if option not in have:
+        if option not in have and not (leaf and option == "--csv"):
             parser.add_argument(option, action="store_true", default=argparse.SUPPRESS,
                                 help=text)  # fmt: skip
-    if "--server" in have:
-        for option, kwargs in (
-            ("--servers-file", {"metavar": "FILE", "help": "server names, one per line"}),
-            ("--parallel", {"metavar": "N", "type": _options._positive_int,
-                            "help": f"servers at once (default {fleet.DEFAULT_PARALLEL})"}),
-            ("--timeout", {"metavar": "SECONDS", "type": _options._positive_float,
-                           "help": "give up on a server after this long"}),
-        ):  # fmt: skip
-            if option not in have:
-                parser.add_argument(option, default=argparse.SUPPRESS, **kwargs)
+    if leaf and parser.get_default("accepts") is None:
+        # What finish_options checks a global option given before the subcommand against.
+        parser.set_defaults(accepts=frozenset(a.dest for a in parser._actions))
 
 
 # --- errors and main ------------------------------------------------------------------------

@@ -87,6 +87,6 @@ def register(groups: Any) -> None:
     event_commands = events.add_subparsers(dest="command", metavar="{watch}")
     event_commands.required = True
     p = event_commands.add_parser("watch", help="print logon/logoff/... events until Ctrl-C")
-    add_format_options(p, csv_too=False)
+    add_format_options(p, table=False)
     p.add_argument("--count", type=int, metavar="N", help="stop after N events")
     p.set_defaults(run=_events_watch)

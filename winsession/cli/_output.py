@@ -44,6 +44,18 @@ def format_duration(value: Any) -> str:
     return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
 
 
+def net_duration(value: Any) -> str:
+    """Seconds as ``net session`` shows them: ``HH:MM:SS``, hours at least two digits (the
+    ``net session`` page of Microsoft Learn shows ``00:00:13`` and ``01:05:13``; it does not
+    show a time of 100 hours or more, which gets more digits here); ``None`` as ``""``.
+
+    >>> net_duration(20), net_duration(3913), net_duration(360000)
+    ('00:00:20', '01:05:13', '100:00:00')
+    """
+    text = format_duration(value)
+    return "0" + text if text[:1].isdigit() and text.index(":") == 1 else text
+
+
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 

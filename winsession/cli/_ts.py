@@ -59,7 +59,7 @@ SESSION_FIELDS = (
     "current_time", "client_name", "client_address", "client_build_number",
     "client_display", "incoming_bytes", "outgoing_bytes",
 )  # fmt: skip
-"""The keys of every session record (``ts list`` and ``ts info``; docs/schema.json)."""
+"""The keys of every session record (``ts list`` and ``ts info``; schema.json)."""
 
 _MISSING = (SessionNotFoundError, UnsupportedPlatformError, AccessDeniedError)
 
@@ -476,7 +476,7 @@ def register(groups: Any) -> None:
         type=session_id_arg,
         help="session id, or 'current' for the session this command runs in",
     )
-    add_server_option(p, "Remote Desktop server")
+    add_server_option(p, "Remote Desktop server", many=False)
     add_format_options(p)
     p.set_defaults(run=_ts_info)
 
@@ -496,7 +496,7 @@ def register(groups: Any) -> None:
         add_server_option(p, "Remote Desktop server")
         p.add_argument("--wait", action="store_true", help="return once it is done")
         add_action_options(p)
-        add_format_options(p, csv_too=False)
+        add_format_options(p, table=False)
         p.set_defaults(run=_ts_disconnect if name == "disconnect" else _ts_logoff)
 
     p = ts_commands.add_parser(
@@ -522,12 +522,12 @@ def register(groups: Any) -> None:
         help="close the box after SECONDS without waiting (0: never)",
     )
     add_server_option(p, "Remote Desktop server")
-    add_format_options(p, csv_too=False)
+    add_format_options(p, table=False)
     p.set_defaults(run=_ts_message)
 
     p = ts_commands.add_parser("watch", help="print session events until Ctrl-C")
-    add_server_option(p, "Remote Desktop server")
-    add_format_options(p, csv_too=False)
+    add_server_option(p, "Remote Desktop server", many=False)
+    add_format_options(p, table=False)
     p.add_argument("--count", type=int, metavar="N", help="stop after N events")
     p.add_argument(
         "--system-events",
