@@ -21,9 +21,12 @@ from ._output import fmt, human, human_err
 
 
 def add_format_options(parser: argparse.ArgumentParser, table: bool = True,
-                       top: bool = False) -> None:  # fmt: skip
-    """``--json`` and ``--jsonl`` (every command has them), ``--csv`` only where the command
-    prints a table (``table``): an option a command has always does what it says."""
+                       top: bool = False, wide: str = "",
+                       record: bool = False) -> None:  # fmt: skip
+    """``--json`` and ``--jsonl`` (every command has them), ``--csv`` and ``--wide`` only
+    where the command prints a table (``table``; ``wide``: what ``--wide`` does beyond
+    printing every cell whole; a ``record`` view such as ``ts info`` has ``--csv``, one row,
+    but no ``--wide``): an option a command has always does what it says."""
     default: Any = False if top else argparse.SUPPRESS
     parser.add_argument(
         "--json",
@@ -41,6 +44,10 @@ def add_format_options(parser: argparse.ArgumentParser, table: bool = True,
         parser.add_argument("--csv", action="store_true", default=default,
                             help="CSV output of the table's rows (formula-safe: text starting"
                                  " with = + - @ tab or CR gets a leading ')")  # fmt: skip
+    if table and not (top or record):
+        parser.add_argument("--wide", "-w", action="store_true",
+                            help=wide or "never shorten a cell to fit the terminal (lines may"
+                                         " wrap); pipes always get every cell whole")  # fmt: skip
 
 
 def add_server_option(parser: argparse.ArgumentParser, what: str = "server",

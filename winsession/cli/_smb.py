@@ -31,6 +31,7 @@ from ._output import (
     Column,
     emit_record,
     emit_rows,
+    flag_text,
     net_duration,
     human_err,
     parse_duration,
@@ -59,12 +60,12 @@ def smb_record(info: Any) -> dict[str, Any]:
 def _smb_table(level: int, multi: bool) -> list[Column]:
     columns: list[Column] = []
     if multi:
-        columns.append(("SERVER", "<", lambda r: r["server"] or ""))
-    columns.append(("Computer", "<", lambda r: r["client_name"]))
+        columns.append(("SERVER", "<*", lambda r: r["server"] or ""))
+    columns.append(("Computer", "<*", lambda r: r["client_name"]))
     if level != 0:
-        columns.append(("User name", "<", lambda r: r["user_name"]))
+        columns.append(("User name", "<*", lambda r: r["user_name"]))
     if level in (2, 502):
-        columns.append(("Client type", "<", lambda r: r["client_type"]))
+        columns.append(("Client type", "<*", lambda r: r["client_type"]))
     if level in (1, 2, 502):
         columns.append(("Opens", ">", lambda r: r["num_opens"]))
     if level in (1, 10, 502):
@@ -72,7 +73,7 @@ def _smb_table(level: int, multi: bool) -> list[Column]:
     if level != 0:
         columns.append(("Idle time", ">", lambda r: net_duration(r["idle_time"])))
     if level == 502:
-        columns.append(("Transport", "<", lambda r: r["transport"]))
+        columns.append(("Transport", "<|", lambda r: r["transport"]))
     return columns
 
 
@@ -129,7 +130,7 @@ def _smb_info(args: argparse.Namespace) -> int:
             if key in record:
                 record[key] = net_duration(record[key])
         if "user_flags" in record:
-            record["user_flags"] = str(net.SessionFlags(record["user_flags"]).name or "none")
+            record["user_flags"] = flag_text(net.SessionFlags(record["user_flags"]))
         if record["server"] is None:
             del record["server"]
     emit_record(args, record)
@@ -191,12 +192,8 @@ def _where_all(servers: list[Optional[str]]) -> str:
 # --- open files and connections --------------------------------------------------------------
 
 
-def _permissions_text(value: Any) -> str:
-    return net.FilePermissions(value).text.replace("|", "+") or "none"
-
-
 def _server_column(multi: bool) -> list[Column]:
-    return [("SERVER", "<", lambda r: r["server"] or "")] if multi else []
+    return [("SERVER", "<*", lambda r: r["server"] or "")] if multi else []
 
 
 def _smb_files(args: argparse.Namespace) -> int:
@@ -208,10 +205,10 @@ def _smb_files(args: argparse.Namespace) -> int:
     table = [
         *_server_column(rows.multi),
         ("ID", ">", lambda r: r["file_id"]),
-        ("User name", "<", lambda r: r["user_name"] or ""),
+        ("User name", "<*", lambda r: r["user_name"] or ""),
         ("Locks", ">", lambda r: r["num_locks"]),
-        ("Permissions", "<", lambda r: _permissions_text(r["permissions"])),
-        ("Path", "<", lambda r: r["path_name"] or ""),
+        ("Permissions", "<", lambda r: flag_text(r["permissions"])),
+        ("Path", "<|", lambda r: r["path_name"] or ""),
     ]
     emit_rows(args, rows, table, lambda n: f"{n} open file(s)")
     return rows.exit_code
@@ -269,8 +266,8 @@ def _smb_connections(args: argparse.Namespace) -> int:
     table = [*_server_column(rows.multi), ("ID", ">", lambda r: r["connection_id"])]
     if args.level == 1:
         table += [
-            ("Share" if by_client else "Computer", "<", lambda r: r["net_name"] or ""),
-            ("User name", "<", lambda r: r["user_name"] or ""),
+            ("Share" if by_client else "Computer", "<*", lambda r: r["net_name"] or ""),
+            ("User name", "<*", lambda r: r["user_name"] or ""),
             ("Type", "<", lambda r: net.ShareType(r["share_type"]).text),
             ("Opens", ">", lambda r: r["num_opens"]),
             ("Users", ">", lambda r: r["num_users"]),
@@ -370,7 +367,7 @@ def register(groups: Any) -> None:
         choices=(0, 1, 2, 10),
         help="information level (default 2; 1 and 2 need administrators)",
     )
-    add_format_options(p)
+    add_format_options(p, record=True)
     p.set_defaults(run=_smb_info)
     p = smb_commands.add_parser(
         "close", help="close SMB sessions (like Close-SmbSession / net session /delete)",

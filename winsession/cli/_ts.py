@@ -46,7 +46,7 @@ from ._output import (
     human_err,
     output,
     parse_duration,
-    state_text,
+    short_state,
     warn,
 )
 from ._ts_control import SESSION_CONTROL_COMMANDS, register_session_control
@@ -193,20 +193,24 @@ def _time_cell(value: Optional[datetime.datetime]) -> str:
     return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
-def _ts_table(multi: bool) -> list[Column]:
+def _ts_table(multi: bool, wide: bool) -> list[Column]:
+    """quser's and qwinsta's columns in 80 terminal columns; ``--wide`` adds the client
+    (name and address)."""
     columns: list[Column] = []
     if multi:
-        columns.append(("SERVER", "<", lambda r: r["server"] or ""))
+        columns.append(("SERVER", "<*", lambda r: r["server"] or ""))
     columns += [
-        (" SESSIONNAME", "<", lambda r: (">" if r["current"] else " ") + human(r["session_name"])),
-        ("USERNAME", "<", lambda r: r["user_name"]),
+        (" SESSIONNAME", "<*",
+         lambda r: (">" if r["current"] else " ") + human(r["session_name"])),
+        ("USERNAME", "<*", lambda r: r["user_name"]),
         ("ID", ">", lambda r: r["session_id"]),
-        ("STATE", "<", lambda r: state_text(r["state"])),
+        ("STATE", "<", lambda r: short_state(r["state"])),
         ("IDLE", ">", lambda r: format_duration(r["idle_time"])),
         ("LOGON TIME (UTC)", "<", lambda r: _time_cell(r["logon_time"])),
-        ("LOCKED", "<", lambda r: "" if r["locked"] is None else ("yes" if r["locked"] else "no")),
-        ("CLIENT", "<", _client_cell),
+        ("LOCKED", "<", lambda r: r["locked"]),
     ]  # fmt: skip
+    if wide:
+        columns.append(("CLIENT", "<*", _client_cell))
     return columns
 
 
@@ -228,7 +232,7 @@ def _ts_list(args: argparse.Namespace) -> int:
     listing: Any = rows
     if args.sort:
         listing = sorted(rows, key=_SORT_KEYS[args.sort], reverse=args.reverse)
-    emit_rows(args, listing, _ts_table(rows.multi))
+    emit_rows(args, listing, _ts_table(rows.multi, args.wide))
     return rows.exit_code
 
 
@@ -454,8 +458,11 @@ def register(groups: Any) -> None:
 
     p = ts_commands.add_parser(
         "list", help="list sessions (like quser and qwinsta together)",
-        description="List sessions: SESSIONNAME, USERNAME, ID, STATE, IDLE, LOGON TIME,"
-        " LOCKED, CLIENT (name and address); '>' marks your own session.",
+        description="List sessions: SESSIONNAME, USERNAME, ID, STATE (as qwinsta: Active,"
+        " Disc, Listen, ...), IDLE, LOGON TIME, LOCKED; with --wide also CLIENT (name and"
+        " address). '>' marks your own session. On a terminal the table fits its width"
+        " (long names are shortened with an ellipsis); --wide and pipes print every cell"
+        " whole.",
     )  # fmt: skip
     add_server_option(p, "Remote Desktop server")
     filters(p, "only sessions")
@@ -466,7 +473,8 @@ def register(groups: Any) -> None:
         help=f"sort by COLUMN ({', '.join(sorted(_SORT_KEYS))})",
     )
     p.add_argument("--reverse", action="store_true", help="with --sort: descending")
-    add_format_options(p)
+    add_format_options(p, wide="add the CLIENT column (name and address) and never shorten"
+                               " a cell (lines may wrap)")  # fmt: skip
     p.set_defaults(run=_ts_list)
 
     p = ts_commands.add_parser("info", help="everything about one session (same record as"
@@ -477,7 +485,7 @@ def register(groups: Any) -> None:
         help="session id, or 'current' for the session this command runs in",
     )
     add_server_option(p, "Remote Desktop server", many=False)
-    add_format_options(p)
+    add_format_options(p, record=True)
     p.set_defaults(run=_ts_info)
 
     for name, helptext, default_text in (

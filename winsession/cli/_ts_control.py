@@ -100,12 +100,12 @@ def _ts_processes(args: argparse.Namespace) -> int:
                    "user": p.user, "user_sid": p.user_sid}  # fmt: skip
 
     rows = Fleet(args, fetch)
-    table: list[Column] = [("SERVER", "<", lambda r: r["server"] or "")] if rows.multi else []
+    table: list[Column] = [("SERVER", "<*", lambda r: r["server"] or "")] if rows.multi else []
     table += [
         ("PID", ">", lambda r: r["process_id"]),
         ("SESSION", ">", lambda r: r["session_id"]),
-        ("USER", "<", lambda r: r["user"] or r["user_sid"] or ""),
-        ("IMAGE", "<", lambda r: r["name"]),
+        ("USER", "<*", lambda r: r["user"] or r["user_sid"] or ""),
+        ("IMAGE", "<*", lambda r: r["name"]),
     ]
     emit_rows(args, rows, table)
     return rows.exit_code
@@ -127,7 +127,7 @@ def _ts_kill(args: argparse.Namespace) -> int:
 
 def _ts_servers(args: argparse.Namespace) -> int:
     rows = [{"server": name} for name in wts.enumerate_servers(args.domain)]
-    emit_rows(args, rows, [("SERVER", "<", lambda r: r["server"])])
+    emit_rows(args, rows, [("SERVER", "<*", lambda r: r["server"])])
     return EXIT_OK
 
 
@@ -144,7 +144,7 @@ def _spawn_options() -> argparse.ArgumentParser:
 def _ts_spawn(args: argparse.Namespace) -> int:
     # Everything after ID arrives here (argparse.REMAINDER): the options up to "--", then the
     # command, taken as it is even where its words look like options.
-    rest = list(args.command)
+    rest = list(args.argv)  # (not args.command: that names the subcommand, "spawn")
     if "--" in rest:
         cut = rest.index("--")
         options, command = rest[:cut], rest[cut + 1 :]
@@ -241,7 +241,7 @@ def register_session_control(ts_commands: Any) -> None:
     )  # fmt: skip
     p.add_argument("id", type=session_id_arg, help="the session to start it in")
     p.add_argument(
-        "command", nargs=argparse.REMAINDER,
+        "argv", nargs=argparse.REMAINDER, metavar="...",
         help="[--cwd DIR] [--hidden] [--wait] [--json|--jsonl] -- COMMAND [ARG...]",
     )  # fmt: skip
     # Its options are parsed by _spawn_options; --json/--jsonl before the subcommand count.
