@@ -66,6 +66,8 @@ def _belongs_elsewhere(item: pytest.Item) -> bool:
         return True  # runs the dev tools (mypy) installed for the host Python
     if item.get_closest_marker("live") and TIER != "windows-live":
         return True  # reads the live system: real Windows only
+    if item.get_closest_marker("pty") and sys.platform == "win32":
+        return True  # a POSIX pseudo-terminal (the pty module): not on a Windows Python
     fixtures = set(getattr(item, "fixturenames", ()))
     return bool(fixtures & STANDIN_FIXTURES) and TIER not in STANDIN_TIERS
 

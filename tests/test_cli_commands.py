@@ -25,46 +25,13 @@ from typing import Any
 
 import _jsonschema
 import pytest
-from clitools import Capsys, no_terminal, run  # noqa: F401  (no_terminal: autouse)
+from clitools import EXAMPLES, Capsys, leaf_commands, no_terminal, run  # noqa: F401
 
 from winsession import cli
 
 
-def leaf_commands(
-    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
-) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
-    """(the words that name it, its parser) for every command of ``parser``."""
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            seen: set[int] = set()
-            for name, sub in action.choices.items():
-                if id(sub) not in seen:  # an alias names the same parser
-                    seen.add(id(sub))
-                    yield from leaf_commands(sub, (*path, name))
-    if parser.get_default("run") is not None:
-        yield path, parser
-
-
 COMMANDS = dict(leaf_commands(cli._parser()))
 NAMES = [" ".join(path) for path in COMMANDS]
-
-# The arguments a command needs to run against the demo table (destructive ones with --yes or
-# --dry-run). A command that needs none runs as it is.
-EXAMPLES: dict[str, list[str]] = {
-    "smb info": ["10.0.0.6", "bob"],
-    "smb close": ["--all", "--dry-run"],
-    "smb close-file": ["101", "--dry-run"],
-    "smb connections": ["IPC$"],
-    "ts info": ["2"],
-    "ts disconnect": ["2", "--yes"],
-    "ts logoff": ["--state", "disconnected", "--dry-run"],
-    "ts message": ["alice", "hello", "--wait", "5"],
-    "ts connect": ["3", "--yes"],
-    "ts shadow": ["2"],
-    "ts kill": ["4242", "--yes"],
-    "ts spawn": ["2", "--", "notepad.exe"],
-    "ts shutdown": ["logoff", "--yes"],
-}
 
 
 def _options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:

@@ -132,10 +132,13 @@ def test_ts_list_columns_and_own_session(capsys: Capsys) -> None:
     assert rc == 0
     lines = out.splitlines()
     assert lines[0].split() == ["SESSIONNAME", "USERNAME", "ID", "STATE", "IDLE", "LOGON", "TIME",
-                                "(UTC)", "LOCKED", "CLIENT"]  # fmt: skip
+                                "(UTC)", "LOCKED"]  # fmt: skip
+    assert max(map(len, lines)) <= 80  # quser's width, in a pipe too
     mine = [line for line in lines if line.startswith(">")]
     assert len(mine) == 1 and mine[0].split()[:3] == [">RDP-Tcp#3", "alice", "2"]
-    assert "ALICE-PC (10.0.0.5)" in mine[0]
+    rc, out, _ = run(capsys, "--simulate", "ts", "list", "--wide")
+    assert out.splitlines()[0].split()[-1] == "CLIENT"
+    assert "ALICE-PC (10.0.0.5)" in [line for line in out.splitlines() if line[:1] == ">"][0]
 
 
 @pytest.mark.parametrize(

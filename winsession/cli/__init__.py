@@ -2,10 +2,11 @@
 
 ::
 
-    winsession [GLOBAL] smb list [--client C] [--user U] [--idle-over D] [--level N]
+    winsession [GLOBAL] smb list [--client C] [--user U] [--idle-over D] [--level N] [--wide]
     winsession [GLOBAL] smb info CLIENT USER [--level N]
     winsession [GLOBAL] smb close --client C | --user U | --idle-over D | --all  [--dry-run]
     winsession [GLOBAL] ts list [--user U]... [--state S]... [--idle-over D] [--sort COLUMN]
+                                [--wide]
     winsession [GLOBAL] ts info ID|current
     winsession [GLOBAL] ts disconnect [ID|current ...] [--user U] [--state S] [--idle-over D]
                                       [--wait] [--dry-run] [--yes]
@@ -14,8 +15,16 @@
     winsession [GLOBAL] ts watch [--count N]
     winsession events watch [--json] [--count N]
 
+    winsession --json-schema
+
     GLOBAL (before or after the subcommand): --simulate, --json | --jsonl | --csv,
-        --server NAME (repeatable), --servers-file FILE, --parallel N, --timeout SECONDS
+        --server NAME (repeatable), --servers-file FILE, --parallel N, --timeout SECONDS;
+        a command that does not have one refuses it (exit 2): --csv is for tables, the
+        commands about one thing on one server take one --server
+
+Every command writes JSON with --json/--jsonl, following :func:`json_schema`. On a terminal
+a table fits its width (names shortened with an ellipsis); ``--wide`` and pipes get every
+cell whole.
 
 Exit codes: 0 success; 1 an API call failed (the message names the code and what to do);
 2 usage; 3 partial failure (some servers or items failed); 4 the confirmation was declined;
@@ -30,7 +39,7 @@ Names from outside are printed escaped (``\\x1b``, ``\\u202e``: see
 >>> from winsession.cli import main
 >>> main(["--simulate", "smb", "list", "--user", "bob"])
 Computer    User name  Client type  Opens  Idle time
-\\\\10.0.0.6  bob        Samba 4.19       1    0:00:05
+\\\\10.0.0.6  bob        Samba 4.19       1   00:00:05
 1 session(s)
 0
 """
@@ -77,7 +86,9 @@ __all__ = ["escape", "format_duration", "json_schema", "main", "main_exit"]
 
 _EPILOG = f"""\
 Global options (--simulate, --json, --jsonl, --csv, --server, --servers-file, --parallel,
---timeout) work before or after the subcommand.
+--timeout) work before or after the subcommand; a command that does not have one refuses it.
+Every command writes JSON with --json/--jsonl (winsession --json-schema prints the schema).
+Tables fit a terminal's width; --wide (listings) and pipes get every cell whole.
 
 {EXIT_CODES_TEXT}.
 
