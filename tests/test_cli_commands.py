@@ -29,7 +29,6 @@ from clitools import EXAMPLES, Capsys, leaf_commands, no_terminal, run  # noqa: 
 
 from winsession import cli
 
-
 COMMANDS = dict(leaf_commands(cli._parser()))
 NAMES = [" ".join(path) for path in COMMANDS]
 
@@ -151,17 +150,22 @@ def test_csv_only_where_there_is_a_table(capsys: Capsys, monkeypatch: pytest.Mon
 
 def test_csv_words_and_numbers(capsys: Capsys) -> None:
     rc, out, _ = run(capsys, "--simulate", "smb", "list", "--csv")
-    bob = [r for r in csv.DictReader(io.StringIO(out)) if r["user_name"] == "bob"][0]
+    assert rc == 0
+    bob = next(r for r in csv.DictReader(io.StringIO(out)) if r["user_name"] == "bob")
     assert (bob["user_flags"], bob["idle_time"], bob["num_opens"]) == ("GUEST", "5", "1")
     rc, out, _ = run(capsys, "--simulate", "ts", "list", "--csv")
-    alice = [r for r in csv.DictReader(io.StringIO(out)) if r["user_name"] == "alice"][0]
+    assert rc == 0
+    alice = next(r for r in csv.DictReader(io.StringIO(out)) if r["user_name"] == "alice")
     assert (alice["current"], alice["locked"], alice["state"]) == ("yes", "no", "ACTIVE")
     assert alice["client_display"] == "1920x1080 (colour depth code 24)"
     rc, out, _ = run(capsys, "--simulate", "smb", "files", "--csv")
+    assert rc == 0
     assert {r["permissions"] for r in csv.DictReader(io.StringIO(out))} == {"READ", "READ+WRITE"}
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if "--server" in _options(COMMANDS[tuple(n.split())])])
+@pytest.mark.parametrize(
+    "name", [n for n in NAMES if "--server" in _options(COMMANDS[tuple(n.split())])]
+)
 def test_server_repeatable_where_help_says_so(capsys: Capsys, monkeypatch: pytest.MonkeyPatch,
                                               name: str) -> None:  # fmt: skip
     parser = COMMANDS[tuple(name.split())]
@@ -183,8 +187,9 @@ def test_server_repeatable_where_help_says_so(capsys: Capsys, monkeypatch: pytes
             assert rc == 2 and f"does not take {option}" in err
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES
-                                  if "--server" not in _options(COMMANDS[tuple(n.split())])])
+@pytest.mark.parametrize(
+    "name", [n for n in NAMES if "--server" not in _options(COMMANDS[tuple(n.split())])]
+)
 def test_no_server_option_no_server(capsys: Capsys, monkeypatch: pytest.MonkeyPatch,
                                     name: str) -> None:  # fmt: skip
     rc, out, err = invoke(capsys, monkeypatch, name, "--server", "RDS2")

@@ -138,7 +138,7 @@ def test_ts_list_columns_and_own_session(capsys: Capsys) -> None:
     assert len(mine) == 1 and mine[0].split()[:3] == [">RDP-Tcp#3", "alice", "2"]
     rc, out, _ = run(capsys, "--simulate", "ts", "list", "--wide")
     assert out.splitlines()[0].split()[-1] == "CLIENT"
-    assert "ALICE-PC (10.0.0.5)" in [line for line in out.splitlines() if line[:1] == ">"][0]
+    assert "ALICE-PC (10.0.0.5)" in next(line for line in out.splitlines() if line[:1] == ">")
 
 
 @pytest.mark.parametrize(

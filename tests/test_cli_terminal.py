@@ -72,7 +72,7 @@ def in_pipe(argv: list[str]) -> tuple[int, str]:
     return _in_pipe(tuple(argv))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _in_pipe(argv: tuple[str, ...]) -> tuple[int, str]:
     proc = subprocess.run([sys.executable, "-m", "winsession", *argv], capture_output=True,
                           env=_env(), timeout=60)  # fmt: skip

@@ -32,8 +32,8 @@ from ._output import (
     emit_record,
     emit_rows,
     flag_text,
-    net_duration,
     human_err,
+    net_duration,
     parse_duration,
     warn,
 )
