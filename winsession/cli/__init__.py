@@ -240,7 +240,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_API_ERROR
     except UnsupportedPlatformError as exc:
         if exc.function in _DLLS and not _common.on_windows():  # the loader: no such DLL here
-            example = f"{args.group} {args.command}"
+            example = _common.command_name(args)
             warn(_NOT_WINDOWS.format(dll=exc.function, platform=sys.platform, example=example))
             return EXIT_NEEDS_WINDOWS
         warn(error_text(exc))

@@ -21,7 +21,14 @@ from ..errors import (
     UnsupportedPlatformError,
     WinSessionError,
 )
-from ._common import EXIT_API_ERROR, EXIT_DECLINED, EXIT_OK, EXIT_PARTIAL, UsageError
+from ._common import (
+    EXIT_API_ERROR,
+    EXIT_DECLINED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    UsageError,
+    command_name,
+)
 from ._output import emit_rows, errors_out, fmt, human, human_err, output, plain_value, warn
 
 # --- many servers ---------------------------------------------------------------------------
@@ -37,7 +44,7 @@ def single_server(args: argparse.Namespace) -> Optional[str]:
     """The one server of a command that takes one (a usage error if several were given)."""
     servers = servers_of(args)
     if len(servers) > 1:
-        raise UsageError(f"{args.group} {args.command} takes one --server, not {len(servers)}")
+        raise UsageError(f"{command_name(args)} takes one --server, not {len(servers)}")
     return servers[0]
 
 

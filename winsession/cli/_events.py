@@ -21,7 +21,6 @@ from ._actions import (
 from ._common import (
     NeedsWindows,
     SensUnavailable,
-    UsageError,
 )
 from ._options import (
     add_format_options,
@@ -45,8 +44,6 @@ def subscribe() -> contextlib.AbstractContextManager[Iterable[Any]]:
 
 
 def _events_watch(args: argparse.Namespace) -> int:
-    if fmt(args) == "csv":
-        raise UsageError("events watch writes text or --json/--jsonl, not --csv")
     if args.simulate:
         raise NeedsWindows(
             "SENS logon events are not simulated; run this on Windows, or try"

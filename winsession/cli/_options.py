@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import fleet, wts
 from .._escape import escape
-from ._common import UsageError
+from ._common import UsageError, command_name
 from ._output import fmt, human, human_err
 
 # --- options --------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def finish_options(args: argparse.Namespace) -> None:
         for dest in GLOBAL_OPTIONS:
             if getattr(args, dest, None) not in (None, False) and dest not in accepts:
                 option = "--" + dest.replace("_", "-")
-                raise UsageError(f"{args.group} {args.command} does not take {option}")
+                raise UsageError(f"{command_name(args)} does not take {option}")
     fmt(args)
     names = list(getattr(args, "server", None) or [])
     path = getattr(args, "servers_file", None)

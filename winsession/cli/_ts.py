@@ -368,8 +368,6 @@ def _ts_watch(args: argparse.Namespace) -> int:
         from ..testing import DEMO_EVENT_COUNT
 
         count = DEMO_EVENT_COUNT
-    if fmt(args) == "csv":
-        raise UsageError("ts watch writes text or --json/--jsonl, not --csv")
     server = single_server(args)
     if not args.system_events:
         changes = _session_changes(server)
