@@ -1,5 +1,5 @@
-"""A tiny JSON Schema validator: the subset docs/schema.json uses (type, enum, properties,
-required, additionalProperties, items, minimum, pattern, $ref into $defs, oneOf). No
+"""A tiny JSON Schema validator: the subset winsession/cli/schema.json uses (type, enum,
+properties, required, additionalProperties, items, minimum, pattern, $ref into $defs, oneOf). No
 dependency, so the Wine tier needs no extra wheel."""
 
 from __future__ import annotations

@@ -149,6 +149,12 @@ def check_venv() -> str:
     rc, out = _run([str(_venv_bin("winsession")), "--simulate", "ts", "list"], cwd=neutral)
     if rc or "alice" not in out:
         problems.append(f"`winsession --simulate ts list` failed (exit code {rc})")
+    # The JSON Schema of the command's output ships in the wheel (issue 21).
+    code = ("import importlib.resources as r, json; print(len(json.loads(r.files("
+            "'winsession.cli').joinpath('schema.json').read_text('utf-8'))['$defs']))")  # fmt: skip
+    rc, out = _run([str(python), "-c", code], cwd=neutral)
+    if rc or not out.strip().isdigit():
+        problems.append(f"schema.json did not load from the installed wheel: {out.strip()!r}")
     code = "import winsession; print(winsession.__file__)"
     rc, out = _run([str(python), "-c", code], cwd=neutral)
     if rc or Path(out.strip()).resolve().parents[1] == REPO or str(VENV) not in out:

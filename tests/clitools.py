@@ -3,6 +3,7 @@ and a standard input that is not a terminal unless a test says so."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import sys
 from collections.abc import Iterator
@@ -44,3 +45,38 @@ def no_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         import ctypes
 
         ctypes.set_last_error(0)
+
+
+def leaf_commands(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """(the words that name it, its parser) for every command of ``parser`` (walk
+    ``cli._parser()``: a command added later is found without a list to update)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            seen: set[int] = set()
+            for name, sub in action.choices.items():
+                if id(sub) not in seen:  # an alias names the same parser
+                    seen.add(id(sub))
+                    yield from leaf_commands(sub, (*path, name))
+    if parser.get_default("run") is not None:
+        yield path, parser
+
+
+# The arguments a command needs to run against the demo table (destructive ones with --yes or
+# --dry-run). A command that needs none runs as it is.
+EXAMPLES: dict[str, list[str]] = {
+    "smb info": ["10.0.0.6", "bob"],
+    "smb close": ["--all", "--dry-run"],
+    "smb close-file": ["101", "--dry-run"],
+    "smb connections": ["IPC$"],
+    "ts info": ["2"],
+    "ts disconnect": ["2", "--yes"],
+    "ts logoff": ["--state", "disconnected", "--dry-run"],
+    "ts message": ["alice", "hello", "--wait", "5"],
+    "ts connect": ["3", "--yes"],
+    "ts shadow": ["2"],
+    "ts kill": ["4242", "--yes"],
+    "ts spawn": ["2", "--", "notepad.exe"],
+    "ts shutdown": ["logoff", "--yes"],
+}

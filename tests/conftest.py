@@ -71,6 +71,8 @@ def _belongs_elsewhere(item: pytest.Item) -> bool:
         return True  # pywin32's wheel, pinned for these Pythons, beside the stand-ins in Wine
     if item.get_closest_marker("live") and TIER != "windows-live":
         return True  # reads the live system: real Windows only
+    if item.get_closest_marker("pty") and sys.platform == "win32":
+        return True  # a POSIX pseudo-terminal (the pty module): not on a Windows Python
     fixtures = set(getattr(item, "fixturenames", ()))
     return bool(fixtures & STANDIN_FIXTURES) and TIER not in STANDIN_TIERS
 

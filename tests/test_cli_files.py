@@ -47,12 +47,12 @@ def test_smb_files_table(stand_in: NetStub, capsys: Capsys) -> None:
 def test_smb_files_filters_json_and_csv(stand_in: NetStub, capsys: Capsys) -> None:
     code, out, _ = run(capsys, "smb", "files", "--path", "C:\\Shares\\Public", "--json")
     assert code == 0
-    assert json.loads(out) == [{"file_id": 205, "permissions": 1, "num_locks": 0,
+    assert json.loads(out) == [{"server": None, "file_id": 205, "permissions": 1, "num_locks": 0,
                                 "path_name": "C:\\Shares\\Public\\setup.msi",
                                 "user_name": "bob"}]  # fmt: skip
     code, out, _ = run(capsys, "smb", "files", "--user", "alice", "--csv")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["file_id"] for r in rows] == ["101", "102"] and rows[0]["permissions"] == "3"
+    assert [r["file_id"] for r in rows] == ["101", "102"] and rows[0]["permissions"] == "READ+WRITE"
 
 
 def test_smb_files_remote_server(stand_in: NetStub, capsys: Capsys) -> None:
@@ -129,11 +129,11 @@ def test_smb_connections(stand_in: NetStub, capsys: Capsys) -> None:
     code, out, _ = run(capsys, "smb", "connections", "\\\\10.0.0.5")
     lines = out.splitlines()
     assert code == 0 and lines[0].split()[:2] == ["ID", "Share"]
-    assert lines[2].split() == ["12", "IPC$", "alice", "IPC|SPECIAL", "0", "1", "1:00:00"]
+    assert lines[2].split() == ["12", "IPC$", "alice", "IPC|SPECIAL", "0", "1", "01:00:00"]
     code, out, _ = run(capsys, "smb", "connections", "Projects", "--json")
     assert json.loads(out)[0]["net_name"] == "10.0.0.5"
     code, out, _ = run(capsys, "smb", "connections", "Projects", "--level", "0", "--csv")
-    assert out.splitlines() == ["connection_id", "11"]
+    assert out.splitlines() == ["server,connection_id", '"",11']
 
 
 def test_simulated_files(capsys: Capsys) -> None:

@@ -471,3 +471,50 @@ def test_zz_report() -> None:
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     assert report["total_attacks"] > 100
+
+
+# --- tables that fit the terminal: shortened names stay safe and within their width -------------
+
+
+@given(
+    text=st.text(min_size=0, max_size=40),
+    width=st.integers(min_value=1, max_value=30),
+    where=st.sampled_from(["end", "middle"]),
+)
+def test_shortened_cells_fit_and_stay_escaped(text: str, width: int, where: str) -> None:
+    from winsession.cli._output import shorten
+
+    cell = escape(text, "utf-8")
+    short = shorten(cell, width, where)
+    if display_width(cell) <= width:
+        assert short == cell
+    else:
+        assert display_width(short) <= width and "\u2026" in short
+        assert not any(map(needs_escape, short))  # no raw control let through
+        head, _, tail = short.partition("\u2026")
+        assert cell.startswith(head) and cell.endswith(tail)
+
+
+@given(
+    widths=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=8),
+    limit=st.integers(min_value=20, max_value=200),
+    data=st.data(),
+)
+def test_fit_widths_shrinks_only_name_columns(widths: list[int], limit: int,
+                                              data: st.DataObject) -> None:  # fmt: skip
+    from winsession.cli._output import fit_widths
+
+    aligns = data.draw(st.lists(st.sampled_from(["<", ">", "<*", "<|"]), min_size=len(widths),
+                                max_size=len(widths)))  # fmt: skip
+    columns = [(f"H{i}", a) for i, a in enumerate(aligns)]
+    fitted = fit_widths(widths, columns, limit)
+    for old, new, (heading, align) in zip(widths, fitted, columns):
+        assert new <= old
+        if align in ("<", ">"):
+            assert new == old
+        else:
+            assert new >= min(old, max(len(heading), 6))
+    total = sum(fitted) + 2 * (len(fitted) - 1)
+    if total > limit:  # could not fit: every name column is at its floor
+        assert all(new == min(old, 6) or align in ("<", ">")
+                   for old, new, (_, align) in zip(widths, fitted, columns))  # fmt: skip

@@ -1,7 +1,8 @@
 """The winsession command as an administrator uses it (issue 13): quser-grade `ts list` with
 filters, bulk actions with --dry-run, `ts message` like msg, many servers at once (the CLI and
 winsession.fleet), net session's columns, global options anywhere, the exit codes, and one
-JSON schema (docs/schema.json) that every command's JSON output is validated against."""
+JSON schema (winsession/cli/schema.json) that JSON output is validated against (every command:
+tests/test_cli_commands.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from winsession import cli, fleet, net, testing, wts
 from winsession.testing import Session, Simulator, SmbSession
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMA: dict[str, Any] = json.loads((ROOT / "docs" / "schema.json").read_text(encoding="utf-8"))
+SCHEMA: dict[str, Any] = cli.json_schema()
 
 
 def records(out: str, kind: str) -> list[Any]:
@@ -45,31 +46,28 @@ def assert_schema(items: list[Any], definition: str) -> None:
 
 
 # --- one JSON schema for every command ------------------------------------------------------
+# Every command's --json/--jsonl: tests/test_cli_commands.py (it walks the parser). Here the
+# cases that need more than the demo table, and what the records say.
 
 SCHEMA_CASES = [
-    (["smb", "list"], "smb_session"),
     (["smb", "list", "--level", "0"], "smb_session"),
     (["smb", "list", "--level", "10"], "smb_session"),
     (["smb", "list", "--level", "502", "--server", "FS1", "--server", "FS2"], "smb_session"),
-    (["smb", "info", "10.0.0.6", "bob"], "smb_session"),
     (["smb", "info", "10.0.0.6", "bob", "--level", "10"], "smb_session"),
-    (["smb", "close", "--all", "--dry-run"], "action_result"),
     (["smb", "close", "--user", "bob", "--yes"], "action_result"),
-    (["ts", "list"], "ts_session"),
     (["ts", "list", "--server", "RDS2", "--server", "SIMULATED"], "ts_session"),
-    (["ts", "info", "2"], "ts_session"),
     (["ts", "info", "current"], "ts_session"),
     (["ts", "info", "0"], "ts_session"),
-    (["ts", "logoff", "--state", "disconnected", "--dry-run"], "action_result"),
     (["ts", "logoff", "3", "--yes"], "action_result"),
     (["ts", "disconnect", "2", "99", "--yes"], "action_result"),
     (["ts", "message", "*", "hello", "--wait", "5"], "action_result"),
-    (["ts", "watch"], "event"),
-    (["smb", "files"], "smb_file"),
-    (["smb", "close-file", "101", "--dry-run"], "action_result"),
-    (["smb", "connections", "IPC$"], "smb_connection"),
     (["smb", "connections", "IPC$", "--level", "0"], "smb_connection"),
     (["smb", "connections", "\\\\10.0.0.5"], "smb_connection"),
+    (["smb", "files", "--server", "SIMULATED", "--server", "FS1"], "smb_file"),
+    (["ts", "processes", "--server", "SIMULATED", "--server", "RDS2"], "ts_process"),
+    (["ts", "kill", "4242", "--yes"], "action_result"),
+    (["ts", "shadow", "2", "--stop"], "action_result"),  # fails: a "failed" record, exit 1
+    (["ts", "shutdown", "reboot", "--yes", "--server", "RDS2"], "action_result"),
 ]
 
 
@@ -79,12 +77,13 @@ def test_every_command_matches_the_schema(
     capsys: Capsys, argv: list[str], definition: str, kind: str
 ) -> None:
     rc, out, _ = run(capsys, "--simulate", *argv, kind)
-    assert rc in (0, 3)  # 3: `disconnect 2 99` fails for 99 on purpose
-    # The watch commands write one object per line with --json as well: a stream never ends.
-    items = records(out, "--jsonl" if definition == "event" else kind)
+    assert rc in (0, 1, 3)  # 3: `disconnect 2 99` fails for 99 on purpose; 1: shadow --stop
+    items = records(out, kind)
     assert_schema(items, definition)
     if kind == "--jsonl":
         assert len(out.splitlines()) == len(items)  # one object per line
+    if rc == 1:
+        assert [i["status"] for i in items] == ["failed"] and items[0]["winerror"]
 
 
 def test_events_watch_matches_the_schema(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,10 +132,13 @@ def test_ts_list_columns_and_own_session(capsys: Capsys) -> None:
     assert rc == 0
     lines = out.splitlines()
     assert lines[0].split() == ["SESSIONNAME", "USERNAME", "ID", "STATE", "IDLE", "LOGON", "TIME",
-                                "(UTC)", "LOCKED", "CLIENT"]  # fmt: skip
+                                "(UTC)", "LOCKED"]  # fmt: skip
+    assert max(map(len, lines)) <= 80  # quser's width, in a pipe too
     mine = [line for line in lines if line.startswith(">")]
     assert len(mine) == 1 and mine[0].split()[:3] == [">RDP-Tcp#3", "alice", "2"]
-    assert "ALICE-PC (10.0.0.5)" in mine[0]
+    rc, out, _ = run(capsys, "--simulate", "ts", "list", "--wide")
+    assert out.splitlines()[0].split()[-1] == "CLIENT"
+    assert "ALICE-PC (10.0.0.5)" in next(line for line in out.splitlines() if line[:1] == ">")
 
 
 @pytest.mark.parametrize(

@@ -2,10 +2,11 @@
 
 ::
 
-    winsession [GLOBAL] smb list [--client C] [--user U] [--idle-over D] [--level N]
+    winsession [GLOBAL] smb list [--client C] [--user U] [--idle-over D] [--level N] [--wide]
     winsession [GLOBAL] smb info CLIENT USER [--level N]
     winsession [GLOBAL] smb close --client C | --user U | --idle-over D | --all  [--dry-run]
     winsession [GLOBAL] ts list [--user U]... [--state S]... [--idle-over D] [--sort COLUMN]
+                                [--wide]
     winsession [GLOBAL] ts info ID|current
     winsession [GLOBAL] ts disconnect [ID|current ...] [--user U] [--state S] [--idle-over D]
                                       [--wait] [--dry-run] [--yes]
@@ -14,8 +15,16 @@
     winsession [GLOBAL] ts watch [--count N]
     winsession events watch [--json] [--count N]
 
+    winsession --json-schema
+
     GLOBAL (before or after the subcommand): --simulate, --json | --jsonl | --csv,
-        --server NAME (repeatable), --servers-file FILE, --parallel N, --timeout SECONDS
+        --server NAME (repeatable), --servers-file FILE, --parallel N, --timeout SECONDS;
+        a command that does not have one refuses it (exit 2): --csv is for tables, the
+        commands about one thing on one server take one --server
+
+Every command writes JSON with --json/--jsonl, following :func:`json_schema`. On a terminal
+a table fits its width (names shortened with an ellipsis); ``--wide`` and pipes get every
+cell whole.
 
 Exit codes: 0 success; 1 an API call failed (the message names the code and what to do);
 2 usage; 3 partial failure (some servers or items failed); 4 the confirmation was declined;
@@ -30,7 +39,7 @@ Names from outside are printed escaped (``\\x1b``, ``\\u202e``: see
 >>> from winsession.cli import main
 >>> main(["--simulate", "smb", "list", "--user", "bob"])
 Computer    User name  Client type  Opens  Idle time
-\\\\10.0.0.6  bob        Samba 4.19       1    0:00:05
+\\\\10.0.0.6  bob        Samba 4.19       1   00:00:05
 1 session(s)
 0
 """
@@ -38,9 +47,11 @@ Computer    User name  Client type  Opens  Idle time
 from __future__ import annotations
 
 import argparse
+import importlib.resources
+import json
 import sys
 from collections.abc import Sequence
-from typing import Optional
+from typing import Any, Optional
 
 from .. import __version__, fleet
 from .._escape import escape
@@ -71,17 +82,39 @@ from ._output import (
     warn,
 )
 
-__all__ = ["escape", "format_duration", "main", "main_exit"]
+__all__ = ["escape", "format_duration", "json_schema", "main", "main_exit"]
 
 _EPILOG = f"""\
 Global options (--simulate, --json, --jsonl, --csv, --server, --servers-file, --parallel,
---timeout) work before or after the subcommand.
+--timeout) work before or after the subcommand; a command that does not have one refuses it.
+Every command writes JSON with --json/--jsonl (winsession --json-schema prints the schema).
+Tables fit a terminal's width; --wide (listings) and pipes get every cell whole.
 
 {EXIT_CODES_TEXT}.
 
 Off Windows, add --simulate: every command then runs against the demo table of
 winsession.testing.demo_simulator() (in Python: `with demo_simulator(): ...`).
 """
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema every record of ``--json``/``--jsonl`` follows (``schema.json`` in this
+    package, also printed by ``winsession --json-schema``).
+
+    >>> schema = json_schema()
+    >>> schema["$schema"], sorted(schema["$defs"])[:3]
+    ('https://json-schema.org/draft/2020-12/schema', ['action_result', 'event', 'seconds'])
+    """
+    text = importlib.resources.files(__name__).joinpath("schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+class _PrintSchema(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: Optional[str] = None) -> None:  # fmt: skip
+        sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,6 +127,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
                         help="print the version and exit")  # fmt: skip
+    parser.add_argument("--json-schema", action=_PrintSchema, nargs=0,
+                        help="print the JSON Schema of --json/--jsonl output and exit")  # fmt: skip
     parser.add_argument(
         "--simulate", action="store_true",
         help="run against a built-in demo table through winsession.testing (any OS)",
@@ -123,8 +158,11 @@ def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser
 
 def _add_globals(parser: argparse.ArgumentParser) -> None:
     """The global options, again on a subcommand (defaults suppressed: not given there, the
-    top level's value stands)."""
+    top level's value stands). A command gets only those it honours: ``--csv`` where it
+    prints a table, the server options where it has ``--server`` (its own registration adds
+    them); a group (``smb``, ``ts``) takes them all and the command decides."""
     have = parser._option_string_actions
+    leaf = parser.get_default("run") is not None
     if "--simulate" not in have:
         parser.add_argument(
             "--simulate",
@@ -137,19 +175,12 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
         ("--jsonl", "JSON lines: one object per line as rows arrive"),
         ("--csv", "CSV output (formula-safe)"),
     ):  # fmt: skip
-        if option not in have:
+        if option not in have and not (leaf and option == "--csv"):
             parser.add_argument(option, action="store_true", default=argparse.SUPPRESS,
                                 help=text)  # fmt: skip
-    if "--server" in have:
-        for option, kwargs in (
-            ("--servers-file", {"metavar": "FILE", "help": "server names, one per line"}),
-            ("--parallel", {"metavar": "N", "type": _options._positive_int,
-                            "help": f"servers at once (default {fleet.DEFAULT_PARALLEL})"}),
-            ("--timeout", {"metavar": "SECONDS", "type": _options._positive_float,
-                           "help": "give up on a server after this long"}),
-        ):  # fmt: skip
-            if option not in have:
-                parser.add_argument(option, default=argparse.SUPPRESS, **kwargs)
+    if leaf and parser.get_default("accepts") is None:
+        # What finish_options checks a global option given before the subcommand against.
+        parser.set_defaults(accepts=frozenset(a.dest for a in parser._actions))
 
 
 # --- errors and main ------------------------------------------------------------------------
@@ -209,7 +240,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_API_ERROR
     except UnsupportedPlatformError as exc:
         if exc.function in _DLLS and not _common.on_windows():  # the loader: no such DLL here
-            example = f"{args.group} {args.command}"
+            example = _common.command_name(args)
             warn(_NOT_WINDOWS.format(dll=exc.function, platform=sys.platform, example=example))
             return EXIT_NEEDS_WINDOWS
         warn(error_text(exc))

@@ -21,7 +21,14 @@ from ..errors import (
     UnsupportedPlatformError,
     WinSessionError,
 )
-from ._common import EXIT_API_ERROR, EXIT_DECLINED, EXIT_OK, EXIT_PARTIAL, UsageError
+from ._common import (
+    EXIT_API_ERROR,
+    EXIT_DECLINED,
+    EXIT_OK,
+    EXIT_PARTIAL,
+    UsageError,
+    command_name,
+)
 from ._output import emit_rows, errors_out, fmt, human, human_err, output, plain_value, warn
 
 # --- many servers ---------------------------------------------------------------------------
@@ -37,7 +44,7 @@ def single_server(args: argparse.Namespace) -> Optional[str]:
     """The one server of a command that takes one (a usage error if several were given)."""
     servers = servers_of(args)
     if len(servers) > 1:
-        raise UsageError(f"{args.group} {args.command} takes one --server, not {len(servers)}")
+        raise UsageError(f"{command_name(args)} takes one --server, not {len(servers)}")
     return servers[0]
 
 
@@ -55,7 +62,8 @@ class Fleet:
     Failing servers are reported on stderr as they fail and counted; :attr:`exit_code` is
     0 when every server answered, 3 (partial) when some failed. When *every* server failed,
     iterating re-raises the first server's error (main() reports it with advice: exit 1,
-    or 5 off Windows). One server runs in this thread, with no pool.
+    or 5 off Windows). One server runs in this thread, with no pool (unless --timeout is
+    given: then it goes through the pool too, which enforces it).
     """
 
     def __init__(self, args: argparse.Namespace,
@@ -76,13 +84,14 @@ class Fleet:
         return sorted(rows, key=lambda r: rank.get(r.get("server"), len(rank)))
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        if not self.multi:
+        timeout = getattr(self.args, "timeout", None)
+        if not self.multi and timeout is None:
             server = self.servers[0]
             for row in self.fetch(server):
                 yield {"server": server, **row}
             return
         err = errors_out()
-        show_progress = err.isatty()
+        show_progress = self.multi and err.isatty()
         total = len(self.servers)
 
         def progress(done: int, total: int) -> None:
@@ -90,20 +99,19 @@ class Fleet:
                 err.write(f"\r{done}/{total} servers done")
                 err.flush()
 
-        answered = 0
         try:
             for result in fleet.fan_out(
                 self.servers, self.fetch, parallel=getattr(self.args, "parallel", None)
-                or fleet.DEFAULT_PARALLEL, timeout=getattr(self.args, "timeout", None),
-                progress=progress,
+                or fleet.DEFAULT_PARALLEL, timeout=timeout, progress=progress,
             ):  # fmt: skip
                 if isinstance(result, fleet.Failure):
                     self.failed.append(result)
                     if show_progress:
                         err.write("\r\x1b[K")
-                    warn(f"{human_err(server_label(result.server))}: {error_text(result.error)}")
+                    if self.multi:  # one server (given --timeout): main() reports it
+                        warn(f"{human_err(server_label(result.server))}:"
+                             f" {error_text(result.error)}")  # fmt: skip
                     continue
-                answered += 1
                 yield {"server": result.server, **result.value}
         finally:
             if show_progress:
@@ -154,7 +162,7 @@ class Action:
 
     ``target`` is what a human reads (unescaped: it is escaped when printed), ``fields`` the
     JSON record's identifying fields (``session_id``, ``client_name``, ``user_name``,
-    ``file_id``).
+    ``file_id``, ``process_id``).
     """
 
     server: Optional[str]
@@ -193,6 +201,7 @@ def _action_record(action: Action, verb: str, status: str,
         "client_name": None,
         "user_name": None,
         "file_id": None,
+        "process_id": None,
     }
     record.update(action.fields)
     record["status"] = status
@@ -281,6 +290,37 @@ def run_actions(
     return EXIT_PARTIAL if failed else partial
 
 
+def run_one(args: argparse.Namespace, action: Action, *, verb: str, would: str, done: str,
+            question: Optional[str]) -> int:  # fmt: skip
+    """One action that reports in its own words (``ts connect``, ``shadow``, ``kill``,
+    ``shutdown``): ``would`` is the ``--dry-run`` text, ``done`` the text afterwards,
+    ``question`` the confirmation (``None``: do not ask); all escaped already. With
+    --json/--jsonl the same ``action_result`` record as :func:`run_actions`: an API failure
+    is then a ``failed`` record and exit code 1."""
+    machine = fmt(args) in ("json", "jsonl")
+    if getattr(args, "dry_run", False):
+        if machine:
+            emit_rows(args, [_action_record(action, verb, "dry-run")], [])
+        else:
+            output().write(would + "\n")
+        return EXIT_OK
+    if question is not None and not confirm(args, question):
+        return EXIT_DECLINED
+    if not machine:
+        action.run()
+        output().write(done + "\n")
+        return EXIT_OK
+    try:
+        result = action.run()
+    except WinSessionError as exc:
+        emit_rows(args, [_action_record(action, verb, "failed", exc)], [])
+        return EXIT_API_ERROR
+    record = _action_record(action, verb, "done")
+    record["response"] = result if isinstance(result, str) else None
+    emit_rows(args, [record], [])
+    return EXIT_OK
+
+
 # --- event pump -----------------------------------------------------------------------------
 
 
@@ -293,7 +333,8 @@ def event_record(
     session_id: Optional[int] = None, user_name: Optional[str] = None,
     flags: Optional[int] = None, source: str,
 ) -> dict[str, Any]:  # fmt: skip
-    """The one event record of ``ts watch`` and ``events watch`` (docs/schema.json)."""
+    """The one event record of ``ts watch`` and ``events watch`` (its ``event`` in
+    :func:`winsession.cli.json_schema`)."""
     return {
         "time": plain_value(time), "source": source, "server": server, "kind": kind,
         "session_id": session_id, "user_name": user_name, "flags": flags,

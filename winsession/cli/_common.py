@@ -4,6 +4,7 @@ bulk actions, the event pump) and :mod:`._options` (the global options)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 EXIT_OK = 0
@@ -38,3 +39,9 @@ class SensUnavailable(Exception):
 
 def on_windows() -> bool:
     return sys.platform == "win32"
+
+
+def command_name(args: argparse.Namespace) -> str:
+    """The command's words as typed: ``ts list``, or one word for a command without a group."""
+    words = (getattr(args, "group", None), getattr(args, "command", None))
+    return " ".join(w for w in words if isinstance(w, str))

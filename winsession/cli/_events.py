@@ -21,7 +21,6 @@ from ._actions import (
 from ._common import (
     NeedsWindows,
     SensUnavailable,
-    UsageError,
 )
 from ._options import (
     add_format_options,
@@ -45,8 +44,6 @@ def subscribe() -> contextlib.AbstractContextManager[Iterable[Any]]:
 
 
 def _events_watch(args: argparse.Namespace) -> int:
-    if fmt(args) == "csv":
-        raise UsageError("events watch writes text or --json/--jsonl, not --csv")
     if args.simulate:
         raise NeedsWindows(
             "SENS logon events are not simulated; run this on Windows, or try"
@@ -87,6 +84,6 @@ def register(groups: Any) -> None:
     event_commands = events.add_subparsers(dest="command", metavar="{watch}")
     event_commands.required = True
     p = event_commands.add_parser("watch", help="print logon/logoff/... events until Ctrl-C")
-    add_format_options(p, csv_too=False)
+    add_format_options(p, table=False)
     p.add_argument("--count", type=int, metavar="N", help="stop after N events")
     p.set_defaults(run=_events_watch)

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import fleet, wts
 from .._escape import escape
-from ._common import UsageError
+from ._common import UsageError, command_name
 from ._output import fmt, human, human_err
 
 # --- options --------------------------------------------------------------------------------
@@ -20,14 +20,19 @@ from ._output import fmt, human, human_err
 # does not see one leaves the top level's value alone).
 
 
-def add_format_options(parser: argparse.ArgumentParser, csv_too: bool = True,
-                       top: bool = False) -> None:  # fmt: skip
+def add_format_options(parser: argparse.ArgumentParser, table: bool = True,
+                       top: bool = False, wide: str = "",
+                       record: bool = False) -> None:  # fmt: skip
+    """``--json`` and ``--jsonl`` (every command has them), ``--csv`` and ``--wide`` only
+    where the command prints a table (``table``; ``wide``: what ``--wide`` does beyond
+    printing every cell whole; a ``record`` view such as ``ts info`` has ``--csv``, one row,
+    but no ``--wide``): an option a command has always does what it says."""
     default: Any = False if top else argparse.SUPPRESS
     parser.add_argument(
         "--json",
         action="store_true",
         default=default,
-        help="JSON output (one array, or one object for a single record)",
+        help="JSON output (one array, or one object for a single record; winsession --json-schema)",
     )
     parser.add_argument(
         "--jsonl",
@@ -35,23 +40,33 @@ def add_format_options(parser: argparse.ArgumentParser, csv_too: bool = True,
         default=default,
         help="JSON lines: one object per line, written as rows arrive",
     )
-    if csv_too or top:
+    if table or top:
         parser.add_argument("--csv", action="store_true", default=default,
-                            help="CSV output (formula-safe: text starting with = + - @ tab"
-                                 " or CR gets a leading ')")  # fmt: skip
+                            help="CSV output of the table's rows (formula-safe: text starting"
+                                 " with = + - @ tab or CR gets a leading ')")  # fmt: skip
+    if table and not (top or record):
+        parser.add_argument("--wide", "-w", action="store_true",
+                            help=wide or "never shorten a cell to fit the terminal (lines may"
+                                         " wrap); pipes always get every cell whole")  # fmt: skip
 
 
 def add_server_option(parser: argparse.ArgumentParser, what: str = "server",
-                      top: bool = False) -> None:  # fmt: skip
-    """``--server`` (repeatable), ``--servers-file``, ``--parallel``, ``--timeout``."""
+                      top: bool = False, many: bool = True) -> None:  # fmt: skip
+    """``--server``; with ``many`` repeatable, with ``--servers-file``, ``--parallel`` and
+    ``--timeout`` (the servers go through :func:`winsession.fleet.fan_out`). Without
+    ``many`` the command works on one server, says so, and refuses a second (exit 2)."""
     suppress: Any = argparse.SUPPRESS
     parser.add_argument(
         "--server",
         action="append",
         default=None if top else suppress,
         metavar="NAME",
-        help=f"{what} name (default: this computer); repeat it for several servers",
+        help=f"{what} name (default: this computer); repeat it for several servers"
+        if many
+        else f"{what} name (default: this computer); one server only",
     )
+    if not many:
+        return
     parser.add_argument(
         "--servers-file",
         default=None if top else suppress,
@@ -72,6 +87,11 @@ def add_server_option(parser: argparse.ArgumentParser, what: str = "server",
         metavar="SECONDS",
         help="give up on a server after this long (default: no limit)",
     )
+
+
+GLOBAL_OPTIONS = ("json", "jsonl", "csv", "server", "servers_file", "parallel", "timeout")
+"""The options the top level takes for every command: each command must also take them
+itself, or a value given before the subcommand is refused (see :func:`finish_options`)."""
 
 
 def add_action_options(parser: argparse.ArgumentParser) -> None:
@@ -110,6 +130,12 @@ def _positive_float(text: str) -> float:
 def finish_options(args: argparse.Namespace) -> None:
     """After parsing: check the format options, gather the servers into ``args.servers``
     (and ``args.server``: the first, or ``None``)."""
+    accepts = getattr(args, "accepts", None)
+    if accepts is not None:
+        for dest in GLOBAL_OPTIONS:
+            if getattr(args, dest, None) not in (None, False) and dest not in accepts:
+                option = "--" + dest.replace("_", "-")
+                raise UsageError(f"{command_name(args)} does not take {option}")
     fmt(args)
     names = list(getattr(args, "server", None) or [])
     path = getattr(args, "servers_file", None)

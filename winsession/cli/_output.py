@@ -17,11 +17,12 @@ import enum
 import ipaddress
 import json
 import re
+import shutil
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any, Callable, Optional, TextIO, Union
 
-from .. import wts
+from .. import net, wts
 from .._escape import csv_safe, display_width, escape
 from ._common import UsageError
 
@@ -42,6 +43,18 @@ def format_duration(value: Any) -> str:
     sign = "-" if seconds < 0 else ""
     hours, rest = divmod(abs(seconds), 3600)
     return f"{sign}{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def net_duration(value: Any) -> str:
+    """Seconds as ``net session`` shows them: ``HH:MM:SS``, hours at least two digits (the
+    ``net session`` page of Microsoft Learn shows ``00:00:13`` and ``01:05:13``; it does not
+    show a time of 100 hours or more, which gets more digits here); ``None`` as ``""``.
+
+    >>> net_duration(20), net_duration(3913), net_duration(360000)
+    ('00:00:20', '01:05:13', '100:00:00')
+    """
+    text = format_duration(value)
+    return "0" + text if text[:1].isdigit() and text.index(":") == 1 else text
 
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd]?)\s*$", re.IGNORECASE)
@@ -76,6 +89,21 @@ def state_text(state: Any) -> str:
     return name.replace("_", " ").title().replace(" ", "")
 
 
+_QWINSTA_STATES = {"CONNECTED": "Conn", "CONNECT_QUERY": "ConnQ", "DISCONNECTED": "Disc"}
+
+
+def short_state(state: Any) -> str:
+    """A session state as qwinsta writes it in its STATE column: ``Active``, ``Conn``,
+    ``ConnQ``, ``Shadow``, ``Disc``, ``Idle``, ``Listen``, ``Reset``, ``Down``, ``Init``.
+
+    >>> from winsession import wts
+    >>> short_state(wts.ConnectState.DISCONNECTED), short_state(wts.ConnectState.LISTEN)
+    ('Disc', 'Listen')
+    """
+    name = getattr(state, "name", None) or str(state)
+    return _QWINSTA_STATES.get(name, state_text(state))
+
+
 def plain_value(value: Any) -> Any:
     """A JSON/CSV-friendly copy: enums by name, flags as numbers, times in ISO 8601 with
     their UTC offset, durations as integer seconds, addresses as text, bytes as hex."""
@@ -106,6 +134,53 @@ def plain_value(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain_value(v) for v in value]
     return value
+
+
+def flag_text(value: enum.IntFlag) -> str:
+    """A flag value in words, the same on every Python: the library's ``.text`` where the
+    type has one (``net.ShareType``: ``IPC|SPECIAL``), else the names of the bits set joined
+    with ``+`` (``READ+WRITE``, ``GUEST``); ``none`` for no bit.
+
+    >>> from winsession import net
+    >>> flag_text(net.FilePermissions(3)), flag_text(net.SessionFlags(0))
+    ('READ+WRITE', 'none')
+    """
+    text = getattr(value, "text", None)
+    if isinstance(text, str):
+        if isinstance(value, net.ShareType):
+            return text
+    else:
+        names, rest = [], int(value)
+        for member in type(value):
+            bit = int(member)
+            if bit and bit & (bit - 1) == 0 and rest & bit:
+                names.append(member.name or "")
+                rest &= ~bit
+        if rest:
+            names.append(hex(rest))
+        text = "|".join(names)
+    return text.replace("|", "+") or "none"
+
+
+def csv_value(value: Any) -> Any:
+    """A CSV cell: what the table shows in words, numbers where it shows numbers. Booleans
+    ``yes``/``no``, flags by name (:func:`flag_text`), enums by name, the client's display
+    as ``1920x1080 (colour depth code 24)``; times in ISO 8601 and durations in seconds
+    (as in JSON: a spreadsheet can sort and sum them); ``None`` empty.
+
+    >>> from winsession import net
+    >>> csv_value(True), csv_value(net.FilePermissions(1)), csv_value(None), csv_value(20)
+    ('yes', 'READ', '', 20)
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, enum.IntFlag) and not isinstance(value, wts.Event):
+        return flag_text(value)
+    if isinstance(value, wts.ClientDisplay):
+        return cell_text(value)
+    return plain_value(value)
 
 
 def cell_text(value: Any) -> str:
@@ -194,9 +269,10 @@ def fmt(args: argparse.Namespace) -> str:
     return chosen[0] if chosen else "table"
 
 
-def _csv_cells(plain: dict[str, Any]) -> dict[str, Any]:
+def _csv_cells(record: dict[str, Any]) -> dict[str, Any]:
+    cells = {k: csv_value(v) for k, v in record.items()}
     return {k: csv_safe(json.dumps(v) if isinstance(v, (dict, list)) else v)
-            for k, v in plain.items()}  # fmt: skip
+            for k, v in cells.items()}  # fmt: skip
 
 
 def _csv_writer(out: Any, fields: list[str]) -> csv.DictWriter[str]:
@@ -219,6 +295,12 @@ def emit_rows(
 ) -> int:
     """Print ``rows`` (plain dicts) as JSON, JSON lines, CSV, or a table of
     ``(heading, align, cell)`` columns; return how many rows there were.
+
+    ``align`` is ``<`` (left) or ``>`` (right); ``<*`` and ``<|`` mark a column of names
+    that may be shortened (at the end, or in the middle for paths) to fit the terminal. On a
+    terminal the table fits its width (:func:`terminal_width`) unless ``args.wide``; a pipe or
+    a file gets every cell whole. CSV rows are the records' fields in the table's words
+    (:func:`csv_value`).
 
     JSON, JSON lines and CSV stream: each row is written (and flushed) as it arrives. A table
     waits for all rows to align its columns (``table`` may be a function: the columns are
@@ -247,10 +329,9 @@ def emit_rows(
     if kind == "csv":
         writer: Optional[csv.DictWriter[str]] = None
         for r in rows:
-            plain = plain_value(r)
             if writer is None:
-                writer = _csv_writer(out, list(plain))
-            writer.writerow(_csv_cells(plain))
+                writer = _csv_writer(out, list(r))
+            writer.writerow(_csv_cells(r))
             out.flush()
             count += 1
         if writer is None:
@@ -269,12 +350,17 @@ def emit_rows(
         max([display_width(heading), *(display_width(c[i]) for c in cells)])
         for i, (heading, _, _) in enumerate(table)
     ]
+    limit = None if getattr(args, "wide", False) else terminal_width(out)
+    if limit is not None:
+        widths = fit_widths(widths, [(h, a) for h, a, _ in table], limit)
+    mark = "\u2026" if escape("\u2026", encoding) == "\u2026" else "~"
 
     def line(values: Sequence[str]) -> str:
         parts = []
         for v, w, (_, align, _) in zip(values, widths, table):
+            v = shorten(v, w, "middle" if align.endswith("|") else "end", mark)
             pad = " " * (w - display_width(v))
-            parts.append(pad + v if align == ">" else v + pad)
+            parts.append(pad + v if align.startswith(">") else v + pad)
         return "  ".join(parts).rstrip()
 
     out.write(line([heading for heading, _, _ in table]) + "\n")
@@ -284,6 +370,67 @@ def emit_rows(
     if tail is not None:
         out.write(tail + "\n")
     return count
+
+
+def terminal_width(out: _SafeWriter) -> Optional[int]:
+    """The columns a table may use: the terminal's width (:func:`shutil.get_terminal_size`)
+    when ``out`` is a terminal, ``None`` (no limit) for a pipe or a file. On Windows one less:
+    the console wraps a line that fills its last column, leaving an empty line."""
+    if not out.isatty():
+        return None
+    columns = shutil.get_terminal_size().columns
+    return max(columns - (1 if sys.platform == "win32" else 0), 20)
+
+
+def fit_widths(widths: list[int], columns: Sequence[tuple[str, str]], limit: int) -> list[int]:
+    """Column widths that fit ``limit`` (two spaces between columns), taking from the widest
+    column that may be shortened (align ``<*`` or ``<|``) until the line fits or every such
+    column is as narrow as its heading (at least 6). Others keep their width.
+
+    >>> fit_widths([10, 20, 5], [("A", "<"), ("NAME", "<*"), ("N", ">")], 30)
+    [10, 11, 5]
+    """
+    widths = list(widths)
+    floors = [
+        min(w, max(display_width(heading), 6)) if align[1:] in ("*", "|") else w
+        for w, (heading, align) in zip(widths, columns)
+    ]
+    excess = sum(widths) + 2 * (len(widths) - 1) - limit
+    while excess > 0:
+        room = [(w - f, w, i) for i, (w, f) in enumerate(zip(widths, floors)) if w > f]
+        if not room:
+            break
+        _, _, i = max(room, key=lambda t: (t[1], t[0]))
+        widths[i] -= 1
+        excess -= 1
+    return widths
+
+
+def shorten(text: str, width: int, where: str = "end", mark: str = "\u2026") -> str:
+    """``text`` cut to ``width`` terminal columns with ``mark`` where text was left out: at
+    the end, or in the ``middle`` (paths keep their file name).
+
+    >>> shorten("Administrator", 8), shorten("/srv/shares/projects/plan.docx", 16, "middle")
+    ('Adminis\u2026', '/srv/\u2026/plan.docx')
+    """
+    if display_width(text) <= width:
+        return text
+    room = max(width - display_width(mark), 0)
+    head_room = room if where == "end" else room // 3  # a path's end names the file
+    head, used = "", 0
+    for ch in text:
+        if used + display_width(ch) > head_room:
+            break
+        head += ch
+        used += display_width(ch)
+    tail, used = "", 0
+    if where != "end":
+        for ch in reversed(text):
+            if used + display_width(ch) > room - head_room:
+                break
+            tail = ch + tail
+            used += display_width(ch)
+    return head + mark + tail
 
 
 def emit_record(args: argparse.Namespace, record: dict[str, Any]) -> None:
@@ -297,7 +444,7 @@ def emit_record(args: argparse.Namespace, record: dict[str, Any]) -> None:
     elif kind == "jsonl":
         out.write(json.dumps(plain) + "\n")
     elif kind == "csv":
-        _csv_writer(out, list(plain)).writerow(_csv_cells(plain))
+        _csv_writer(out, list(record)).writerow(_csv_cells(record))
     else:
         labels = {k: k.replace("_", " ").capitalize() for k in record}
         width = max(display_width(v) for v in labels.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from collections.abc import Iterator
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from .. import net
 from ..errors import AccessDeniedError, OpenFileNotFoundError
@@ -31,8 +31,9 @@ from ._output import (
     Column,
     emit_record,
     emit_rows,
-    format_duration,
+    flag_text,
     human_err,
+    net_duration,
     parse_duration,
     warn,
 )
@@ -59,20 +60,20 @@ def smb_record(info: Any) -> dict[str, Any]:
 def _smb_table(level: int, multi: bool) -> list[Column]:
     columns: list[Column] = []
     if multi:
-        columns.append(("SERVER", "<", lambda r: r["server"] or ""))
-    columns.append(("Computer", "<", lambda r: r["client_name"]))
+        columns.append(("SERVER", "<*", lambda r: r["server"] or ""))
+    columns.append(("Computer", "<*", lambda r: r["client_name"]))
     if level != 0:
-        columns.append(("User name", "<", lambda r: r["user_name"]))
+        columns.append(("User name", "<*", lambda r: r["user_name"]))
     if level in (2, 502):
-        columns.append(("Client type", "<", lambda r: r["client_type"]))
+        columns.append(("Client type", "<*", lambda r: r["client_type"]))
     if level in (1, 2, 502):
         columns.append(("Opens", ">", lambda r: r["num_opens"]))
     if level in (1, 10, 502):
-        columns.append(("Active", ">", lambda r: format_duration(r["active_time"])))
+        columns.append(("Active", ">", lambda r: net_duration(r["active_time"])))
     if level != 0:
-        columns.append(("Idle time", ">", lambda r: format_duration(r["idle_time"])))
+        columns.append(("Idle time", ">", lambda r: net_duration(r["idle_time"])))
     if level == 502:
-        columns.append(("Transport", "<", lambda r: r["transport"]))
+        columns.append(("Transport", "<|", lambda r: r["transport"]))
     return columns
 
 
@@ -127,9 +128,9 @@ def _smb_info(args: argparse.Namespace) -> int:
         record = {k: v for k, v in record.items() if v is not None or k == "server"}
         for key in ("active_time", "idle_time"):
             if key in record:
-                record[key] = format_duration(record[key])
+                record[key] = net_duration(record[key])
         if "user_flags" in record:
-            record["user_flags"] = str(net.SessionFlags(record["user_flags"]).name or "none")
+            record["user_flags"] = flag_text(net.SessionFlags(record["user_flags"]))
         if record["server"] is None:
             del record["server"]
     emit_record(args, record)
@@ -191,26 +192,26 @@ def _where_all(servers: list[Optional[str]]) -> str:
 # --- open files and connections --------------------------------------------------------------
 
 
-def _permissions_text(value: Any) -> str:
-    return net.FilePermissions(value).text.replace("|", "+") or "none"
-
-
-_FILES_TABLE: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
-    ("ID", ">", lambda r: str(r["file_id"])),
-    ("User name", "<", lambda r: r["user_name"] or ""),
-    ("Locks", ">", lambda r: str(r["num_locks"])),
-    ("Permissions", "<", lambda r: _permissions_text(r["permissions"])),
-    ("Path", "<", lambda r: r["path_name"] or ""),
-]
+def _server_column(multi: bool) -> list[Column]:
+    return [("SERVER", "<*", lambda r: r["server"] or "")] if multi else []
 
 
 def _smb_files(args: argparse.Namespace) -> int:
-    rows = (
-        dataclasses.asdict(f)
-        for f in net.enum_files(single_server(args), base_path=args.path, user=args.user)
-    )
-    emit_rows(args, rows, _FILES_TABLE, lambda n: f"{n} open file(s)")
-    return EXIT_OK
+    def fetch(server: Optional[str]) -> Iterator[dict[str, Any]]:
+        for f in net.enum_files(server, base_path=args.path, user=args.user):
+            yield dataclasses.asdict(f)
+
+    rows = Fleet(args, fetch)
+    table = [
+        *_server_column(rows.multi),
+        ("ID", ">", lambda r: r["file_id"]),
+        ("User name", "<*", lambda r: r["user_name"] or ""),
+        ("Locks", ">", lambda r: r["num_locks"]),
+        ("Permissions", "<", lambda r: flag_text(r["permissions"])),
+        ("Path", "<|", lambda r: r["path_name"] or ""),
+    ]
+    emit_rows(args, rows, table, lambda n: f"{n} open file(s)")
+    return rows.exit_code
 
 
 def _file_text(f: net.FileInfo3) -> str:
@@ -256,22 +257,24 @@ def _smb_close_file(args: argparse.Namespace) -> int:
 
 def _smb_connections(args: argparse.Namespace) -> int:
     by_client = args.qualifier.startswith("\\")
-    rows = [dataclasses.asdict(c) for c in net.enum_connections(
-        args.qualifier, server=single_server(args), level=args.level)]  # fmt: skip
-    table: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
-        ("ID", ">", lambda r: str(r["connection_id"]))
-    ]
+
+    def fetch(server: Optional[str]) -> Iterator[dict[str, Any]]:
+        for c in net.enum_connections(args.qualifier, server=server, level=args.level):
+            yield dataclasses.asdict(c)
+
+    rows = Fleet(args, fetch)
+    table = [*_server_column(rows.multi), ("ID", ">", lambda r: r["connection_id"])]
     if args.level == 1:
         table += [
-            ("Share" if by_client else "Computer", "<", lambda r: r["net_name"] or ""),
-            ("User name", "<", lambda r: r["user_name"] or ""),
+            ("Share" if by_client else "Computer", "<*", lambda r: r["net_name"] or ""),
+            ("User name", "<*", lambda r: r["user_name"] or ""),
             ("Type", "<", lambda r: net.ShareType(r["share_type"]).text),
-            ("Opens", ">", lambda r: str(r["num_opens"])),
-            ("Users", ">", lambda r: str(r["num_users"])),
-            ("Time", ">", lambda r: format_duration(r["time"])),
+            ("Opens", ">", lambda r: r["num_opens"]),
+            ("Users", ">", lambda r: r["num_users"]),
+            ("Time", ">", lambda r: net_duration(r["time"])),
         ]
-    emit_rows(args, rows, table, f"{len(rows)} connection(s)")
-    return EXIT_OK
+    emit_rows(args, rows, table, lambda n: f"{n} connection(s)")
+    return rows.exit_code
 
 
 def _file_id(text: str) -> int:
@@ -297,12 +300,12 @@ def _register_files(smb_commands: Any) -> None:
         "close-file", help="force open files closed (like `net file ID /close`)"
     )
     p.add_argument("ids", nargs="*", type=_file_id, metavar="ID", help="file IDs (`smb files`)")
-    add_server_option(p)
+    add_server_option(p, many=False)
     p.add_argument("--path", help="close every file whose path starts with PREFIX",
                    metavar="PREFIX")  # fmt: skip
     p.add_argument("--user", help="with --path: only that user's files")
     add_action_options(p)
-    add_format_options(p, csv_too=False)
+    add_format_options(p, table=False)
     p.set_defaults(run=_smb_close_file)
     p = smb_commands.add_parser(
         "connections", help="connections to a share, or from a client (\\\\PC)"
@@ -356,7 +359,7 @@ def register(groups: Any) -> None:
     p = smb_commands.add_parser("info", help="one session (NetSessionGetInfo)")
     p.add_argument("client", help="the client computer (PC or \\\\PC)")
     p.add_argument("user", help="the user name")
-    add_server_option(p)
+    add_server_option(p, many=False)
     p.add_argument(
         "--level",
         type=int,
@@ -364,7 +367,7 @@ def register(groups: Any) -> None:
         choices=(0, 1, 2, 10),
         help="information level (default 2; 1 and 2 need administrators)",
     )
-    add_format_options(p)
+    add_format_options(p, record=True)
     p.set_defaults(run=_smb_info)
     p = smb_commands.add_parser(
         "close", help="close SMB sessions (like Close-SmbSession / net session /delete)",
@@ -382,6 +385,6 @@ def register(groups: Any) -> None:
     )
     p.add_argument("--all", action="store_true", help="close every session on the server")
     add_action_options(p)
-    add_format_options(p, csv_too=False)
+    add_format_options(p, table=False)
     p.set_defaults(run=_smb_close)
     _register_files(smb_commands)

@@ -46,7 +46,7 @@ from ._output import (
     human_err,
     output,
     parse_duration,
-    state_text,
+    short_state,
     warn,
 )
 from ._ts_control import SESSION_CONTROL_COMMANDS, register_session_control
@@ -59,7 +59,7 @@ SESSION_FIELDS = (
     "current_time", "client_name", "client_address", "client_build_number",
     "client_display", "incoming_bytes", "outgoing_bytes",
 )  # fmt: skip
-"""The keys of every session record (``ts list`` and ``ts info``; docs/schema.json)."""
+"""The keys of every session record (``ts list`` and ``ts info``; schema.json)."""
 
 _MISSING = (SessionNotFoundError, UnsupportedPlatformError, AccessDeniedError)
 
@@ -193,20 +193,24 @@ def _time_cell(value: Optional[datetime.datetime]) -> str:
     return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
-def _ts_table(multi: bool) -> list[Column]:
+def _ts_table(multi: bool, wide: bool) -> list[Column]:
+    """quser's and qwinsta's columns in 80 terminal columns; ``--wide`` adds the client
+    (name and address)."""
     columns: list[Column] = []
     if multi:
-        columns.append(("SERVER", "<", lambda r: r["server"] or ""))
+        columns.append(("SERVER", "<*", lambda r: r["server"] or ""))
     columns += [
-        (" SESSIONNAME", "<", lambda r: (">" if r["current"] else " ") + human(r["session_name"])),
-        ("USERNAME", "<", lambda r: r["user_name"]),
+        (" SESSIONNAME", "<*",
+         lambda r: (">" if r["current"] else " ") + human(r["session_name"])),
+        ("USERNAME", "<*", lambda r: r["user_name"]),
         ("ID", ">", lambda r: r["session_id"]),
-        ("STATE", "<", lambda r: state_text(r["state"])),
+        ("STATE", "<", lambda r: short_state(r["state"])),
         ("IDLE", ">", lambda r: format_duration(r["idle_time"])),
         ("LOGON TIME (UTC)", "<", lambda r: _time_cell(r["logon_time"])),
-        ("LOCKED", "<", lambda r: "" if r["locked"] is None else ("yes" if r["locked"] else "no")),
-        ("CLIENT", "<", _client_cell),
+        ("LOCKED", "<", lambda r: r["locked"]),
     ]  # fmt: skip
+    if wide:
+        columns.append(("CLIENT", "<*", _client_cell))
     return columns
 
 
@@ -228,7 +232,7 @@ def _ts_list(args: argparse.Namespace) -> int:
     listing: Any = rows
     if args.sort:
         listing = sorted(rows, key=_SORT_KEYS[args.sort], reverse=args.reverse)
-    emit_rows(args, listing, _ts_table(rows.multi))
+    emit_rows(args, listing, _ts_table(rows.multi, args.wide))
     return rows.exit_code
 
 
@@ -364,8 +368,6 @@ def _ts_watch(args: argparse.Namespace) -> int:
         from ..testing import DEMO_EVENT_COUNT
 
         count = DEMO_EVENT_COUNT
-    if fmt(args) == "csv":
-        raise UsageError("ts watch writes text or --json/--jsonl, not --csv")
     server = single_server(args)
     if not args.system_events:
         changes = _session_changes(server)
@@ -454,8 +456,11 @@ def register(groups: Any) -> None:
 
     p = ts_commands.add_parser(
         "list", help="list sessions (like quser and qwinsta together)",
-        description="List sessions: SESSIONNAME, USERNAME, ID, STATE, IDLE, LOGON TIME,"
-        " LOCKED, CLIENT (name and address); '>' marks your own session.",
+        description="List sessions: SESSIONNAME, USERNAME, ID, STATE (as qwinsta: Active,"
+        " Disc, Listen, ...), IDLE, LOGON TIME, LOCKED; with --wide also CLIENT (name and"
+        " address). '>' marks your own session. On a terminal the table fits its width"
+        " (long names are shortened with an ellipsis); --wide and pipes print every cell"
+        " whole.",
     )  # fmt: skip
     add_server_option(p, "Remote Desktop server")
     filters(p, "only sessions")
@@ -466,7 +471,8 @@ def register(groups: Any) -> None:
         help=f"sort by COLUMN ({', '.join(sorted(_SORT_KEYS))})",
     )
     p.add_argument("--reverse", action="store_true", help="with --sort: descending")
-    add_format_options(p)
+    add_format_options(p, wide="add the CLIENT column (name and address) and never shorten"
+                               " a cell (lines may wrap)")  # fmt: skip
     p.set_defaults(run=_ts_list)
 
     p = ts_commands.add_parser("info", help="everything about one session (same record as"
@@ -476,8 +482,8 @@ def register(groups: Any) -> None:
         type=session_id_arg,
         help="session id, or 'current' for the session this command runs in",
     )
-    add_server_option(p, "Remote Desktop server")
-    add_format_options(p)
+    add_server_option(p, "Remote Desktop server", many=False)
+    add_format_options(p, record=True)
     p.set_defaults(run=_ts_info)
 
     for name, helptext, default_text in (
@@ -496,7 +502,7 @@ def register(groups: Any) -> None:
         add_server_option(p, "Remote Desktop server")
         p.add_argument("--wait", action="store_true", help="return once it is done")
         add_action_options(p)
-        add_format_options(p, csv_too=False)
+        add_format_options(p, table=False)
         p.set_defaults(run=_ts_disconnect if name == "disconnect" else _ts_logoff)
 
     p = ts_commands.add_parser(
@@ -522,12 +528,12 @@ def register(groups: Any) -> None:
         help="close the box after SECONDS without waiting (0: never)",
     )
     add_server_option(p, "Remote Desktop server")
-    add_format_options(p, csv_too=False)
+    add_format_options(p, table=False)
     p.set_defaults(run=_ts_message)
 
     p = ts_commands.add_parser("watch", help="print session events until Ctrl-C")
-    add_server_option(p, "Remote Desktop server")
-    add_format_options(p, csv_too=False)
+    add_server_option(p, "Remote Desktop server", many=False)
+    add_format_options(p, table=False)
     p.add_argument("--count", type=int, metavar="N", help="stop after N events")
     p.add_argument(
         "--system-events",

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any, Callable
+from collections.abc import Iterator
+from typing import Any, Optional
 
 from .. import wts
 from ._actions import (
-    confirm,
+    Action,
+    Fleet,
+    run_one,
     single_server,
     where_text,
 )
 from ._common import (
-    EXIT_DECLINED,
     EXIT_OK,
     UsageError,
 )
@@ -26,7 +28,9 @@ from ._options import (
     session_name,
 )
 from ._output import (
+    Column,
     emit_rows,
+    fmt,
     human,
     output,
 )
@@ -39,16 +43,16 @@ def _ts_connect(args: argparse.Namespace) -> int:
         import getpass
 
         password = getpass.getpass(f"Password of the user of session {args.id}: ")
-    if args.dry_run:
-        output().write(f"Would connect session {args.id} to {session_name(target)}'s terminal;"
-                       " nothing was done.\n")  # fmt: skip
-        return EXIT_OK
-    question = f"Connect session {args.id} to {session_name(target)}'s terminal?"
-    if not confirm(args, question):
-        return EXIT_DECLINED
-    wts.connect_session(args.id, target, password, wait=not args.no_wait)
-    output().write(f"Connected session {args.id} to {session_name(target)}'s terminal.\n")
-    return EXIT_OK
+    what = f"session {args.id} to {session_name(target)}'s terminal"
+
+    def run() -> None:
+        wts.connect_session(args.id, target, password, wait=not args.no_wait)
+
+    return run_one(
+        args, Action(None, what, run, {"session_id": args.id}), verb="connect",
+        would=f"Would connect {what}; nothing was done.", done=f"Connected {what}.",
+        question=f"Connect {what}?",
+    )  # fmt: skip
 
 
 _MODIFIERS = {"shift": wts.HotkeyModifier.SHIFT, "ctrl": wts.HotkeyModifier.CTRL,
@@ -65,52 +69,65 @@ def _modifiers_arg(text: str) -> wts.HotkeyModifier:
 
 
 def _ts_shadow(args: argparse.Namespace) -> int:
+    server = single_server(args)
+    where = where_text(server)
+    fields = {"session_id": args.id}
     if args.stop:
-        wts.stop_remote_control(args.id)
-        output().write(f"Stopped the remote control of session {args.id}.\n")
-        return EXIT_OK
-    wts.start_remote_control(
-        args.id, server=single_server(args), hotkey=args.hotkey, modifiers=args.modifiers
-    )
+        if server is not None:
+            raise UsageError("ts shadow --stop works on this computer only"
+                             " (WTSStopRemoteControlSession takes no server)")  # fmt: skip
+        stop = Action(server, f"session {args.id}",
+                      lambda: wts.stop_remote_control(args.id), fields)  # fmt: skip
+        return run_one(args, stop, verb="stop shadowing", would="", question=None,
+                       done=f"Stopped the remote control of session {args.id}.")  # fmt: skip
     keys = "+".join(m.name or "" for m in wts.HotkeyModifier if m in args.modifiers)
-    output().write(
-        f"Shadowing session {args.id} {where_text(single_server(args))};"
-        f" end with {keys}+VK 0x{args.hotkey:02X}.\n"
-    )
-    return EXIT_OK
+
+    def run() -> None:
+        wts.start_remote_control(args.id, server=server, hotkey=args.hotkey,
+                                 modifiers=args.modifiers)  # fmt: skip
+
+    return run_one(
+        args, Action(server, f"session {args.id}", run, fields), verb="shadow", would="",
+        done=f"Shadowing session {args.id} {where}; end with {keys}+VK 0x{args.hotkey:02X}.",
+        question=None,
+    )  # fmt: skip
 
 
 def _ts_processes(args: argparse.Namespace) -> int:
-    rows = [
-        {"process_id": p.process_id, "session_id": p.session_id, "name": p.name,
-         "user": p.user, "user_sid": p.user_sid}
-        for p in wts.processes(single_server(args), session_id=args.session)
-    ]  # fmt: skip
-    table: list[tuple[str, str, Callable[[dict[str, Any]], str]]] = [
-        ("PID", ">", lambda r: str(r["process_id"])),
-        ("SESSION", ">", lambda r: str(r["session_id"])),
-        ("USER", "<", lambda r: r["user"] or r["user_sid"] or ""),
-        ("IMAGE", "<", lambda r: r["name"]),
+    def fetch(server: Optional[str]) -> Iterator[dict[str, Any]]:
+        for p in wts.processes(server, session_id=args.session):
+            yield {"process_id": p.process_id, "session_id": p.session_id, "name": p.name,
+                   "user": p.user, "user_sid": p.user_sid}  # fmt: skip
+
+    rows = Fleet(args, fetch)
+    table: list[Column] = [("SERVER", "<*", lambda r: r["server"] or "")] if rows.multi else []
+    table += [
+        ("PID", ">", lambda r: r["process_id"]),
+        ("SESSION", ">", lambda r: r["session_id"]),
+        ("USER", "<*", lambda r: r["user"] or r["user_sid"] or ""),
+        ("IMAGE", "<*", lambda r: r["name"]),
     ]
     emit_rows(args, rows, table)
-    return EXIT_OK
+    return rows.exit_code
 
 
 def _ts_kill(args: argparse.Namespace) -> int:
-    if args.dry_run:
-        output().write(f"Would end process {args.pid} {where_text(single_server(args))};"
-                       " nothing was done.\n")  # fmt: skip
-        return EXIT_OK
-    if not confirm(args, f"End process {args.pid} {where_text(single_server(args))}?"):
-        return EXIT_DECLINED
-    wts.terminate_process(args.pid, args.exit_code, server=single_server(args))
-    output().write(f"Ended process {args.pid}.\n")
-    return EXIT_OK
+    server = single_server(args)
+    where = where_text(server)
+
+    def run() -> None:
+        wts.terminate_process(args.pid, args.exit_code, server=server)
+
+    return run_one(
+        args, Action(server, f"process {args.pid}", run, {"process_id": args.pid}),
+        verb="end", would=f"Would end process {args.pid} {where}; nothing was done.",
+        done=f"Ended process {args.pid}.", question=f"End process {args.pid} {where}?",
+    )  # fmt: skip
 
 
 def _ts_servers(args: argparse.Namespace) -> int:
     rows = [{"server": name} for name in wts.enumerate_servers(args.domain)]
-    emit_rows(args, rows, [("SERVER", "<", lambda r: r["server"])])
+    emit_rows(args, rows, [("SERVER", "<*", lambda r: r["server"])])
     return EXIT_OK
 
 
@@ -120,13 +137,14 @@ def _spawn_options() -> argparse.ArgumentParser:
     p.add_argument("--hidden", action="store_true", help="no window")
     p.add_argument("--wait", action="store_true", help="wait for it to end")
     p.add_argument("--json", action="store_true", help="JSON output")
+    p.add_argument("--jsonl", action="store_true", help="JSON output on one line")
     return p
 
 
 def _ts_spawn(args: argparse.Namespace) -> int:
     # Everything after ID arrives here (argparse.REMAINDER): the options up to "--", then the
     # command, taken as it is even where its words look like options.
-    rest = list(args.command)
+    rest = list(args.argv)  # (not args.command: that names the subcommand, "spawn")
     if "--" in rest:
         cut = rest.index("--")
         options, command = rest[:cut], rest[cut + 1 :]
@@ -137,16 +155,17 @@ def _ts_spawn(args: argparse.Namespace) -> int:
         raise UsageError(
             f"ts spawn: unknown options {' '.join(unknown)} (the command goes after --)"
         )
+    kind = fmt(args)
     if not command:
         raise UsageError("ts spawn needs a command after --")
     with wts.spawn_in_session(
         args.id, command, cwd=args.cwd, visible=not args.hidden
     ) as proc:  # fmt: skip
         code = proc.wait() if args.wait else None
-        if args.json:
-            output().write(json.dumps({"pid": proc.pid, "session_id": proc.session_id,
-                                       "command_line": proc.command_line,
-                                       "exit_code": code}) + "\n")  # fmt: skip
+        if kind in ("json", "jsonl"):
+            record = {"pid": proc.pid, "session_id": proc.session_id,
+                      "command_line": proc.command_line, "exit_code": code}  # fmt: skip
+            output().write(json.dumps(record, indent=2 if kind == "json" else None) + "\n")
         else:
             output().write(f"Started process {proc.pid} in session {proc.session_id}: "
                            f"{human(proc.command_line)}\n")  # fmt: skip
@@ -160,15 +179,15 @@ _SHUTDOWN = {f.name.lower(): f for f in wts.ShutdownFlag if f.name}
 
 def _ts_shutdown(args: argparse.Namespace) -> int:
     flag = _SHUTDOWN[args.action]
-    what = f"{args.action} {where_text(single_server(args))}"
-    if args.dry_run:
-        output().write(f"Would {what} (WTSShutdownSystem {flag.name}); nothing was done.\n")
-        return EXIT_OK
-    if not confirm(args, f"{args.action.capitalize()} {where_text(single_server(args))}?"):
-        return EXIT_DECLINED
-    wts.shutdown_system(flag, single_server(args))
-    output().write(f"Requested: {what}.\n")
-    return EXIT_OK
+    server = single_server(args)
+    what = f"{args.action} {where_text(server)}"
+    action = Action(server, server or "this computer",
+                    lambda: wts.shutdown_system(flag, server))  # fmt: skip
+    return run_one(
+        args, action, verb=args.action,
+        would=f"Would {what} (WTSShutdownSystem {flag.name}); nothing was done.",
+        done=f"Requested: {what}.", question=f"{args.action.capitalize()} {where_text(server)}?",
+    )  # fmt: skip
 
 
 SESSION_CONTROL_COMMANDS = "connect,shadow,processes,kill,servers,spawn,shutdown"
@@ -185,15 +204,18 @@ def register_session_control(ts_commands: Any) -> None:
     p.add_argument("--no-wait", action="store_true", help="return before it is done")
     p.add_argument("--dry-run", action="store_true", help="say what would happen, do nothing")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    add_format_options(p, table=False)
     p.set_defaults(run=_ts_connect)
     p = ts_commands.add_parser("shadow", help="remote control (shadow) a session")
     p.add_argument("id", type=session_id_arg, help="the session to watch and control")
-    add_server_option(p, "Remote Desktop server")
+    add_server_option(p, "Remote Desktop server", many=False)
     p.add_argument("--hotkey", type=lambda t: int(t, 0), default=0x6A,
                    help="virtual-key code that ends it (default 0x6A, keypad *)")  # fmt: skip
     p.add_argument("--modifiers", type=_modifiers_arg, default=wts.HotkeyModifier.CTRL,
                    help="keys held with it: shift,ctrl,alt (default ctrl)")  # fmt: skip
-    p.add_argument("--stop", action="store_true", help="stop shadowing the session")
+    p.add_argument("--stop", action="store_true",
+                   help="stop shadowing the session (this computer only)")  # fmt: skip
+    add_format_options(p, table=False)
     p.set_defaults(run=_ts_shadow)
     p = ts_commands.add_parser("processes", help="processes with their users (like qprocess)")
     p.add_argument("--session", type=session_id_arg, help="only this session's")
@@ -203,9 +225,10 @@ def register_session_control(ts_commands: Any) -> None:
     p = ts_commands.add_parser("kill", help="end a process (like tskill)")
     p.add_argument("pid", type=int, help="the process id (see ts processes)")
     p.add_argument("--exit-code", type=int, default=1, help="its exit code (default 1)")
-    add_server_option(p, "Remote Desktop server")
+    add_server_option(p, "Remote Desktop server", many=False)
     p.add_argument("--dry-run", action="store_true", help="say what would happen, do nothing")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    add_format_options(p, table=False)
     p.set_defaults(run=_ts_kill)
     p = ts_commands.add_parser("servers", help="Remote Desktop servers of a domain")
     p.add_argument("--domain", help="domain (default: this computer's)")
@@ -213,21 +236,24 @@ def register_session_control(ts_commands: Any) -> None:
     p.set_defaults(run=_ts_servers)
     p = ts_commands.add_parser(
         "spawn", help="start a program in a user's session (service)",
-        usage="winsession ts spawn ID [--cwd DIR] [--hidden] [--wait] [--json] -- COMMAND...",
+        usage="winsession ts spawn ID [--cwd DIR] [--hidden] [--wait] [--json|--jsonl]"
+        " -- COMMAND...",
     )  # fmt: skip
     p.add_argument("id", type=session_id_arg, help="the session to start it in")
     p.add_argument(
-        "command", nargs=argparse.REMAINDER,
-        help="[--cwd DIR] [--hidden] [--wait] [--json] -- COMMAND [ARG...]",
+        "argv", nargs=argparse.REMAINDER, metavar="...",
+        help="[--cwd DIR] [--hidden] [--wait] [--json|--jsonl] -- COMMAND [ARG...]",
     )  # fmt: skip
-    p.set_defaults(run=_ts_spawn)
+    # Its options are parsed by _spawn_options; --json/--jsonl before the subcommand count.
+    p.set_defaults(run=_ts_spawn, accepts=frozenset({"json", "jsonl"}))
     p = ts_commands.add_parser("shutdown", help="log off everyone or shut the server down")
     p.add_argument(
         "action",
         choices=sorted(_SHUTDOWN),
         help="what WTSShutdownSystem does: " + ", ".join(sorted(_SHUTDOWN)),
     )
-    add_server_option(p, "Remote Desktop server")
+    add_server_option(p, "Remote Desktop server", many=False)
     p.add_argument("--dry-run", action="store_true", help="say what would happen, do nothing")
     p.add_argument("--yes", "-y", action="store_true", help="do not ask")
+    add_format_options(p, table=False)
     p.set_defaults(run=_ts_shutdown)
