@@ -314,7 +314,7 @@ def test_an_unknown_logon_id_is_session_not_found(lsastub: LsaStub) -> None:
 
 @pytest.mark.parametrize(
     ("status", "winerror"),
-    [(0xC0000017, 8), (0xC000000D, 87), (0xC0000001, 317)],  # the last: no Win32 code
+    [(0xC0000017, 8), (0xC000000D, 87), (0xC0DE0001, 317)],  # the last: no Win32 code
 )
 def test_a_failing_enumeration_raises_with_its_ntstatus(
     lsastub: LsaStub, status: int, winerror: int
