@@ -405,10 +405,21 @@ class LsaStub(_Stub):
         assert index >= 0, "stand-in refused a logon session"
         for field, text in enumerate(row.strings()):
             self.set_text(index, field, text)
-        assert self.set_extended(index, row.user_flags, row.last_successful_logon,
-                                 row.last_failed_logon, row.failed_attempt_count,
-                                 row.logoff_time, row.kick_off_time, row.password_last_set,
-                                 row.password_can_change, row.password_must_change) == 0
+        assert (
+            self.set_extended(
+                index,
+                row.user_flags,
+                row.last_successful_logon,
+                row.last_failed_logon,
+                row.failed_attempt_count,
+                row.logoff_time,
+                row.kick_off_time,
+                row.password_last_set,
+                row.password_can_change,
+                row.password_must_change,
+            )
+            == 0
+        )
         return index
 
     def set_text(self, index: int, field: int, text: str) -> None:

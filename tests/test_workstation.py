@@ -109,8 +109,9 @@ def test_the_simulator_answers_the_same() -> None:
     with Simulator(workstation_users=rows) as sim:
         assert list(net.enum_workstation_users()) == [net.WorkstationUser1(*r[1:])
                                                       for r in ROWS[:3]]  # fmt: skip
-        assert [u.user_name for u in net.enum_workstation_users("FS1", level=0,
-                                                                prefmaxlen=1)] == ["svc-sql"]
+        assert [u.user_name for u in net.enum_workstation_users("FS1", level=0, prefmaxlen=1)] == [
+            "svc-sql"
+        ]
         assert net.get_workstation_user(level=0).user_name == "alice"
         sim.fail_on_call(sim.net.calls + 1, 5)
         with pytest.raises(errors.AccessDeniedError):

@@ -641,12 +641,14 @@ def lsa_error(
     """
     status = ntstatus & 0xFFFFFFFF
     if message is None:
-        from .codes import message as text, symbol
+        from .codes import message as text
+        from .codes import symbol
 
         message = (
             f"{function} failed: NTSTATUS 0x{status:08X}, {symbol(winerror)}"
             f" ({_number(winerror)}): {text(winerror)}"
         )
     return error_class(LsaError, winerror)(winerror, function, None, message, None, status)  # type: ignore[call-arg]
+
 
 __all__ += ["LsaError", "lsa_error"]

@@ -52,7 +52,7 @@ from __future__ import annotations
 import ctypes
 import datetime
 import enum
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any, Optional
 
 from . import errors
@@ -363,7 +363,8 @@ def _logon_ids() -> list[int]:
         if not n:
             return []
         if n > MAX_LOGON_SESSIONS:
-            raise _invalid(function, f"reported {n} logon sessions (more than {MAX_LOGON_SESSIONS})")
+            limit = MAX_LOGON_SESSIONS
+            raise _invalid(function, f"reported {n} logon sessions (more than {limit})")
         address = ctypes.cast(luids, ctypes.c_void_p).value
         if not address:
             raise _invalid(function, f"reported {n} logon sessions but returned no list")
@@ -461,7 +462,7 @@ class LogonSessions(Iterator[LogonSession]):
             f" skipped={self.skipped}, vanished={self.vanished}>"
         )
 
-    def _records(self) -> Iterator[LogonSession]:
+    def _records(self) -> Generator[LogonSession, None, None]:
         ids = _logon_ids()
         self.listed = len(ids)
         for logon_id in ids:

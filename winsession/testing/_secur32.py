@@ -22,6 +22,7 @@ of ``stubs/netapi32.c``) implement them, each with its page:
 
 from __future__ import annotations
 
+import array
 import ctypes
 import dataclasses
 import datetime
@@ -209,7 +210,7 @@ class LsaSimulator(_Api):
             base = None
             if ids:
                 base = self.buffers.alloc(8 * len(ids))
-                (ctypes.c_uint64 * len(ids)).from_address(base)[:] = ids
+                ctypes.memmove(base, array.array("Q", ids).tobytes(), 8 * len(ids))
             _put_u32(pcount, len(ids))
             _put_ptr(plist, base)
             return _lsa.STATUS_SUCCESS
@@ -350,6 +351,12 @@ def install_workstation(net: Any) -> None:
     argtypes = [_V, _U32, _V, _U32, _V, _V, _V]
     net.provider.export("NetWkstaUserEnum", _U32, argtypes, net._guard(1359, enum, _wstr))
     net.provider.export("NetWkstaUserGetInfo", _U32, [_V, _U32, _V], net._guard(1359, get_info))
+
+
+def clear_workstation_users(net: Any) -> None:
+    """Empty ``net``'s workstation-user table."""
+    with net.lock:
+        net.workstation_users.clear()
 
 
 def add_workstation_user(net: Any, row: WorkstationUser) -> None:

@@ -16,6 +16,7 @@ from ._secur32 import (
     LsaSimulator,
     WorkstationUser,
     add_workstation_user,
+    clear_workstation_users,
     install_workstation,
 )
 from ._tables import (
@@ -80,8 +81,16 @@ class Simulator:
         self.lsa.install(self.wts.advapi32)
         install_workstation(self.net)  # NetWkstaUserEnum/GetInfo on the simulated netapi32
         self._previous: Optional[dict[str, Any]] = None
-        self.load(smb, sessions, processes, servers, files=files, connections=connections,
-                  logon_sessions=logon_sessions, workstation_users=workstation_users)
+        self.load(
+            smb,
+            sessions,
+            processes,
+            servers,
+            files=files,
+            connections=connections,
+            logon_sessions=logon_sessions,
+            workstation_users=workstation_users,
+        )
         self.wts.current_session = current_session
         self.wts.console_session = console_session
 
@@ -115,7 +124,7 @@ class Simulator:
         self.net.reset()
         self.wts.reset()
         self.lsa.reset()
-        self.net.workstation_users.clear()
+        clear_workstation_users(self.net)
         for row in logon_sessions:
             self.lsa.add(row)
         for user in workstation_users:
@@ -335,8 +344,15 @@ def _demo_logon_sessions(t0: datetime.datetime, now: datetime.datetime) -> list[
     hour = datetime.timedelta(hours=1)
     boot = t0 - hour
 
-    def person(logon_id: int, name: str, rid: int, logon_type: int, session_id: int,
-               when: datetime.datetime, package: str = "Kerberos") -> LogonSession:
+    def person(
+        logon_id: int,
+        name: str,
+        rid: int,
+        logon_type: int,
+        session_id: int,
+        when: datetime.datetime,
+        package: str = "Kerberos",
+    ) -> LogonSession:
         return LogonSession(
             logon_id, name, domain, package, logon_type, session_id, f"{user_sid}{rid}",
             when, dc, dns, f"{name.lower()}@contoso.com", user_flags=0x20,
