@@ -457,3 +457,23 @@ def test_interrupt_storm_leaks_no_lsa_buffer(_lsastub: LsaStub) -> None:
         assert result["lsa_buffers_leaked"] == 0 and result["net_buffers_leaked"] == 0, result
     else:
         assert result["lsa_buffers_leaked"] <= 5, result
+
+
+def test_the_demo_logons_match_the_demo_sessions() -> None:
+    from winsession import net, testing, wts
+
+    with testing.demo_simulator() as sim:
+        logons = list(logon.enum_logon_sessions())
+        by_session = {(s.session_id, s.user_name) for s in logons}
+        for session in wts.enumerate_sessions_ex():
+            if session.user_name:  # each Remote Desktop / console user has its logon there
+                assert (session.session_id, session.user_name) in by_session, session
+        network = {s.user_name for s in logons if s.logon_type is logon.LogonType.NETWORK}
+        assert {s.user_name for s in net.enum_sessions(level=10)} <= network
+        types = {s.logon_type.windows_name for s in logons}
+        assert {"Service", "Interactive", "RemoteInteractive", "Network", "Batch"} <= types
+        assert {s.user_name for s in logons if s.logon_id in (0x3E7, 0x3E4, 0x3E5)} == {
+            "SIMULATED$", "LOCAL SERVICE"}  # fmt: skip
+        users = {u.user_name for u in net.enum_workstation_users(level=0)}
+        assert {"alice", "Administrator", "bob"} <= users
+        sim.assert_clean()

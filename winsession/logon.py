@@ -12,6 +12,8 @@ service, batch, cached, remote-interactive -- with who, how and since when.
 0x2a0f1 Interactive Administrator
 0x3b9c2 RemoteInteractive alice
 0x4c1d0 Network carol
+0x4e2a1 Network alice
+0x4f3b7 Network bob
 0x4d3e8 Batch svc-backup
 0x51a77 CachedRemoteInteractive bob
 
@@ -434,7 +436,7 @@ class LogonSessions(Iterator[LogonSession]):
     >>> from winsession import logon
     >>> sessions = logon.enum_logon_sessions()
     >>> len(list(sessions)), sessions.listed, sessions.skipped, sessions.vanished
-    (10, 10, 0, 0)
+    (12, 12, 0, 0)
     """
 
     listed: int

@@ -375,6 +375,9 @@ def _demo_logon_sessions(t0: datetime.datetime, now: datetime.datetime) -> list[
         person(0x2A0F1, "Administrator", 500, 2, 1, t0),
         person(0x3B9C2, "alice", 1001, 10, 2, t0 + hour / 2),
         person(0x4C1D0, "carol", 1003, 3, 0, now - datetime.timedelta(seconds=9000), "NTLM"),
+        # The network logons behind alice's and bob's SMB sessions (10.0.0.5, 10.0.0.6).
+        person(0x4E2A1, "alice", 1001, 3, 0, now - datetime.timedelta(seconds=3600)),
+        person(0x4F3B7, "bob", 1002, 3, 0, now - datetime.timedelta(seconds=125), "NTLM"),
         person(0x4D3E8, "svc-backup", 1105, 4, 0, t0 + 2 * hour),
         # bob's Remote Desktop session 3 (disconnected), logged on with cached credentials.
         person(0x51A77, "bob", 1002, 12, 3, t0 + hour),
