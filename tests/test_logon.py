@@ -477,3 +477,27 @@ def test_the_demo_logons_match_the_demo_sessions() -> None:
         users = {u.user_name for u in net.enum_workstation_users(level=0)}
         assert {"alice", "Administrator", "bob"} <= users
         sim.assert_clean()
+
+
+@given(st.integers(1, 0xFFFFFFFF))
+def test_any_size_decodes_as_far_as_it_reaches_or_is_invalid_data(
+    _lsastub: LsaStub, size: int
+) -> None:
+    data = secur32.SECURITY_LOGON_SESSION_DATA
+    stub = _lsastub
+    stub.load([ALICE])
+    stub.set_data_size(size)
+    try:
+        try:
+            got = logon.get_logon_session(ALICE.logon_id)
+        except errors.LsaError as e:
+            assert e.winerror == ERROR_INVALID_DATA
+            assert not data.UserFlags.offset <= size <= logon.MAX_DATA_SIZE
+        else:
+            assert data.UserFlags.offset <= size <= logon.MAX_DATA_SIZE
+            assert got.upn == ALICE.upn  # the first version's members are always there
+            reaches = size >= data.PasswordMustChange.offset + 8
+            assert (got.password_must_change is not None) == reaches
+            assert (got.user_flags is not None) == (size >= data.UserFlags.offset + 4)
+    finally:
+        stub.assert_clean()
