@@ -1549,3 +1549,245 @@ STUB_API int32_t stub_net_share_field_offset(uint32_t kind, uint32_t level, uint
         return field < 7 ? coni1[field] : -1;
     return -1;
 }
+
+/* ==== workstation users: NetWkstaUserEnum and NetWkstaUserGetInfo (lmwksta.h; issue 22) ====
+ * From Microsoft Learn:
+ * - "NetWkstaUserEnum function": "lists information about all users currently logged on to
+ *   the workstation. This list includes interactive, service and batch logons"; levels 0
+ *   (WKSTA_USER_INFO_0) and 1 (WKSTA_USER_INFO_1); prefmaxlen / MAX_PREFERRED_LENGTH,
+ *   entriesread, totalentries and resumehandle as for the other enumerations, ERROR_MORE_DATA
+ *   while more follow; ERROR_INVALID_LEVEL, ERROR_INVALID_PARAMETER, ERROR_ACCESS_DENIED
+ *   listed. Remarks: the caller needs administrator rights on servername (played by
+ *   stub_net_set_privileged(0)).
+ * - "NetWkstaUserGetInfo function": "returns information about the currently logged-on user.
+ *   This function must be called in the context of the logged-on user"; reserved "This
+ *   parameter must be set to NULL" (ERROR_INVALID_PARAMETER otherwise: the page lists that
+ *   code); levels 0, 1 and 1101 (ERROR_INVALID_LEVEL otherwise). The caller is the first
+ *   local row; with none the page is silent -- the stand-in answers
+ *   ERROR_NO_SUCH_LOGON_SESSION.
+ * The rows are a table of their own (stub_net_wksta_*), reset by stub_net_wksta_reset; the
+ * buffers, lock, schedule, call counter, servers and hostile modes are the ones above. */
+
+#define ERROR_NO_SUCH_LOGON_SESSION_ 1312
+
+typedef struct _WKSTA_USER_INFO_0 {
+    wchar_t *wkui0_username;
+} WKSTA_USER_INFO_0;
+typedef struct _WKSTA_USER_INFO_1 {
+    wchar_t *wkui1_username;
+    wchar_t *wkui1_logon_domain;
+    wchar_t *wkui1_oth_domains;
+    wchar_t *wkui1_logon_server;
+} WKSTA_USER_INFO_1;
+typedef struct _WKSTA_USER_INFO_1101 {
+    wchar_t *wkui1101_oth_domains;
+} WKSTA_USER_INFO_1101;
+
+enum { WK_USER, WK_DOMAIN, WK_OTHER, WK_SERVER, WK_COUNT };
+
+typedef struct wksta_user {
+    uint32_t server;
+    wchar_t *str[WK_COUNT]; /* malloc'd */
+} wksta_user;
+
+static struct {
+    wksta_user *rows;
+    uint32_t n, cap;
+} wk;
+
+/* Which strings a level holds, in member order (-1 ends the list). */
+static const int *wksta_fields(uint32_t level, size_t *size)
+{
+    static const int f0[] = {WK_USER, -1};
+    static const int f1[] = {WK_USER, WK_DOMAIN, WK_OTHER, WK_SERVER, -1};
+    static const int f1101[] = {WK_OTHER, -1};
+    switch (level) {
+    case 0: *size = sizeof(WKSTA_USER_INFO_0); return f0;
+    case 1: *size = sizeof(WKSTA_USER_INFO_1); return f1;
+    case 1101: *size = sizeof(WKSTA_USER_INFO_1101); return f1101;
+    default: return NULL;
+    }
+}
+
+static size_t wksta_entry_size(uint32_t level, const wksta_user *u)
+{
+    size_t size = 0;
+    const int *f = wksta_fields(level, &size);
+    for (; f != NULL && *f >= 0; f++)
+        size += (stub_wlen(u->str[*f]) + 1) * sizeof(wchar_t);
+    return size;
+}
+
+static uint8_t *pack_wksta(uint32_t level, const void *const *list, uint32_t n, size_t bytes)
+{
+    size_t each = 0;
+    const int *fields = wksta_fields(level, &each);
+    uint8_t *buf = stub_track_alloc(&g.buffers, bytes);
+    if (buf == NULL)
+        return NULL;
+    wchar_t *strings = (wchar_t *)(void *)(buf + (size_t)n * each);
+    for (uint32_t i = 0; i < n; i++) {
+        const wksta_user *u = list[i];
+        wchar_t **member = (wchar_t **)(void *)(buf + (size_t)i * each);
+        for (const int *f = fields; *f >= 0; f++, member++) {
+            *member = strings;
+            strings = stub_wcopy(strings, u->str[*f] != NULL ? u->str[*f] : L"");
+        }
+    }
+    return buf;
+}
+
+static int wksta_row_matches(const void *row, const void *server)
+{
+    return ((const wksta_user *)row)->server == *(const uint32_t *)server;
+}
+
+static size_t wksta_row_size(const void *row, const void *level)
+{
+    return wksta_entry_size(*(const uint32_t *)level, row);
+}
+
+static NET_API_STATUS wksta_enum(const wchar_t *servername, uint32_t level, uint8_t **bufptr,
+                                 uint32_t prefmaxlen, uint32_t *entriesread,
+                                 uint32_t *totalentries, uint64_t start, uint64_t *next)
+{
+    uint32_t server;
+    size_t each;
+    NET_API_STATUS st;
+    if (bufptr == NULL || entriesread == NULL || totalentries == NULL)
+        return ERROR_INVALID_PARAMETER;
+    if (level > 1)
+        return ERROR_INVALID_LEVEL;
+    if (invalid_computer_name(servername))
+        return NERR_InvalidComputer;
+    if (!stub_servers_find(&g.servers, servername, &server))
+        return ERROR_BAD_NETPATH;
+    if (g.unprivileged)
+        return ERROR_ACCESS_DENIED;
+    (void)wksta_fields(level, &each);
+    table_view t = {wk.rows, wk.n, sizeof *wk.rows, wksta_row_matches, wksta_row_size,
+                    &server, &level, 0};
+    page pg;
+    if ((st = select_page(&t, (uint32_t)start, prefmaxlen, &pg)) != NERR_Success)
+        return st;
+    uint8_t *buf = NULL;
+    if (pg.n > 0 && (buf = pack_wksta(level, pg.list, pg.n, pg.bytes + 0)) == NULL) {
+        free(pg.list);
+        return ERROR_NOT_ENOUGH_MEMORY;
+    }
+    return finish_page(&pg, (uint32_t)start, buf, bufptr, entriesread, totalentries, next);
+}
+
+STUB_API NET_API_STATUS WINAPI NetWkstaUserEnum(wchar_t *servername, uint32_t level,
+                                                uint8_t **bufptr, uint32_t prefmaxlen,
+                                                uint32_t *entriesread, uint32_t *totalentries,
+                                                uint32_t *resumehandle)
+{
+    NET_API_STATUS st;
+    size_t each = 0;
+    stub_lock(&g.lock);
+    delay_call(servername);
+    g.last_prefmaxlen = prefmaxlen;
+    uint64_t before = resumehandle != NULL ? *resumehandle : 0, next;
+    if (!enum_decided(bufptr, entriesread, totalentries, before, &next, &st)) {
+        st = wksta_enum(servername, level, bufptr, prefmaxlen, entriesread, totalentries,
+                        before, &next);
+        string_field field = {wksta_fields(level, &each) != NULL ? each : 0, 0};
+        st = enum_lies(st, bufptr, entriesread, field, before, &next);
+    }
+    if (resumehandle != NULL)
+        *resumehandle = (uint32_t)next;
+    stub_unlock(&g.lock);
+    return st;
+}
+
+STUB_API NET_API_STATUS WINAPI NetWkstaUserGetInfo(wchar_t *reserved, uint32_t level,
+                                                   uint8_t **bufptr)
+{
+    NET_API_STATUS st = NERR_Success;
+    size_t each = 0;
+    stub_lock(&g.lock);
+    if (scheduled_result((out_params){bufptr, NULL, NULL}, &st))
+        goto done;
+    if (reserved != NULL || bufptr == NULL) {
+        st = ERROR_INVALID_PARAMETER;
+        goto done;
+    }
+    if (wksta_fields(level, &each) == NULL) {
+        st = ERROR_INVALID_LEVEL;
+        goto done;
+    }
+    const wksta_user *me = NULL;
+    for (uint32_t i = 0; i < wk.n && me == NULL; i++)
+        if (wk.rows[i].server == 0)
+            me = &wk.rows[i];
+    if (me == NULL) {
+        st = ERROR_NO_SUCH_LOGON_SESSION_;
+        goto done;
+    }
+    const void *list[1] = {me};
+    if ((*bufptr = pack_wksta(level, list, 1, each + wksta_entry_size(level, me))) == NULL)
+        st = ERROR_NOT_ENOUGH_MEMORY;
+    else if (g.hostile != HOSTILE_NONE)
+        st = hostile_answer(st, bufptr, NULL, NULL, (string_field){each, 0});
+done:
+    stub_unlock(&g.lock);
+    return st;
+}
+
+STUB_API void stub_net_wksta_reset(void)
+{
+    stub_lock(&g.lock);
+    for (uint32_t i = 0; i < wk.n; i++)
+        for (int j = 0; j < WK_COUNT; j++)
+            free(wk.rows[i].str[j]);
+    wk.n = 0;
+    stub_unlock(&g.lock);
+}
+
+/* Appends a workstation user of `server` (NULL: this computer); the row count, or -1. */
+STUB_API int32_t stub_net_wksta_add_user(const wchar_t *server, const wchar_t *user,
+                                         const wchar_t *domain, const wchar_t *other,
+                                         const wchar_t *logon_server)
+{
+    int32_t count = -1;
+    const wchar_t *in[WK_COUNT] = {user, domain, other, logon_server};
+    stub_lock(&g.lock);
+    int64_t id = stub_servers_add(&g.servers, server);
+    wksta_user *grown = stub_grow(wk.rows, &wk.cap, wk.n + 1, sizeof *grown);
+    if (id >= 0 && grown != NULL) {
+        wk.rows = grown;
+        wksta_user u = {(uint32_t)id, {NULL}};
+        int ok = 1;
+        for (int j = 0; j < WK_COUNT; j++)
+            if (in[j] != NULL && (u.str[j] = stub_wdup(in[j])) == NULL)
+                ok = 0;
+        if (ok) {
+            wk.rows[wk.n++] = u;
+            count = (int32_t)wk.n;
+        } else {
+            for (int j = 0; j < WK_COUNT; j++)
+                free(u.str[j]);
+        }
+    }
+    stub_unlock(&g.lock);
+    return count;
+}
+
+/* Layouts for tests/test_declarations.py: the size of WKSTA_USER_INFO_<level> (0 for a level
+ * that is none) and the offset of its field-th member (-1 past the last). */
+STUB_API uint32_t stub_net_wksta_struct_size(uint32_t level)
+{
+    size_t size = 0;
+    return wksta_fields(level, &size) != NULL ? (uint32_t)size : 0;
+}
+
+STUB_API int32_t stub_net_wksta_field_offset(uint32_t level, uint32_t field)
+{
+    size_t size = 0;
+    const int *f = wksta_fields(level, &size);
+    uint32_t n = 0;
+    while (f != NULL && f[n] >= 0)
+        n++;
+    return field < n ? (int32_t)(field * sizeof(wchar_t *)) : -1;
+}

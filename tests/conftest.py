@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from _tier import tier
 from hypothesis import HealthCheck, settings
-from stubctl import NetStub, WtsStub
+from stubctl import LsaStub, NetStub, WkstaStub, WtsStub
 from winpy import PYWIN32_SHA256
 
 from winsession import _dll
@@ -42,21 +42,27 @@ def pytest_configure(config: pytest.Config) -> None:
     if TIER == "host":
         if sys.platform == "win32":
             raise pytest.UsageError("tier 'host' is for non-Windows hosts")
-        # kernel32's two session functions come from the wtsapi32 stand-in on Linux.
-        for dll, name in (
-            ("netapi32", "netapi32"),
-            ("wtsapi32", "wtsapi32"),
-            ("kernel32", "wtsapi32"),
-        ):
-            library = HOST_STANDINS / f"lib{name}.so"
-            if not library.exists():
-                raise pytest.UsageError(
-                    f"{library} is missing: build the stand-ins (make -C stubs)"
-                )
-            _dll.use_stand_in(dll, str(library))
+        bind_host_standins()
+
+
+def bind_host_standins(*extra: tuple[str, str]) -> None:
+    """Point the loader at the host-built stand-ins (``extra``: more (dll, library) pairs)."""
+    # kernel32's two session functions come from the wtsapi32 stand-in on Linux.
+    for dll, name in (
+        ("netapi32", "netapi32"),
+        ("wtsapi32", "wtsapi32"),
+        ("kernel32", "wtsapi32"),
+        ("secur32", "secur32"),
+        *extra,
+    ):
+        library = HOST_STANDINS / f"lib{name}.so"
+        if not library.exists():
+            raise pytest.UsageError(f"{library} is missing: build the stand-ins (make -C stubs)")
+        _dll.use_stand_in(dll, str(library))
 
 
 STANDIN_FIXTURES = {"netstub", "_netstub", "wtsstub", "_wtsstub"}
+STANDIN_FIXTURES |= {"lsastub", "_lsastub", "wkstastub"}  # issue 22
 
 
 def _belongs_elsewhere(item: pytest.Item) -> bool:
@@ -130,3 +136,38 @@ def wtsstub(_wtsstub: WtsStub) -> Iterator[WtsStub]:
     _wtsstub.reset()
     yield _wtsstub
     _wtsstub.assert_clean()
+
+
+@pytest.fixture(scope="session")
+def _lsastub() -> LsaStub:
+    assert TIER in STANDIN_TIERS, "deselected in other tiers by pytest_collection_modifyitems"
+    return LsaStub()
+
+
+@pytest.fixture
+def lsastub(_lsastub: LsaStub) -> Iterator[LsaStub]:
+    """The secur32 stand-in, reset; the test fails if it leaves any buffer behind.
+
+    On the host, advapi32's LsaNtStatusToWinError comes from the secur32 stand-in for the
+    test's duration only: bound for good, advapi32's other functions (LookupAccountSidW)
+    would be missing instead of unsupported."""
+    if TIER == "host":
+        _dll.clear_stand_ins()
+        bind_host_standins(("advapi32", "secur32"))
+    _lsastub.reset()
+    try:
+        yield _lsastub
+        _lsastub.assert_clean()
+    finally:
+        if TIER == "host":
+            _dll.clear_stand_ins()
+            bind_host_standins()
+
+
+@pytest.fixture
+def wkstastub(netstub: NetStub) -> Iterator[WkstaStub]:
+    """The netapi32 stand-in's workstation users, emptied (its buffers checked by netstub)."""
+    stub = WkstaStub()
+    stub.reset()
+    yield stub
+    stub.reset()

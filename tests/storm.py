@@ -36,9 +36,9 @@ from typing import Any
 # This checkout's winsession (not an installed one) and tests/stubctl.py.
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]
 
-from stubctl import NetStub, Session, WtsStub  # noqa: E402
+from stubctl import Logon, LsaStub, NetStub, Session, WkstaStub, WtsStub, sid_bytes  # noqa: E402
 
-from winsession import errors, net, wts  # noqa: E402
+from winsession import errors, logon, net, wts  # noqa: E402
 
 REMOTE = "RDS01"
 
@@ -54,6 +54,7 @@ class Result:
     net_buffers_leaked: int = 0
     wts_buffers_leaked: int = 0
     handles_leaked: int = 0
+    lsa_buffers_leaked: int = 0
     misfrees: int = 0
     unraisable: list[str] = field(default_factory=list)  # interrupts in finalizers etc.
     seconds: float = 0.0
@@ -98,10 +99,38 @@ def calls() -> dict[str, Callable[[], Any]]:
     }
 
 
-def storm(netstub: NetStub, wtsstub: WtsStub, interrupts: int, seed: int = 1) -> Result:
-    """Run until ``interrupts`` KeyboardInterrupts have landed inside winsession calls."""
+def prepare_logon(lsastub: LsaStub) -> None:
+    """LSA logon sessions and workstation users for the logon calls (issue 22)."""
+    lsastub.load([Logon(0x3E7 + i, f"user{i}", "CONTOSO", "Kerberos", 2 + i % 11, i % 4,
+                        sid_bytes(f"S-1-5-21-1-2-3-{1000 + i}"), 10**17 + i, "DC01",
+                        "CONTOSO.COM", f"user{i}@contoso.com") for i in range(12)])  # fmt: skip
+    wksta = WkstaStub()
+    wksta.reset()
+    for i in range(12):
+        assert wksta.add_user(None, f"user{i}", "CONTOSO", "", "DC01") > 0
+
+
+def logon_calls() -> dict[str, Callable[[], Any]]:
+    return {
+        "logon.enum_logon_sessions": lambda: list(logon.enum_logon_sessions()),
+        "logon.get_logon_session": lambda: logon.get_logon_session(0x3E9),
+        "net.enum_workstation_users paged": lambda: list(
+            net.enum_workstation_users(level=1, prefmaxlen=64)
+        ),
+    }
+
+
+def storm(
+    netstub: NetStub, wtsstub: WtsStub, interrupts: int, seed: int = 1,
+    lsastub: LsaStub | None = None,
+) -> Result:  # fmt: skip
+    """Run until ``interrupts`` KeyboardInterrupts have landed inside winsession calls
+    (``lsastub``: the logon calls too)."""
     prepare(netstub, wtsstub)
     table = calls()
+    if lsastub is not None:
+        prepare_logon(lsastub)
+        table.update(logon_calls())
     names = sorted(table)
     rng = random.Random(seed)
     result = Result(by_call=dict.fromkeys(names, 0))
@@ -191,6 +220,9 @@ def storm(netstub: NetStub, wtsstub: WtsStub, interrupts: int, seed: int = 1) ->
         )
         for counter in counters
     )  # fmt: skip
+    if lsastub is not None:
+        result.lsa_buffers_leaked = int(lsastub.outstanding())
+        result.misfrees += int(lsastub.double_frees()) + int(lsastub.foreign_frees())
     return result
 
 
@@ -205,9 +237,10 @@ def main(argv: list[str] | None = None) -> int:
 
         host = Path(__file__).resolve().parents[1] / "build" / "stubs" / "host"
         for dll, lib in (("netapi32", "netapi32"), ("wtsapi32", "wtsapi32"),
-                         ("kernel32", "wtsapi32")):  # fmt: skip
+                         ("kernel32", "wtsapi32"), ("secur32", "secur32"),
+                         ("advapi32", "secur32")):  # fmt: skip
             _dll.use_stand_in(dll, str(host / f"lib{lib}.so"))
-    result = storm(NetStub(), WtsStub(), ns.interrupts, ns.seed)
+    result = storm(NetStub(), WtsStub(), ns.interrupts, ns.seed, LsaStub())
     if ns.json:
         print("STORM " + json.dumps(vars(result)))
         return 0
@@ -218,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, count in result.by_call.items():
         print(f"{'interrupted in':>20}: {name}: {count}")
     leaks = result.net_buffers_leaked + result.wts_buffers_leaked + result.handles_leaked
+    leaks += result.lsa_buffers_leaked
     return 1 if leaks or result.misfrees else 0
 
 

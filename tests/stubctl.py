@@ -301,3 +301,147 @@ class NetStub(_Stub):
         assert self.outstanding() == 0, f"{self.outstanding()} NetApi buffers leaked"
         assert self.double_frees() == 0, "a NetApi buffer was freed twice"
         assert self.foreign_frees() == 0, "NetApiBufferFree got a pointer it never handed out"
+
+
+# --- secur32 (LSA logon sessions) and netapi32's workstation users (issue 22) ---------------
+
+# stub_lsa_hostile(mode, arg).
+LSA_COUNT, LSA_NULL_LIST, LSA_NO_DATA = 1, 2, 3
+# String members of SECURITY_LOGON_SESSION_DATA, in the order stub_lsa_set_string numbers them.
+LSA_STRINGS = (
+    "UserName", "LogonDomain", "AuthenticationPackage", "LogonServer", "DnsDomainName", "Upn",
+    "LogonScript", "ProfilePath", "HomeDirectory", "HomeDirectoryDrive",
+)  # fmt: skip
+
+_LSA_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
+    "stub_lsa_reset": (None, []),
+    "stub_lsa_add_session": (c_i32, [c_u32, c_i32, c_u32, c_u32, c_u8p, c_u32, c_i64]),
+    "stub_lsa_set_string": (c_i32, [c_u32, c_u32, c_u8p, c_u32, c_i32, c_i32]),
+    "stub_lsa_set_extended": (
+        c_i32,
+        [c_u32, c_u32, c_i64, c_i64, c_u32, c_i64, c_i64, c_i64, c_i64, c_i64],
+    ),
+    "stub_lsa_set_data_size": (None, [c_u32]),
+    "stub_lsa_set_privileged": (None, [c_i32]),
+    "stub_lsa_set_caller": (None, [c_i32]),
+    "stub_lsa_fail_on_call": (None, [c_u32, c_i32]),
+    "stub_lsa_vanish_on_call": (None, [c_u32, c_u32]),
+    "stub_lsa_hostile": (None, [c_u32, c_u32]),
+    "stub_lsa_calls": (c_u32, []),
+    "stub_lsa_session_count": (c_u32, []),
+    "stub_lsa_outstanding": (c_i64, []),
+    "stub_lsa_allocs": (c_u32, []),
+    "stub_lsa_frees": (c_u32, []),
+    "stub_lsa_double_frees": (c_u32, []),
+    "stub_lsa_foreign_frees": (c_u32, []),
+    "stub_lsa_struct_size": (c_u32, [c_u32]),
+    "stub_lsa_field_offset": (c_i32, [c_u32, c_u32]),
+}
+
+_WKSTA_EXPORTS: dict[str, tuple[Any, list[Any]]] = {
+    "stub_net_wksta_reset": (None, []),
+    "stub_net_wksta_add_user": (c_i32, [c_wstr, c_wstr, c_wstr, c_wstr, c_wstr]),
+    "stub_net_wksta_struct_size": (c_u32, [c_u32]),
+    "stub_net_wksta_field_offset": (c_i32, [c_u32, c_u32]),
+}
+
+
+@dataclass(frozen=True)
+class Logon:
+    """One row of the secur32 stand-in's logon-session table (times as FILETIME ticks)."""
+
+    logon_id: int
+    user_name: str = ""
+    logon_domain: str = ""
+    authentication_package: str = ""
+    logon_type: int = 2
+    session_id: int = 0
+    sid: Optional[bytes] = None
+    logon_time: int = 0
+    logon_server: str = ""
+    dns_domain_name: str = ""
+    upn: str = ""
+    user_flags: int = 0
+    last_successful_logon: int = 0
+    last_failed_logon: int = 0
+    failed_attempt_count: int = 0
+    logon_script: str = ""
+    profile_path: str = ""
+    home_directory: str = ""
+    home_directory_drive: str = ""
+    logoff_time: int = 0
+    kick_off_time: int = 0
+    password_last_set: int = 0
+    password_can_change: int = 0
+    password_must_change: int = 0
+
+    def strings(self) -> tuple[str, ...]:
+        """The string members in LSA_STRINGS order."""
+        return (self.user_name, self.logon_domain, self.authentication_package,
+                self.logon_server, self.dns_domain_name, self.upn, self.logon_script,
+                self.profile_path, self.home_directory, self.home_directory_drive)  # fmt: skip
+
+
+def sid_bytes(text: str) -> bytes:
+    """The binary SID of ``S-1-<authority>-<sub>...``."""
+    parts = text.split("-")
+    subs = [int(p) for p in parts[3:]]
+    head = bytes([int(parts[1]), len(subs)]) + int(parts[2]).to_bytes(6, "big")
+    return head + b"".join(s.to_bytes(4, "little") for s in subs)
+
+
+class LsaStub(_Stub):
+    """The secur32 stand-in's control exports."""
+
+    def __init__(self) -> None:
+        super().__init__(_bind("secur32", _LSA_EXPORTS, "stub_lsa_"))
+
+    def add(self, row: Logon) -> int:
+        """Append ``row``; its index."""
+        low, high = row.logon_id & 0xFFFFFFFF, ((row.logon_id >> 32) ^ 0x80000000) - 0x80000000
+        sid = row.sid
+        index = int(self.add_session(low, high, row.logon_type, row.session_id, sid,
+                                     len(sid or b""), row.logon_time))  # fmt: skip
+        assert index >= 0, "stand-in refused a logon session"
+        for field, text in enumerate(row.strings()):
+            self.set_text(index, field, text)
+        assert (
+            self.set_extended(
+                index,
+                row.user_flags,
+                row.last_successful_logon,
+                row.last_failed_logon,
+                row.failed_attempt_count,
+                row.logoff_time,
+                row.kick_off_time,
+                row.password_last_set,
+                row.password_can_change,
+                row.password_must_change,
+            )
+            == 0
+        )
+        return index
+
+    def set_text(self, index: int, field: int, text: str) -> None:
+        """String member ``field`` of row ``index`` as Windows holds it: UTF-16LE bytes."""
+        data = text.encode("utf-16-le", "surrogatepass")
+        assert self.set_string(index, field, data, len(data), -1, -1) == 0
+
+    def load(self, rows: Sequence[Logon]) -> None:
+        """Reset the stand-in and fill its table with ``rows``, in order."""
+        self.reset()
+        for row in rows:
+            self.add(row)
+
+    def assert_clean(self) -> None:
+        """No LSA buffer outstanding, none freed twice, no foreign pointer freed."""
+        assert self.outstanding() == 0, f"{self.outstanding()} LSA buffers leaked"
+        assert self.double_frees() == 0, "an LSA buffer was freed twice"
+        assert self.foreign_frees() == 0, "LsaFreeReturnBuffer got a pointer it never handed out"
+
+
+class WkstaStub(_Stub):
+    """The workstation-user part of the netapi32 stand-in (its own table; NetStub's buffers)."""
+
+    def __init__(self) -> None:
+        super().__init__(_bind("netapi32", _WKSTA_EXPORTS, "stub_net_wksta_"))

@@ -420,3 +420,113 @@ def test_wts_layout_matches_mingw_wtsapi32_h() -> None:
     # WTSCONFIGINFOW is in neither mingw-w64's header nor the metadata slice: Microsoft
     # Learn's declaration gives six ULONGs, then WCHAR[21], [18] and three [261].
     assert ctypes.sizeof(wtsapi32.WTSCONFIGINFOW) == 6 * 4 + 2 * (21 + 18 + 3 * 261)
+
+
+# --- the logon section (issue 22): secur32, advapi32's LsaNtStatusToWinError, NetWkstaUser* ---
+
+from types import SimpleNamespace  # noqa: E402
+
+from winsession.raw import secur32  # noqa: E402
+
+API_REFS["NTSTATUS"] = ctypes.c_int32  # the metadata's NativeTypedef of Int32
+MODULES["secur32.dll"] = secur32
+# Where each structure of the logon section is declared.
+LOGON_TYPES = {
+    "WKSTA_USER_INFO_0": netapi32, "WKSTA_USER_INFO_1": netapi32,
+    "WKSTA_USER_INFO_1101": netapi32, "SECURITY_LOGON_SESSION_DATA": secur32,
+    "LSA_LAST_INTER_LOGON_INFO": secur32, "UNICODE_STRING": secur32, "LUID": secur32,
+}  # fmt: skip
+# module_of_type("logon", name) looks the structure up here (RECORDS above is already built).
+SECTIONS["logon"] = SimpleNamespace(**{name: getattr(m, name) for name, m in LOGON_TYPES.items()})
+LOGON_FUNCTIONS = [fn for fn in META["logon"]["functions"]]
+LOGON_STRUCTS = [t for t in META["logon"]["types"] if t["Kind"] == "Struct"]
+
+
+def test_every_logon_function_and_structure_is_declared() -> None:
+    assert {fn["Name"] for fn in LOGON_FUNCTIONS} == {
+        "NetWkstaUserEnum", "NetWkstaUserGetInfo", "LsaEnumerateLogonSessions",
+        "LsaGetLogonSessionData", "LsaFreeReturnBuffer", "LsaNtStatusToWinError",
+    }  # fmt: skip
+    assert {t["Name"] for t in LOGON_STRUCTS} == set(LOGON_TYPES)
+
+
+@pytest.mark.parametrize("fn", LOGON_FUNCTIONS, ids=lambda fn: fn["Name"])
+def test_logon_function_declaration_matches_metadata(fn: dict[str, Any]) -> None:
+    module = MODULES[fn["DllImport"].lower()]
+    declared = getattr(module, fn["Name"])
+    assert isinstance(declared, _dll.Function)
+    assert declared.dll + ".dll" == fn["DllImport"].lower()
+    assert declared.name == fn["Name"] and not fn["SetLastError"]
+    assert declared.restype is ctype_of(fn["ReturnType"], "logon")
+    assert list(declared.argtypes) == [ctype_of(p["Type"], "logon") for p in fn["Params"]]
+    if module is netapi32:  # NET_API_STATUS: the one errcheck of that convention
+        # The convention is declared here and the check attached from above (errors.py).
+        assert isinstance(declared.errcheck, _dll.Check)
+        assert declared.errcheck.convention == "NET_API_STATUS"
+        assert declared.bind().errcheck is errors_check_net_api_status()
+    else:  # NTSTATUS / ULONG: the caller maps the status (winsession.logon)
+        assert declared.errcheck is None
+
+
+def errors_check_net_api_status() -> Any:
+    from winsession.errors import check_net_api_status
+
+    return check_net_api_status
+
+
+@pytest.mark.parametrize("st", LOGON_STRUCTS, ids=lambda t: t["Name"])
+def test_logon_structure_matches_metadata(st: dict[str, Any]) -> None:
+    declared = LOGON_TYPES[st["Name"]].__dict__[st["Name"]]
+    fields = [(f["Name"], ctype_of(f["Type"], "logon")) for f in st["Fields"]]
+    got = [(f[0], f[1]) for f in declared._fields_]
+    assert [n for n, _ in got] == [n for n, _ in fields]
+    for (name, a), (_, b) in zip(got, fields):
+        assert same_type(a, b), f"{st['Name']}.{name}: {a} != {b}"
+
+
+def test_logon_enum_and_constants_match_metadata() -> None:
+    enum = next(t for t in META["logon"]["types"] if t["Name"] == "SECURITY_LOGON_TYPE")
+    for v in enum["Values"]:
+        assert getattr(secur32, v["Name"]) == v["Value"], v["Name"]
+    for c in META["logon"]["constants"]:
+        assert getattr(secur32, c["Name"]) == c["Value"], c["Name"]
+
+
+EXPECTED_LOGON_64BIT = {
+    "SECURITY_LOGON_SESSION_DATA": 272, "LSA_LAST_INTER_LOGON_INFO": 24, "UNICODE_STRING": 16,
+    "LUID": 8, "WKSTA_USER_INFO_0": 8, "WKSTA_USER_INFO_1": 32, "WKSTA_USER_INFO_1101": 8,
+}  # fmt: skip
+
+
+def test_logon_sizes_on_64_bit() -> None:
+    for name, size in EXPECTED_LOGON_64BIT.items():
+        assert ctypes.sizeof(LOGON_TYPES[name].__dict__[name]) == size, name
+    assert secur32.SECURITY_LOGON_SESSION_DATA_V1_SIZE == 136  # through Upn: XP / 2003
+
+
+def test_logon_layouts_match_the_stand_ins(lsastub: Any, wkstastub: Any) -> None:
+    order = [secur32.SECURITY_LOGON_SESSION_DATA, secur32.UNICODE_STRING, secur32.LUID,
+             secur32.LSA_LAST_INTER_LOGON_INFO]  # fmt: skip
+    for which, structure in enumerate(order):
+        assert_stand_in_layout(lsastub, which, structure)
+    assert lsastub.struct_size(len(order)) == 0
+
+    class Wksta:
+        struct_size = staticmethod(wkstastub.struct_size)
+        field_offset = staticmethod(wkstastub.field_offset)
+
+    for level, structure in netapi32.WKSTA_USER_INFO_LEVELS.items():
+        assert_stand_in_layout(Wksta, level, structure)
+    assert wkstastub.struct_size(2) == 0
+
+
+@pytest.mark.windows
+@pytest.mark.mingw
+def test_logon_layouts_match_mingw_ntsecapi_h_and_lmwksta_h() -> None:
+    layout = mingw("layout_logon.exe")
+    assert set(layout) == set(EXPECTED_LOGON_64BIT)
+    for name, facts in layout.items():
+        structure = LOGON_TYPES[name].__dict__[name]
+        assert facts["size"] == ctypes.sizeof(structure), name
+        assert facts["fields"] == {f[0]: getattr(structure, f[0]).offset
+                                   for f in structure._fields_}, name  # fmt: skip

@@ -25,7 +25,7 @@ OWN_SETUP = (
 )  # fmt: skip
 MODULES = (
     "winsession", "winsession.net", "winsession.wts", "winsession.errors", "winsession.codes",
-    "winsession.sens", *OWN_SETUP,
+    "winsession.sens", "winsession.logon", *OWN_SETUP,
 )  # fmt: skip
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 

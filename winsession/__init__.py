@@ -76,7 +76,7 @@ from .errors import (
 )
 
 if _typing.TYPE_CHECKING:
-    from . import codes, fleet, net, sens, wts
+    from . import codes, fleet, logon, net, sens, wts
     from .codes import NERR, WinError
 
 __version__ = "0.1.0"
@@ -100,6 +100,7 @@ __all__ = [
     "codes",
     "errors",
     "fleet",
+    "logon",
     "net",
     "sens",
     "wts",
@@ -107,7 +108,7 @@ __all__ = [
 
 # Loaded on first use (PEP 562), so that `import winsession` costs only the exceptions and a
 # program using net alone never builds wts's classes or the code tables.
-_SUBMODULES = frozenset({"codes", "fleet", "net", "sens", "wts"})
+_SUBMODULES = frozenset({"codes", "fleet", "logon", "net", "sens", "wts"})
 _FROM_CODES = frozenset({"NERR", "WinError"})
 
 

@@ -674,3 +674,95 @@ _CONVENTIONS: dict[str, Callable[[str, Optional[int]], Any]] = {
 
 # Attached from above: the loader and the raw declarations raise these without importing them.
 _dll.attach_errors(_CONVENTIONS, _load_error)
+
+
+# --- LSA (secur32) calls: NTSTATUS results (issue 22) ----------------------------------------
+# Added as one block: the LSA family, its (family, meaning) classes and the builder. The
+# NTSTATUS -> Win32 mapping itself is advapi32's LsaNtStatusToWinError, which the caller
+# (winsession.logon) makes -- this module calls no DLL.
+
+
+class LsaError(WinSessionError):
+    """An LSA call (``LsaEnumerateLogonSessions``, ``LsaGetLogonSessionData``) failed.
+
+    ``winerror`` is the Win32 code ``LsaNtStatusToWinError`` gives for the status;
+    :attr:`ntstatus` keeps the NTSTATUS itself (unsigned 32-bit, as Microsoft prints it).
+
+    >>> from winsession.errors import LsaError, lsa_error
+    >>> e = lsa_error(-0x3FFFFFDE, 5, "LsaGetLogonSessionData")   # STATUS_ACCESS_DENIED
+    >>> isinstance(e, LsaError), isinstance(e, PermissionError), hex(e.ntstatus), e.winerror
+    (True, True, '0xc0000022', 5)
+    >>> print(e)
+    LsaGetLogonSessionData failed: NTSTATUS 0xC0000022, ERROR_ACCESS_DENIED (5): Access is
+    denied.
+    """
+
+    ntstatus: int
+
+    def __init__(
+        self,
+        winerror: int = 0,
+        function: str = "",
+        server: Optional[str] = None,
+        message: Optional[str] = None,
+        session_id: Optional[int] = None,
+        ntstatus: int = 0,
+    ) -> None:
+        super().__init__(winerror, function, server, message, session_id)
+        self.ntstatus = ntstatus & 0xFFFFFFFF
+
+    def with_context(
+        self, server: Optional[str] = None, session_id: Optional[int] = None
+    ) -> WinSessionError:
+        """The same error naming ``server`` and ``session_id``, its NTSTATUS kept."""
+        placed = super().with_context(server, session_id)
+        placed.ntstatus = self.ntstatus  # type: ignore[attr-defined]
+        return placed
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            type(self),
+            (self.winerror, self.function, self.server, self.strerror, self.session_id,
+             self.ntstatus),
+        )  # fmt: skip
+
+
+for _meaning in _MEANINGS:
+    _name = "Lsa" + _meaning.__name__
+    _cls = type(
+        _name,
+        (_meaning, LsaError),
+        {"__module__": __name__, "__doc__": _combined_doc(LsaError, _meaning)},
+    )
+    _cls.__qualname__ = _name
+    globals()[_name] = _cls
+    _combined[(LsaError, _meaning)] = _cls
+del _meaning, _name, _cls
+
+_MEANING_OF.setdefault(1312, SessionNotFoundError)  # ERROR_NO_SUCH_LOGON_SESSION
+
+
+def lsa_error(
+    ntstatus: int, winerror: int, function: str, message: Optional[str] = None
+) -> WinSessionError:
+    """Build the exception for a failing NTSTATUS ``ntstatus`` from the LSA call ``function``;
+    ``winerror`` is what ``LsaNtStatusToWinError`` returned for it.
+
+    >>> from winsession.errors import lsa_error
+    >>> e = lsa_error(0xC000005F, 1312, "LsaGetLogonSessionData")
+    >>> type(e).__name__, e.symbol, hex(e.ntstatus)
+    ('LsaSessionNotFoundError', 'ERROR_NO_SUCH_LOGON_SESSION', '0xc000005f')
+    """
+    status = ntstatus & 0xFFFFFFFF
+    if message is None:
+        from .codes import message as text
+        from .codes import symbol
+
+        message = (
+            f"{function} failed: NTSTATUS 0x{status:08X}, {symbol(winerror)}"
+            f" ({_number(winerror)}): {text(winerror)}"
+        )
+    return error_class(LsaError, winerror)(winerror, function, None, message, None, status)  # type: ignore[call-arg]
+
+
+__all__ += ["LsaError", "lsa_error"]

@@ -58,6 +58,14 @@ from ._sessions import (
     enum_sessions,
     get_session_info,
 )
+from ._workstation import (
+    WorkstationUser,
+    WorkstationUser0,
+    WorkstationUser1,
+    WorkstationUser1101,
+    enum_workstation_users,
+    get_workstation_user,
+)
 
 __all__ = [
     "MAX_PREFERRED_LENGTH",
@@ -76,13 +84,19 @@ __all__ = [
     "SessionInfo10",
     "SessionInfo502",
     "ShareType",
+    "WorkstationUser",
+    "WorkstationUser0",
+    "WorkstationUser1",
+    "WorkstationUser1101",
     "close_file",
     "delete_session",
     "enum_connections",
     "enum_files",
     "enum_sessions",
+    "enum_workstation_users",
     "get_file_info",
     "get_session_info",
+    "get_workstation_user",
 ]
 
 # The pieces live in private modules; their public names belong to this one, so reprs,

@@ -141,3 +141,15 @@ LookupAccountSidW: _dll.Function[[InStr, Ptr, WBuf, Out, WBuf, Out, Out], int] =
     cchReferencedDomainName, peUse) -> BOOL``: ``ERROR_INSUFFICIENT_BUFFER`` with the sizes
     needed; ``ERROR_NONE_MAPPED`` when the SID names no account.""",
 )
+
+# --- LSA status mapping (issue 22; the reference's logon section) --------------------------
+
+LsaNtStatusToWinError: _dll.Function[[int], int] = _dll.Function(
+    "advapi32",
+    "LsaNtStatusToWinError",
+    ctypes.c_uint32,  # ULONG
+    [ctypes.c_int32],  # NTSTATUS
+    None,
+    doc="""``LsaNtStatusToWinError(Status) -> ULONG``: the Win32 error code for an NTSTATUS;
+    ``ERROR_MR_MID_NOT_FOUND`` (317) for a status without one. Never fails.""",
+)

@@ -268,3 +268,59 @@ __all__ = [
     "NetSessionEnum",
     "NetSessionGetInfo",
 ]
+
+# --- workstation users (lmwksta.h; issue 22) -----------------------------------------------
+
+
+class WKSTA_USER_INFO_0(ctypes.Structure):
+    """Level 0 of NetWkstaUserEnum/NetWkstaUserGetInfo: the user's name."""
+
+    _fields_ = [("wkui0_username", LPWSTR)]
+
+
+class WKSTA_USER_INFO_1(ctypes.Structure):
+    """Level 1: user, logon domain, other domains the user browses, and the logon server."""
+
+    _fields_ = [
+        ("wkui1_username", LPWSTR),
+        ("wkui1_logon_domain", LPWSTR),
+        ("wkui1_oth_domains", LPWSTR),
+        ("wkui1_logon_server", LPWSTR),
+    ]
+
+
+class WKSTA_USER_INFO_1101(ctypes.Structure):
+    """Level 1101 (NetWkstaUserGetInfo only): the other domains, space-separated."""
+
+    _fields_ = [("wkui1101_oth_domains", LPWSTR)]
+
+
+WKSTA_USER_INFO_LEVELS: dict[int, type[ctypes.Structure]] = {
+    0: WKSTA_USER_INFO_0,
+    1: WKSTA_USER_INFO_1,
+    1101: WKSTA_USER_INFO_1101,
+}
+"""Structure for each level; ``NetWkstaUserEnum`` takes 0 and 1, ``NetWkstaUserGetInfo``
+0, 1 and 1101."""
+
+NetWkstaUserEnum: _dll.Function[[InStr, int, Out, int, Out, Out, Out], int] = _net(
+    "NetWkstaUserEnum",
+    [LPWSTR, DWORD, ctypes.POINTER(LPBYTE), DWORD, LPDWORD, LPDWORD, LPDWORD],
+    "NetWkstaUserEnum(servername, level, bufptr, prefmaxlen, entriesread, totalentries,"
+    " resumehandle) -> NET_API_STATUS",
+)
+NetWkstaUserGetInfo: _dll.Function[[InStr, int, Out], int] = _net(
+    "NetWkstaUserGetInfo",
+    [LPWSTR, DWORD, ctypes.POINTER(LPBYTE)],
+    "NetWkstaUserGetInfo(reserved, level, bufptr) -> NET_API_STATUS  (reserved must be NULL:"
+    " the function answers for the calling thread's user on this computer only)",
+)
+
+__all__ += [
+    "WKSTA_USER_INFO_0",
+    "WKSTA_USER_INFO_1",
+    "WKSTA_USER_INFO_1101",
+    "WKSTA_USER_INFO_LEVELS",
+    "NetWkstaUserEnum",
+    "NetWkstaUserGetInfo",
+]

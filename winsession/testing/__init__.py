@@ -38,6 +38,7 @@ dependency of winsession: only that module imports it.
 from __future__ import annotations
 
 from ._netapi32 import NetApiSimulator
+from ._secur32 import LogonSession, LsaSimulator, WorkstationUser
 from ._simulator import DEMO_EVENT_COUNT as DEMO_EVENT_COUNT  # what `ts watch --simulate` counts
 from ._simulator import Simulator, demo_simulator
 from ._tables import (
@@ -53,6 +54,8 @@ from ._wtsapi32 import WtsSimulator
 
 __all__ = [
     "LOCAL_SERVER",
+    "LogonSession",
+    "LsaSimulator",
     "NetApiSimulator",
     "OpenFile",
     "Process",
@@ -61,6 +64,7 @@ __all__ = [
     "SimulatorError",
     "SmbConnection",
     "SmbSession",
+    "WorkstationUser",
     "WtsSimulator",
     "demo_simulator",
 ]

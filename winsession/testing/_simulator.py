@@ -11,6 +11,14 @@ from typing import Any, Optional
 from .. import _dll
 from ._buffers import _Api
 from ._netapi32 import NetApiSimulator
+from ._secur32 import (
+    LogonSession,
+    LsaSimulator,
+    WorkstationUser,
+    add_workstation_user,
+    clear_workstation_users,
+    install_workstation,
+)
 from ._tables import (
     LOCAL_SERVER,
     OpenFile,
@@ -25,7 +33,7 @@ from ._wtsapi32 import WtsSimulator
 
 # --- the simulator --------------------------------------------------------------------------
 
-_DLLS = ("netapi32", "wtsapi32", "kernel32", "user32", "advapi32", "userenv")
+_DLLS = ("netapi32", "wtsapi32", "kernel32", "user32", "advapi32", "userenv", "secur32")
 
 
 class Simulator:
@@ -59,6 +67,8 @@ class Simulator:
         *,
         files: Iterable[OpenFile] = (),
         connections: Iterable[SmbConnection] = (),
+        logon_sessions: Iterable[LogonSession] = (),
+        workstation_users: Iterable[WorkstationUser] = (),
         current_session: Optional[int] = None,
         console_session: Optional[int] = None,
         local_name: str = LOCAL_SERVER,
@@ -67,8 +77,20 @@ class Simulator:
         self.wts = WtsSimulator(local_name)
         self.user32 = User32Simulator()
         self.wts.user32 = self.user32  # WM_WTSSESSION_CHANGE is delivered through it
+        self.lsa = LsaSimulator()  # secur32, and advapi32's LsaNtStatusToWinError
+        self.lsa.install(self.wts.advapi32)
+        install_workstation(self.net)  # NetWkstaUserEnum/GetInfo on the simulated netapi32
         self._previous: Optional[dict[str, Any]] = None
-        self.load(smb, sessions, processes, servers, files=files, connections=connections)
+        self.load(
+            smb,
+            sessions,
+            processes,
+            servers,
+            files=files,
+            connections=connections,
+            logon_sessions=logon_sessions,
+            workstation_users=workstation_users,
+        )
         self.wts.current_session = current_session
         self.wts.console_session = console_session
 
@@ -81,6 +103,8 @@ class Simulator:
         *,
         files: Iterable[OpenFile] = (),
         connections: Iterable[SmbConnection] = (),
+        logon_sessions: Iterable[LogonSession] = (),
+        workstation_users: Iterable[WorkstationUser] = (),
     ) -> None:
         """Reset both DLLs (counters too, but not ``outstanding``) and load these tables.
 
@@ -99,6 +123,12 @@ class Simulator:
         """
         self.net.reset()
         self.wts.reset()
+        self.lsa.reset()
+        clear_workstation_users(self.net)
+        for row in logon_sessions:
+            self.lsa.add(row)
+        for user in workstation_users:
+            add_workstation_user(self.net, user)
         for name in servers:
             self.net.add_server(name)
             self.wts.add_server(name)
@@ -159,12 +189,15 @@ class Simulator:
             return self.net
         if api in ("wts", "wtsapi32"):
             return self.wts
+        if api in ("lsa", "secur32"):
+            return self.lsa
         raise ValueError(f"api must be 'net' or 'wts', not {api!r}")
 
     # accounting
     def problems(self) -> list[str]:
         """Every leak or misuse found so far (empty when clean)."""
-        return self.net.problems() + self.wts.problems() + self.user32.problems()
+        found = self.net.problems() + self.wts.problems() + self.user32.problems()
+        return found + self.lsa.problems()
 
     def assert_clean(self) -> None:
         """Raise :class:`SimulatorError` if a buffer leaked or was misfreed, a handle is open.
@@ -192,6 +225,7 @@ class Simulator:
             "user32": self.user32.provider,
             "advapi32": self.wts.advapi32,
             "userenv": self.wts.userenv,
+            "secur32": self.lsa.provider,
         }
         self._previous = {name: _dll.use_simulator(name, providers[name]) for name in _DLLS}
         return self
@@ -288,7 +322,10 @@ def demo_simulator() -> Simulator:
                       time=9000),
     ]  # fmt: skip
     sim = Simulator(smb, sessions, processes, files=files, connections=connections,
+                    logon_sessions=_demo_logon_sessions(t0, now),
+                    workstation_users=_demo_workstation_users(),
                     current_session=2, console_session=1)  # fmt: skip
+    sim.lsa.caller = 0x3B9C2  # the program runs in alice's Remote Desktop logon
     for flags in (0x20, 0x08, 0x10):  # LOGON, CONNECT, DISCONNECT
         sim.wts.events.append(flags)
     # For the first SessionChanges window: alice locks, bob's client drops, alice unlocks.
@@ -297,6 +334,67 @@ def demo_simulator() -> Simulator:
     sim.wts.accounts["S-1-5-21-1004336348-1177238915-682003330-1001"] = ("CONTOSO", "alice")
     sim.wts.domain_servers[:] = ["RDS01", "RDS02"]
     return sim
+
+
+def _demo_logon_sessions(t0: datetime.datetime, now: datetime.datetime) -> list[LogonSession]:
+    """The LSA logon sessions behind the demo's Remote Desktop and SMB sessions, and the
+    system's own (what ``logonsessions`` shows on a domain member)."""
+    domain, dns, dc = "CONTOSO", "CONTOSO.COM", "DC01"
+    user_sid = "S-1-5-21-1004336348-1177238915-682003330-"
+    hour = datetime.timedelta(hours=1)
+    boot = t0 - hour
+
+    def person(
+        logon_id: int,
+        name: str,
+        rid: int,
+        logon_type: int,
+        session_id: int,
+        when: datetime.datetime,
+        package: str = "Kerberos",
+    ) -> LogonSession:
+        return LogonSession(
+            logon_id, name, domain, package, logon_type, session_id, f"{user_sid}{rid}",
+            when, dc, dns, f"{name.lower()}@contoso.com", user_flags=0x20,
+            last_successful_logon=when - 24 * hour, failed_attempt_count=0,
+            home_directory=f"\\\\FS1\\home\\{name.lower()}", home_directory_drive="H:",
+            password_last_set=t0 - 30 * 24 * hour, password_can_change=t0 - 29 * 24 * hour,
+        )  # fmt: skip
+
+    return [
+        LogonSession(0x3E7, f"{LOCAL_SERVER}$", domain, "Negotiate", 5, 0, "S-1-5-18", boot,
+                     dns_domain_name=dns, upn=f"{LOCAL_SERVER.lower()}$@contoso.com"),
+        LogonSession(0x3E4, f"{LOCAL_SERVER}$", domain, "Negotiate", 5, 0, "S-1-5-20", boot,
+                     dns_domain_name=dns),
+        LogonSession(0x3E5, "LOCAL SERVICE", "NT AUTHORITY", "Negotiate", 5, 0, "S-1-5-19",
+                     boot),
+        LogonSession(0x3F1, "DWM-1", "Window Manager", "Negotiate", 2, 1, "S-1-5-90-0-1",
+                     t0 - datetime.timedelta(minutes=2)),
+        LogonSession(0x3F2, "UMFD-1", "Font Driver Host", "Negotiate", 2, 1, "S-1-5-96-0-1",
+                     t0 - datetime.timedelta(minutes=2)),
+        person(0x2A0F1, "Administrator", 500, 2, 1, t0),
+        person(0x3B9C2, "alice", 1001, 10, 2, t0 + hour / 2),
+        person(0x4C1D0, "carol", 1003, 3, 0, now - datetime.timedelta(seconds=9000), "NTLM"),
+        # The network logons behind alice's and bob's SMB sessions (10.0.0.5, 10.0.0.6).
+        person(0x4E2A1, "alice", 1001, 3, 0, now - datetime.timedelta(seconds=3600)),
+        person(0x4F3B7, "bob", 1002, 3, 0, now - datetime.timedelta(seconds=125), "NTLM"),
+        person(0x4D3E8, "svc-backup", 1105, 4, 0, t0 + 2 * hour),
+        # bob's Remote Desktop session 3 (disconnected), logged on with cached credentials.
+        person(0x51A77, "bob", 1002, 12, 3, t0 + hour),
+    ]  # fmt: skip
+
+
+def _demo_workstation_users() -> list[WorkstationUser]:
+    """Who NetWkstaUserEnum lists on the demo computers: interactive, service and batch
+    logons (its page), the caller (alice) first."""
+    return [
+        WorkstationUser("alice", "CONTOSO", "", "DC01"),
+        WorkstationUser("Administrator", "CONTOSO", "", "DC01"),
+        WorkstationUser("bob", "CONTOSO", "", "DC01"),
+        WorkstationUser("svc-backup", "CONTOSO", "", "DC01"),
+        WorkstationUser(f"{LOCAL_SERVER}$", "CONTOSO", "", ""),
+        WorkstationUser("svc-sql", "CONTOSO", "", "DC01", server="FS1"),
+    ]
 
 
 DEMO_EVENT_COUNT = 3

@@ -1,0 +1,547 @@
+"""LSA logon sessions: every logon Windows keeps on this computer -- interactive, network,
+service, batch, cached, remote-interactive -- with who, how and since when.
+
+>>> from winsession import logon
+>>> for s in logon.enum_logon_sessions():
+...     print(hex(s.logon_id), s.logon_type.windows_name, s.user_name)
+0x3e7 Service SIMULATED$
+0x3e4 Service SIMULATED$
+0x3e5 Service LOCAL SERVICE
+0x3f1 Interactive DWM-1
+0x3f2 Interactive UMFD-1
+0x2a0f1 Interactive Administrator
+0x3b9c2 RemoteInteractive alice
+0x4c1d0 Network carol
+0x4e2a1 Network alice
+0x4f3b7 Network bob
+0x4d3e8 Batch svc-backup
+0x51a77 CachedRemoteInteractive bob
+
+The examples in this module show what :func:`winsession.testing.demo_simulator` gives (the
+logon sessions behind its Remote Desktop and SMB sessions, and the system's own).
+
+How it works, and what it guarantees:
+
+- ``LsaEnumerateLogonSessions`` gives the logon ids (LUIDs); their list is copied and freed
+  at once. Each id is then read with ``LsaGetLogonSessionData``, decoded and its buffer freed
+  -- before the record is yielded, so no API buffer is ever held across a ``yield``: stopping
+  early, an exception or Ctrl-C cannot leak one (both are freed with ``LsaFreeReturnBuffer``
+  in ``finally``).
+- A logon session that ends between the two calls (``STATUS_NO_SUCH_LOGON_SESSION``) is
+  skipped and counted in :attr:`LogonSessions.vanished`. One the caller may not read
+  (``STATUS_ACCESS_DENIED``: another user's logon, not elevated) is skipped and counted in
+  :attr:`LogonSessions.skipped`, or raised with ``skip_denied=False``.
+- A failing ``NTSTATUS`` becomes an exception through advapi32's ``LsaNtStatusToWinError``:
+  a :class:`~winsession.errors.LsaError` with ``.winerror``, ``.function`` and the status
+  kept as ``.ntstatus``.
+- The structure's ``Size`` decides which members exist: before Windows Vista it ended after
+  ``Upn``, and the later members (``user_flags`` to ``password_must_change``) are ``None``.
+- Nothing the LSA returns is trusted blindly; what cannot be right is
+  ``ERROR_INVALID_DATA``. LSA buffers have no size query (``NetApiBufferSize`` has no
+  ``LsaFreeReturnBuffer`` counterpart), so what can be checked is checked: a ``Size`` below
+  the first version of the structure or above :data:`MAX_DATA_SIZE` (only the members this
+  module knows are read, however large a later Windows makes it); a ``UNICODE_STRING`` whose
+  ``Length`` is odd, exceeds its ``MaximumLength`` or has a NULL ``Buffer``; a SID whose
+  revision is not 1 or that claims more than 15 sub-authorities; more than
+  :data:`MAX_LOGON_SESSIONS` ids, or a count with no list. A pointer into memory the LSA did
+  not hand out cannot be detected from here.
+- ``UNICODE_STRING``\\ s are read by their byte ``Length`` (they need not end in a NUL) and
+  decoded as UTF-16 on every OS, so a character beyond the BMP is one character.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import datetime
+import enum
+import struct as struct_module
+from collections.abc import Generator, Iterator
+from typing import Any, Optional
+
+from . import errors
+from ._records import Record, from_filetime, record
+from .raw import advapi32 as _advapi32
+from .raw import secur32 as _raw
+
+__all__ = [
+    "MAX_DATA_SIZE",
+    "MAX_LOGON_SESSIONS",
+    "LogonSession",
+    "LogonSessions",
+    "LogonType",
+    "enum_logon_sessions",
+    "get_logon_session",
+]
+
+MAX_LOGON_SESSIONS = 1 << 20
+"""More logon ids than this from ``LsaEnumerateLogonSessions`` is a bad answer."""
+MAX_DATA_SIZE = 4096
+"""A ``SECURITY_LOGON_SESSION_DATA.Size`` above this is a bad answer (the structure is 272
+bytes on 64-bit Windows 11; a later Windows may add members, which are not read)."""
+
+_ERROR_INVALID_DATA = 13
+_MAX_SUB_AUTHORITIES = 15  # SID_MAX_SUB_AUTHORITIES (winnt.h)
+_U64 = (1 << 64) - 1
+
+
+class LogonType(enum.IntEnum):
+    """How the logon was made (``SECURITY_LOGON_TYPE``); :attr:`windows_name` is Microsoft's
+    name (``"RemoteInteractive"``), as ``logonsessions`` and the event log show it.
+
+    >>> from winsession.logon import LogonType
+    >>> LogonType(10), LogonType(10).windows_name
+    (<LogonType.REMOTE_INTERACTIVE: 10>, 'RemoteInteractive')
+    >>> LogonType(99)                   # a value this module does not know stays readable
+    <LogonType.UNKNOWN: 99>
+    """
+
+    UNDEFINED = _raw.UndefinedLogonType
+    INTERACTIVE = _raw.Interactive
+    NETWORK = _raw.Network
+    BATCH = _raw.Batch
+    SERVICE = _raw.Service
+    PROXY = _raw.Proxy
+    UNLOCK = _raw.Unlock
+    NETWORK_CLEARTEXT = _raw.NetworkCleartext
+    NEW_CREDENTIALS = _raw.NewCredentials
+    REMOTE_INTERACTIVE = _raw.RemoteInteractive
+    CACHED_INTERACTIVE = _raw.CachedInteractive
+    CACHED_REMOTE_INTERACTIVE = _raw.CachedRemoteInteractive
+    CACHED_UNLOCK = _raw.CachedUnlock
+
+    @classmethod
+    def _missing_(cls, value: object) -> Optional[LogonType]:
+        # A future or hostile value: a pseudo-member named UNKNOWN rather than an exception
+        # halfway through an enumeration.
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
+
+    @property
+    def windows_name(self) -> str:
+        """Microsoft's name of the value (``SECURITY_LOGON_TYPE``), e.g. ``"Interactive"``.
+
+        >>> from winsession.logon import LogonType
+        >>> [t.windows_name for t in (LogonType.SERVICE, LogonType.CACHED_INTERACTIVE)]
+        ['Service', 'CachedInteractive']
+        """
+        return _WINDOWS_NAMES.get(int(self), str(int(self)))
+
+
+_WINDOWS_NAMES = {
+    0: "UndefinedLogonType", 2: "Interactive", 3: "Network", 4: "Batch", 5: "Service",
+    6: "Proxy", 7: "Unlock", 8: "NetworkCleartext", 9: "NewCredentials",
+    10: "RemoteInteractive", 11: "CachedInteractive", 12: "CachedRemoteInteractive",
+    13: "CachedUnlock",
+}  # fmt: skip
+
+
+@record
+class LogonSession(Record):
+    """One LSA logon session (``SECURITY_LOGON_SESSION_DATA``).
+
+    Times are aware UTC datetimes, ``None`` for 0 or "never". The members from
+    :attr:`user_flags` on are ``None`` when the structure's ``Size`` says they are absent
+    (Windows before Vista): :attr:`user_flags` ``None`` tells that apart from "never".
+
+    >>> from winsession import logon
+    >>> s = logon.get_logon_session(0x3B9C2)
+    >>> s.user_name, s.logon_domain, s.logon_type, s.session_id
+    ('alice', 'CONTOSO', <LogonType.REMOTE_INTERACTIVE: 10>, 2)
+    >>> s.authentication_package, s.sid, str(s.logon_time)
+    ('Kerberos', 'S-1-5-21-1004336348-1177238915-682003330-1001', '2024-05-06 08:30:00+00:00')
+    >>> s.upn, s.home_directory_drive, s.failed_attempt_count
+    ('alice@contoso.com', 'H:', 0)
+    """
+
+    __slots__ = (
+        "authentication_package", "dns_domain_name", "failed_attempt_count",
+        "home_directory", "home_directory_drive", "kick_off_time", "last_failed_logon",
+        "last_successful_logon", "logoff_time", "logon_domain", "logon_id", "logon_script",
+        "logon_server", "logon_time", "logon_type", "password_can_change",
+        "password_last_set", "password_must_change", "profile_path", "session_id", "sid",
+        "upn", "user_flags", "user_name",
+    )  # fmt: skip
+    logon_id: int
+    """The logon session's LUID as one unsigned 64-bit int (Windows shows it in hex)."""
+    user_name: str
+    """The account name (``UserName``)."""
+    logon_domain: str
+    """The domain that authenticated the account, or the computer's name for a local one."""
+    authentication_package: str
+    """The package that authenticated the logon: ``Kerberos``, ``NTLM``, ``Negotiate``..."""
+    logon_type: LogonType
+    """How the logon was made."""
+    session_id: int
+    """The Terminal Services (Remote Desktop) session it belongs to."""
+    sid: Optional[str]
+    """The account's SID in string form (``S-1-5-18``), ``None`` when the LSA gives none."""
+    logon_time: Optional[datetime.datetime]
+    """When the logon session was created."""
+    logon_server: str
+    """The server that authenticated the logon (empty for a local one)."""
+    dns_domain_name: str
+    """The DNS name of the logon domain."""
+    upn: str
+    """The user principal name (``alice@contoso.com``), when known."""
+    user_flags: Optional[int]
+    """``UserFlags`` (the ``LOGON_*`` flags of the logon), or ``None``: not reported."""
+    last_successful_logon: Optional[datetime.datetime]
+    """The account's last successful interactive logon before this one."""
+    last_failed_logon: Optional[datetime.datetime]
+    """The account's last failed interactive logon attempt."""
+    failed_attempt_count: Optional[int]
+    """Failed interactive logon attempts since the last successful one."""
+    logon_script: Optional[str]
+    """The logon script's path."""
+    profile_path: Optional[str]
+    """The roaming profile's path."""
+    home_directory: Optional[str]
+    """The home directory."""
+    home_directory_drive: Optional[str]
+    """The drive letter the home directory is mapped to (``H:``)."""
+    logoff_time: Optional[datetime.datetime]
+    """When the user must log off."""
+    kick_off_time: Optional[datetime.datetime]
+    """When the system logs the user off."""
+    password_last_set: Optional[datetime.datetime]
+    """When the password was last set."""
+    password_can_change: Optional[datetime.datetime]
+    """From when the password may be changed."""
+    password_must_change: Optional[datetime.datetime]
+    """When the password must be changed."""
+
+    def __repr__(self) -> str:
+        # The id in hex, as Windows shows LUIDs (0x3e7); everything else as records show it.
+        text = super().__repr__()
+        return text.replace(f"logon_id={self.logon_id}", f"logon_id={self.logon_id:#x}", 1)
+
+
+# --- decoding ------------------------------------------------------------------------------
+
+_DATA = _raw.SECURITY_LOGON_SESSION_DATA
+_V1_SIZE = _raw.SECURITY_LOGON_SESSION_DATA_V1_SIZE
+_BUFFER_OFFSET = _raw.UNICODE_STRING.Buffer.offset
+
+
+def _invalid(function: str, why: str) -> errors.WinSessionError:
+    """The error for an answer no correct LSA gives (ERROR_INVALID_DATA)."""
+    return errors.lsa_error(
+        0, _ERROR_INVALID_DATA, function, message=f"{function} {why} (ERROR_INVALID_DATA)"
+    )
+
+
+def _lsa_failure(status: int, function: str) -> errors.WinSessionError:
+    """The exception for a failing NTSTATUS: LsaNtStatusToWinError gives the Win32 code."""
+    return errors.lsa_error(status, int(_advapi32.LsaNtStatusToWinError(status)), function)
+
+
+def decode_unicode_string(value: _raw.UNICODE_STRING, what: str, function: str) -> str:
+    """The text of a ``UNICODE_STRING``, read by its byte ``Length`` as UTF-16LE.
+
+    ``Length`` must be even and at most ``MaximumLength`` (both are USHORTs, so at most
+    64 KiB is ever read), and a non-empty string needs a ``Buffer``. Lone surrogates are kept
+    (``surrogatepass``), as Windows names may hold them; escaping is for whoever displays it.
+
+    >>> import ctypes
+    >>> from winsession.logon import decode_unicode_string
+    >>> from winsession.raw.secur32 import UNICODE_STRING
+    >>> text = ctypes.create_string_buffer("bob\\U0001F600!".encode("utf-16-le"))
+    >>> u = UNICODE_STRING(12, 14, ctypes.cast(text, ctypes.c_wchar_p))
+    >>> s = decode_unicode_string(u, "UserName", "LsaGetLogonSessionData")
+    >>> s, len(s)
+    ('bob😀!', 5)
+    >>> decode_unicode_string(UNICODE_STRING(3, 4, None), "UserName", "LsaGetLogonSessionData")
+    Traceback (most recent call last):
+    ...
+    winsession.errors.LsaError: LsaGetLogonSessionData returned UserName with an odd Length
+    (3) (ERROR_INVALID_DATA)
+    """
+    address = ctypes.c_void_p.from_buffer(value, _BUFFER_OFFSET).value
+    return _counted(value.Length, value.MaximumLength, address, what, function)
+
+
+def _counted(length: int, maximum: int, address: Optional[int], what: str, function: str) -> str:
+    """The rules of :func:`decode_unicode_string`, on the three members' values."""
+    if not length:
+        return ""
+    if length % 2:
+        raise _invalid(function, f"returned {what} with an odd Length ({length})")
+    if length > maximum:
+        raise _invalid(
+            function, f"returned {what} with Length {length} beyond MaximumLength {maximum}"
+        )
+    if not address:
+        raise _invalid(function, f"returned {what} with Length {length} and no Buffer")
+    return ctypes.string_at(address, length).decode("utf-16-le", "surrogatepass")
+
+
+def _sid_text(address: Optional[int], function: str) -> Optional[str]:
+    """A SID's string form (what ``ConvertSidToStringSidW`` gives), read with its bounds:
+    revision 1, at most 15 sub-authorities; the identifier authority in decimal below 2**32,
+    else in hex, as Windows prints it."""
+    if not address:
+        return None
+    head = ctypes.string_at(address, 8)
+    revision, count = head[0], head[1]
+    if revision != 1 or count > _MAX_SUB_AUTHORITIES:
+        raise _invalid(function, f"returned a SID of revision {revision} with {count} parts")
+    authority = int.from_bytes(head[2:8], "big")
+    subs = memoryview(ctypes.string_at(address + 8, 4 * count)).cast("I").tolist()
+    text = str(authority) if authority < 1 << 32 else f"0x{authority:012X}"
+    return "-".join(["S-1", text, *map(str, subs)])
+
+
+def _flat_layout(struct: Any, base: int = 0, prefix: str = "") -> list[tuple[int, str, str]]:
+    """(offset, struct-module code, dotted name) of every scalar member, nested ones too."""
+    out = []
+    for name, ctype in struct._fields_:
+        offset = base + getattr(struct, name).offset
+        if issubclass(ctype, ctypes.Structure):
+            out += _flat_layout(ctype, offset, f"{prefix}{name}.")
+        else:
+            code = "P" if ctype._type_ in ("Z", "P") else ctype._type_
+            out.append((offset, code, prefix + name))
+    return out
+
+
+def _struct_of(layout: list[tuple[int, str, str]], size: int) -> struct_module.Struct:
+    # Native codes with explicit padding to each ctypes offset: the same bytes as the
+    # Structure on every platform, unpacked in one C call instead of ~40 attribute reads.
+    fmt, at = "@", 0
+    for offset, code, _ in layout:
+        fmt += "x" * (offset - at) + code
+        at = offset + struct_module.calcsize("@" + code)
+    fmt += "x" * (size - at)
+    packed = struct_module.Struct(fmt)
+    assert packed.size == size
+    return packed
+
+
+_LAYOUT = _flat_layout(_DATA)
+_UNPACK = _struct_of(_LAYOUT, ctypes.sizeof(_DATA))
+_AT = {name: i for i, (_, _, name) in enumerate(_LAYOUT)}
+_END = {name: offset + struct_module.calcsize("@" + code) for offset, code, name in _LAYOUT}
+# Each UNICODE_STRING member: its name and where its Length, MaximumLength and Buffer are.
+_STRING_AT = {
+    field[0]: tuple(_AT[f"{field[0]}.{part}"] for part in ("Length", "MaximumLength", "Buffer"))
+    for field in _DATA._fields_
+    if field[1] is _raw.UNICODE_STRING
+}
+
+
+def _text(values: tuple[Any, ...], name: str, function: str) -> str:
+    """The ``UNICODE_STRING`` member ``name`` of the unpacked structure ``values``."""
+    i_length, i_maximum, i_buffer = _STRING_AT[name]
+    return _counted(values[i_length], values[i_maximum], values[i_buffer], name, function)
+
+
+def _decode(address: int, function: str) -> LogonSession:
+    """Copy the ``SECURITY_LOGON_SESSION_DATA`` at ``address`` into a record (the buffer is
+    still the LSA's: the caller frees it afterwards). Only as many bytes as ``Size`` says,
+    and no more than this module's structure, are read."""
+    size = ctypes.c_uint32.from_address(address).value
+    if size < _V1_SIZE or size > MAX_DATA_SIZE:
+        raise _invalid(
+            function,
+            f"returned a SECURITY_LOGON_SESSION_DATA of Size {size} (expected {_V1_SIZE} to"
+            f" {MAX_DATA_SIZE} bytes)",
+        )
+    full = _UNPACK.size
+    raw = ctypes.string_at(address, min(size, full))
+    if size < full:
+        raw += bytes(full - size)  # members beyond Size read as 0, and are reported as None
+    v = _UNPACK.unpack(raw)
+    at = _AT
+
+    def has(name: str) -> bool:  # a member from UserFlags on exists if Size reaches its end
+        return size >= _END[name]
+
+    def when(name: str) -> Optional[datetime.datetime]:
+        return from_filetime(v[at[name]]) if has(name) else None
+
+    def text_if(name: str) -> Optional[str]:
+        return _text(v, name, function) if has(f"{name}.Buffer") else None
+
+    last = "LastLogonInfo."
+    return LogonSession(
+        ((v[at["LogonId.HighPart"]] & 0xFFFFFFFF) << 32) | v[at["LogonId.LowPart"]],
+        _text(v, "UserName", function),
+        _text(v, "LogonDomain", function),
+        _text(v, "AuthenticationPackage", function),
+        LogonType(v[at["LogonType"]]),
+        v[at["Session"]],
+        _sid_text(v[at["Sid"]], function),
+        from_filetime(v[at["LogonTime"]]),
+        _text(v, "LogonServer", function),
+        _text(v, "DnsDomainName", function),
+        _text(v, "Upn", function),
+        v[at["UserFlags"]] if has("UserFlags") else None,
+        when(last + "LastSuccessfulLogon"),
+        when(last + "LastFailedLogon"),
+        v[at[last + "FailedAttemptCountSinceLastSuccessfulLogon"]]
+        if has(last + "FailedAttemptCountSinceLastSuccessfulLogon") else None,
+        text_if("LogonScript"),
+        text_if("ProfilePath"),
+        text_if("HomeDirectory"),
+        text_if("HomeDirectoryDrive"),
+        when("LogoffTime"),
+        when("KickOffTime"),
+        when("PasswordLastSet"),
+        when("PasswordCanChange"),
+        when("PasswordMustChange"),
+    )  # fmt: skip
+
+
+# --- the calls -----------------------------------------------------------------------------
+
+
+def _logon_ids() -> list[int]:
+    """Every logon id ``LsaEnumerateLogonSessions`` lists, its buffer freed before return."""
+    function = "LsaEnumerateLogonSessions"
+    count = ctypes.c_uint32(0)
+    luids = ctypes.POINTER(_raw.LUID)()
+    free = _raw.LsaFreeReturnBuffer.bind()  # called straight from finally (net's FREE_NOTE)
+    try:
+        status = _raw.LsaEnumerateLogonSessions(ctypes.byref(count), ctypes.byref(luids))
+        if status < 0:
+            raise _lsa_failure(status, function)
+        n = count.value
+        if not n:
+            return []
+        if n > MAX_LOGON_SESSIONS:
+            limit = MAX_LOGON_SESSIONS
+            raise _invalid(function, f"reported {n} logon sessions (more than {limit})")
+        address = ctypes.cast(luids, ctypes.c_void_p).value
+        if not address:
+            raise _invalid(function, f"reported {n} logon sessions but returned no list")
+        # A LUID (LowPart, then the signed HighPart) read as one little-endian unsigned
+        # 64-bit number is HighPart's 32 bits above LowPart's: the id as one int.
+        ids: list[int] = memoryview(ctypes.string_at(address, 8 * n)).cast("Q").tolist()
+        return ids
+    finally:
+        if luids:
+            free(luids)
+
+
+def _query(logon_id: int, function: str = "LsaGetLogonSessionData") -> Any:
+    """``(status, record or None)`` for one logon id; the buffer is freed before return."""
+    luid = _raw.LUID(logon_id & 0xFFFFFFFF, ((logon_id >> 32) ^ 0x80000000) - 0x80000000)
+    data = ctypes.POINTER(_DATA)()
+    free = _raw.LsaFreeReturnBuffer.bind()
+    try:
+        status = _raw.LsaGetLogonSessionData(ctypes.byref(luid), ctypes.byref(data))
+        if status < 0:
+            return status, None
+        address = ctypes.cast(data, ctypes.c_void_p).value
+        if not address:
+            raise _invalid(function, "returned success without data")
+        return status, _decode(address, function)
+    finally:
+        if data:
+            free(data)
+
+
+def _logon_id_arg(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"logon_id must be an int, not {type(value).__name__}")
+    if not 0 <= value <= _U64:
+        raise ValueError(f"logon_id must be a 64-bit LUID (0 to 2**64-1), not {value}")
+    return int(value)
+
+
+def get_logon_session(logon_id: int) -> LogonSession:
+    """The logon session ``logon_id`` (``LsaGetLogonSessionData``).
+
+    Raises :class:`~winsession.errors.SessionNotFoundError` (an
+    :class:`~winsession.errors.LsaError`) when there is no such logon session, and
+    :class:`~winsession.errors.AccessDeniedError` when it is another user's and the caller
+    is not elevated.
+
+    >>> from winsession import logon
+    >>> logon.get_logon_session(0x3E7).user_name
+    'SIMULATED$'
+    >>> logon.get_logon_session(0x12345)
+    Traceback (most recent call last):
+    ...
+    winsession.errors.LsaSessionNotFoundError: LsaGetLogonSessionData failed: NTSTATUS
+    0xC000005F, ERROR_NO_SUCH_LOGON_SESSION (1312): ...
+    """
+    luid = _logon_id_arg(logon_id)
+    status, found = _query(luid)
+    if found is None:
+        raise _lsa_failure(status, "LsaGetLogonSessionData")
+    return found  # type: ignore[no-any-return]
+
+
+class LogonSessions(Iterator[LogonSession]):
+    """What :func:`enum_logon_sessions` returns: an iterator of :class:`LogonSession` that
+    counts what it left out.
+
+    >>> from winsession import logon
+    >>> sessions = logon.enum_logon_sessions()
+    >>> len(list(sessions)), sessions.listed, sessions.skipped, sessions.vanished
+    (12, 12, 0, 0)
+    """
+
+    listed: int
+    """Logon ids ``LsaEnumerateLogonSessions`` gave (0 until iteration starts)."""
+    skipped: int
+    """Logon sessions left out because the caller may not read them (access denied)."""
+    vanished: int
+    """Logon sessions that ended between the enumeration and their query."""
+
+    def __init__(self, skip_denied: bool = True) -> None:
+        self.listed = self.skipped = self.vanished = 0
+        self._skip_denied = skip_denied
+        self._run = self._records()
+
+    def __next__(self) -> LogonSession:
+        return next(self._run)
+
+    def close(self) -> None:
+        """Stop: no further API call."""
+        self._run.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"<logon.enum_logon_sessions iterator: listed={self.listed},"
+            f" skipped={self.skipped}, vanished={self.vanished}>"
+        )
+
+    def _records(self) -> Generator[LogonSession, None, None]:
+        ids = _logon_ids()
+        self.listed = len(ids)
+        for logon_id in ids:
+            status, found = _query(logon_id)
+            if found is not None:
+                yield found
+            elif status == _raw.STATUS_NO_SUCH_LOGON_SESSION:
+                self.vanished += 1
+            elif status == _raw.STATUS_ACCESS_DENIED and self._skip_denied:
+                self.skipped += 1
+            else:
+                raise _lsa_failure(status, "LsaGetLogonSessionData")
+
+
+def enum_logon_sessions(*, skip_denied: bool = True) -> LogonSessions:
+    """Iterate over the logon sessions on this computer (LSA: local only).
+
+    ``skip_denied``: a logon session the caller may not read (another user's, when not
+    elevated) is left out and counted in :attr:`LogonSessions.skipped`; ``False`` raises
+    :class:`~winsession.errors.AccessDeniedError` instead. A logon session that ends
+    meanwhile is left out and counted in :attr:`LogonSessions.vanished`.
+
+    >>> from winsession import logon
+    >>> [s.user_name for s in logon.enum_logon_sessions()
+    ...  if s.logon_type == logon.LogonType.REMOTE_INTERACTIVE]
+    ['alice']
+    >>> sorted({s.authentication_package for s in logon.enum_logon_sessions()})
+    ['Kerberos', 'NTLM', 'Negotiate']
+    """
+    if not isinstance(skip_denied, bool):
+        raise TypeError(f"skip_denied must be a bool, not {type(skip_denied).__name__}")
+    return LogonSessions(skip_denied)
