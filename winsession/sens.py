@@ -39,7 +39,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any, Callable, Optional
 
-from ._records import Record, record
+from ._record import Record, record
 from .codes import message
 from .errors import ComError, SensUnavailableError
 from .raw import com

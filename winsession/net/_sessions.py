@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import errors
-from .._records import Memo, Record, column_decoder, record
+from .._record import Record, record
+from .._records import Memo, column_decoder
 from ..raw import netapi32 as _raw
 from ..raw._types import DWORD, LPBYTE
 from ._common import (
@@ -47,7 +48,6 @@ class _Durations(Record):
     # active_time/idle_time stay int seconds as the API gives them; these read them as
     # timedelta for people who want to print or compare durations.
     __slots__ = ()
-    _durations = frozenset({"active_time", "idle_time"})
     active_time: int
     idle_time: int
 

@@ -7,7 +7,7 @@ import ipaddress
 import sys
 from typing import Optional, Union
 
-from .._records import Record, record
+from .._record import Record, record
 from ..raw import wtsapi32 as _raw
 from ._enums import ConnectState, ProtocolType
 
@@ -77,7 +77,6 @@ class ClientAddress(Record):
     """
 
     __slots__ = ("address", "family", "raw")
-    _hidden = frozenset({"raw"})
 
     family: int
     address: Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]
