@@ -139,7 +139,18 @@ def show(value: Any) -> str:
         if cls.__members__.get(value.name or "") is value:
             return f"{cls.__name__}.{value.name}"
         return f"{cls.__name__}({value.value!r})"  # a value it has no member for (UNKNOWN_42)
+    if type(value) is bytes:
+        return _bytes_text(value)
     return repr(value)
+
+
+def _bytes_text(value: bytes) -> str:
+    """``b'\\x02\\x00' + bytes(18)``: a fixed-size buffer's trailing NULs counted, not shown."""
+    data = value.rstrip(b"\0")
+    zeros = len(value) - len(data)
+    if zeros < 4:
+        return repr(value)
+    return f"{data!r} + bytes({zeros})" if data else f"bytes({zeros})"
 
 
 def flag_text(value: enum.Flag) -> str:

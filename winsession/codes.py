@@ -36,6 +36,10 @@ from typing import Final, Optional
 __all__ = ["NERR", "WinError", "message", "symbol"]
 
 
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only (not the imports and helpers)
+
+
 class NERR(IntEnum):
     """The ``NERR_*`` network error codes of ``lmerr.h``, values exact.
 

@@ -46,6 +46,11 @@ __all__ = [
     "read_servers_file",
 ]
 
+
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only (not the imports and helpers)
+
+
 T = TypeVar("T")
 
 DEFAULT_PARALLEL = 8

@@ -114,7 +114,7 @@ class ConnectionInfo1(ConnectionInfo0, _Duration):
     >>> from winsession import net
     >>> next(net.enum_connections("\\\\\\\\10.0.0.6"))
     ConnectionInfo1(connection_id=21, share_type=ShareType.DISKTREE, num_opens=1, num_users=1,
-                    time=120 (0:02:00), user_name='bob', net_name='Public')
+                    time=120, user_name='bob', net_name='Public')
     """
 
     __slots__ = ("net_name", "num_opens", "num_users", "share_type", "time", "user_name")

@@ -85,8 +85,8 @@ class SessionInfo10(SessionInfo0, _Durations):
     >>> from winsession import net
     >>> s = net.get_session_info("10.0.0.5", "alice", level=10)
     >>> s
-    SessionInfo10(client_name='\\\\\\\\10.0.0.5', user_name='alice',
-                  active_time=3600 (1:00:00), idle_time=20 (0:00:20))
+    SessionInfo10(client_name='\\\\\\\\10.0.0.5', user_name='alice', active_time=3600,
+                  idle_time=20)
     >>> s.idle_time, s.idle_duration
     (20, datetime.timedelta(seconds=20))
     """
@@ -323,8 +323,7 @@ def get_session_info(
 
     >>> from winsession import net
     >>> net.get_session_info("10.0.0.6", "bob", level=10)
-    SessionInfo10(client_name='\\\\\\\\10.0.0.6', user_name='bob', active_time=125 (0:02:05),
-                  idle_time=5 (0:00:05))
+    SessionInfo10(client_name='\\\\\\\\10.0.0.6', user_name='bob', active_time=125, idle_time=5)
     >>> net.get_session_info("10.0.0.6", "alice")
     Traceback (most recent call last):
     ...
