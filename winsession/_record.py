@@ -1,15 +1,15 @@
 """The record classes' decorator and base: :func:`record` and :class:`Record`.
 
-A record is what ``@dataclass(frozen=True)`` with hand-written ``__slots__`` makes (3.9 has
-no ``slots=True``), built without compiling anything at import. That decorator ``exec``\\ s an
-``__init__``, a ``__setattr__`` and a ``__delattr__`` for every class. Measured for the 21
-record classes of ``net``, ``wts`` and ``sens`` (CPython 3.11, fresh processes, minimum of
-200 runs each, on the project's 2-core machine while it did other work): decorating them
-takes 1.4 ms with :func:`record`, 7.0 ms with ``dataclass(frozen=True, repr=False,
-eq=False)``, 5.2 ms with ``dataclass(frozen=True, init=False, ...)`` (the frozen pair
-compiled, ``__init__`` still lazy); ``from winsession import net, wts`` took 15.5 ms against
-21.5 ms with plain dataclasses. So :func:`record` saves about 6 ms a process, and nothing
-simpler saves more than 2.
+A record is what ``@dataclass(frozen=True)`` with hand-written ``__slots__`` makes (3.9 has no
+``slots=True``), built without compiling anything at import: that decorator compiles (``exec``)
+an ``__init__``, a ``__setattr__`` and a ``__delattr__`` for every class. Measured for the 21
+record classes of ``net``, ``wts`` and ``sens`` (CPython 3.11, fresh processes with their
+bytecode cached, the variants interleaved, minimum of 150 runs each, on a busy 2-core machine):
+decorating them takes 1.2 ms with :func:`record`, 7.1 ms with ``dataclass(frozen=True,
+repr=False, eq=False)`` and 4.7 ms with ``dataclass(frozen=True, init=False, ...)`` (the frozen
+pair compiled per class, ``__init__`` still lazy); ``from winsession import net, wts`` takes
+15.9 ms, against 21.8 ms and 20.1 ms. So :func:`record` saves about 6 ms a process; the simpler
+constructions cost 4 to 6 ms more.
 
 How: :class:`Record` holds one frozen ``__setattr__``/``__delattr__`` pair, equality and
 hashing by field values, pickling and the repr, for all records; :func:`record` has
