@@ -176,6 +176,15 @@ def test_a_new_record_introspects_right_before_its_first_call() -> None:
     assert inspect.signature(Pair.__init__) == inspect.signature(twin.__init__)
 
 
+def test_the_record_module_examples_run() -> None:
+    import doctest
+
+    from winsession import _record
+
+    results = doctest.testmod(_record)
+    assert results.failed == 0 and results.attempted >= 5
+
+
 def test_a_frozen_dataclass_may_subclass_a_record() -> None:
     @dataclasses.dataclass(frozen=True, repr=False, eq=False)
     class Tagged(net.FileInfo3):
