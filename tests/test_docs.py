@@ -31,14 +31,17 @@ FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
 
 class _PackageFinder(doctest.DocTestFinder):
-    """Also takes a package's functions that live in its private modules (``wts._query``):
-    plain doctest claims a function only for the module whose globals it has."""
+    """Also takes a package's functions and classes that live in its private modules
+    (``wts._query``, ``net._sessions``): plain doctest claims them only for the module whose
+    globals they have (a class: its ``__module__``, which stays the private module's)."""
 
     def _from_module(self, module: Any, object: Any) -> bool:
         if inspect.isfunction(object):
             home = object.__globals__.get("__name__", "")
             if home.startswith(module.__name__ + "._"):
                 return True
+        if inspect.isclass(object) and object.__module__.startswith(module.__name__ + "._"):
+            return True
         return bool(super()._from_module(module, object))  # type: ignore[misc]
 
 

@@ -89,7 +89,18 @@ def test_every_public_name_is_documented() -> None:
 def test_my_modules_document_with_examples(module_name: str) -> None:
     """winsession.testing and winsession.cli: every public name has an example that runs."""
     module = importlib.import_module(module_name)
-    results = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    finder = doctest.DocTestFinder()
+    tests = {test.name: test for test in finder.find(module)}
+    for name in module.__all__:  # classes defined in the package's private modules too
+        value = getattr(module, name)
+        if inspect.isclass(value) and f"{module_name}.{name}" not in tests:
+            for test in finder.find(value, f"{module_name}.{name}", module=False,
+                                    globs=vars(module)):  # fmt: skip
+                tests.setdefault(test.name, test)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    for test in tests.values():
+        runner.run(test)
+    results = runner.summarize(verbose=False)
     assert results.failed == 0
     assert results.attempted >= 5
     for name in module.__all__:
@@ -155,28 +166,89 @@ def test_reprs_read_well() -> None:
     d = next(r for r in records if isinstance(r, wts.SessionDetails))
     text = repr(d)
     assert "state=ConnectState.ACTIVE," in text and "client_protocol=ProtocolType.RDP," in text
-    assert "connect_time=2024-05-06 08:30:00+00:00," in text and "disconnect_time=None," in text
-    assert "address=IPv4Address('10.0.0.5')" in text
+    utc = "tzinfo=datetime.timezone.utc"
+    assert f"connect_time=datetime.datetime(2024, 5, 6, 8, 30, {utc})," in text
+    assert "disconnect_time=None," in text and "address=IPv4Address('10.0.0.5')" in text
     s = next(r for r in records if isinstance(r, net.SessionInfo502))
     assert repr(s) == (
         "SessionInfo502(client_name='\\\\\\\\10.0.0.5', user_name='alice', num_opens=3,"
-        " active_time=3600 (1:00:00), idle_time=20 (0:00:20), user_flags=SessionFlags(0),"
+        " active_time=3600, idle_time=20, user_flags=SessionFlags(0),"
         " client_type='Windows 10 Enterprise', transport='\\\\Device\\\\NetbiosSmb')"
     )
     assert s.idle_duration.total_seconds() == 20 and s.active_time == 3600  # still int seconds
-    day = net.SessionInfo10("\\\\PC", "u", 90061, 0)
-    assert "active_time=90061 (1 day, 1:01:01), idle_time=0 (0:00:00)" in repr(day)
     flags = net.SessionFlags
     shown = {v: repr(net.SessionInfo1("c", "u", 0, 0, 0, flags(v))).split("user_flags=")[1]
-             for v in (0, 1, 2, 3, 8)}  # fmt: skip
+             for v in (0, 1, 2, 3, 8, 9)}  # fmt: skip
     assert shown == {0: "SessionFlags(0))", 1: "SessionFlags.GUEST)",
-                     2: "SessionFlags.NOENCRYPTION)", 3: "SessionFlags.GUEST|NOENCRYPTION)",
-                     8: "SessionFlags.0x8)"}  # fmt: skip
+                     2: "SessionFlags.NOENCRYPTION)",
+                     3: "SessionFlags.GUEST|SessionFlags.NOENCRYPTION)",
+                     8: "SessionFlags(0x8))",
+                     9: "SessionFlags.GUEST|SessionFlags(0x8))"}  # fmt: skip
     unknown = wts.SessionInfo(7, "x", wts.ConnectState(42))
     assert repr(unknown) == (
-        "SessionInfo(session_id=7, win_station_name='x', state=ConnectState.UNKNOWN_42)"
+        "SessionInfo(session_id=7, win_station_name='x', state=ConnectState(42))"
     )
-    assert "raw=" not in repr(next(r for r in records if isinstance(r, wts.ClientAddress)))
+    address = next(r for r in records if isinstance(r, wts.ClientAddress))
+    assert repr(address).endswith(" + bytes(14))")  # a fixed-size buffer's NULs are counted
+
+
+def _namespace(record: Any) -> dict[str, Any]:
+    """What a user reading ``record``'s repr has imported: datetime, ipaddress's classes and
+    the public names of the modules its class and its fields' classes come from (net and wts
+    both have a ``SessionInfo1``: the record's own module is imported last)."""
+    import datetime
+    import ipaddress
+
+    from winsession import fleet, sens
+
+    names: dict[str, Any] = {"datetime": datetime, "IPv4Address": ipaddress.IPv4Address,
+                             "IPv6Address": ipaddress.IPv6Address}  # fmt: skip
+    types_shown = [type(getattr(record, f.name)) for f in dataclasses.fields(record)]
+    for module in sorted((net, wts, sens, fleet), key=lambda m: type(record) in vars(m).values()):
+        if {*types_shown, type(record)} & {getattr(module, name) for name in module.__all__}:
+            names.update((name, getattr(module, name)) for name in module.__all__)
+    return names
+
+
+def _every_record() -> list[Any]:
+    import datetime
+
+    from winsession import fleet, sens
+
+    when = datetime.datetime(2024, 5, 6, 8, 30, 1, 5, tzinfo=datetime.timezone.utc)
+    made = [
+        net.SessionInfo1("\\\\c", "u", 1, 2, 3, net.SessionFlags(9)),
+        net.ConnectionInfo1(1, net.ShareType(0x80000003), 0, 1, 5, "u", "IPC$"),
+        net.ConnectionInfo1(2, net.ShareType(0x40000107), 0, 1, 5, "u", "odd"),
+        wts.SessionInfo(7, "x", wts.ConnectState(42)),
+        wts.ClientAddress(2, None, b""),
+        wts.ClientAddress(23, None, b"\x01" * 20),
+        sens.SessionEvent(sens.EventKind.LOGON, "C\\a", 2, when),
+        fleet.Item("FS1", net.SessionInfo0("\\\\c")),
+        fleet.Failure("FS9", TimeoutError("late")),
+        fleet.Item(None, [1, "two"]),
+        wts.SessionChange(wts.SessionChangeKind.SESSION_LOCK, 2, when, None),
+    ]
+    with testing.demo_simulator() as sim:
+        made += list(net.enum_files(level=2)) + list(net.enum_files(level=3))
+        made += list(net.enum_connections("Public", level=0))
+        made += list(net.enum_connections("Public", level=1))
+        made.append(wts.query_session_information(2, wts.InfoClass.CONFIG_INFO))
+        sim.assert_clean()
+    return _records() + made
+
+
+def test_every_record_repr_evaluates_to_an_equal_record() -> None:
+    """Reprs are code: eval(repr(r)) == r with the public names in scope (issue 21)."""
+    records = _every_record()
+    kinds = {type(r) for r in records}
+    assert len(kinds) == 23, sorted(k.__name__ for k in kinds)  # every record class
+    for record in records:
+        text = repr(record)
+        again = eval(text, _namespace(record))  # (our own repr, in a test)
+        assert again == record and type(again) is type(record), text
+        assert repr(again) == text
+        assert "(0:" not in text and "<" not in text, text  # no comments, no <enum: 1>
 
 
 def test_records_pickle_and_compare() -> None:
@@ -218,3 +290,55 @@ def test_import_loads_only_what_is_used(statement: str, loaded: set[str]) -> Non
     assert loaded <= modules
     others = {"winsession.net", "winsession.wts", "winsession.codes", "winsession.sens"}
     assert modules & others <= loaded, f"{statement} also loaded {modules & others - loaded}"
+
+
+PUBLIC_MODULES = [
+    "winsession", "winsession.net", "winsession.wts", "winsession.sens", "winsession.fleet",
+    "winsession.errors", "winsession.codes", "winsession.testing", "winsession.cli",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_every_public_class_and_function_shows_its_source(module_name: str) -> None:
+    """inspect.getsource works on every public class and function (issue 20): classes keep
+    the __module__ of the private module that defines them, which is where it looks."""
+    module = importlib.import_module(module_name)
+    shown = 0
+    for name in module.__all__:
+        value = getattr(module, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            source = inspect.getsource(value)
+            keyword = "class" if inspect.isclass(value) else "def"
+            assert f"{keyword} {value.__name__}" in source, (name, source[:200])
+            assert getattr(importlib.import_module(value.__module__), value.__name__) is value
+            shown += 1
+    assert shown >= (1 if module_name != "winsession" else 10)
+
+
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_dir_lists_public_names_only(module_name: str) -> None:
+    """dir() of a public module is its __all__ (issue 21): no `annotations`, `Optional`,
+    imported helpers or private submodules; each name resolves (the lazily loaded too)."""
+    module = importlib.import_module(module_name)
+    assert dir(module) == sorted(module.__all__)
+    for name in dir(module):
+        assert hasattr(module, name), name
+    for leftover in ("annotations", "Optional", "_common", "dataclass"):
+        assert leftover not in dir(module)
+
+
+def test_records_pickle_by_a_name_that_resolves() -> None:
+    """Pickles name the defining module (winsession.net._sessions), which imports alone."""
+    import pickle
+    import subprocess
+
+    from winsession import fleet
+
+    blob = pickle.dumps([net.SessionInfo10("\\\\c", "u", 1, 2), fleet.Item("FS1", 3)])
+    code = "import pickle, sys; print(repr(pickle.loads(sys.stdin.buffer.read())))"
+    out = subprocess.run([sys.executable, "-c", code], input=blob, capture_output=True,
+                         check=True).stdout  # fmt: skip
+    assert out.decode().strip() == (
+        "[SessionInfo10(client_name='\\\\\\\\c', user_name='u', active_time=1, idle_time=2),"
+        " Item(server='FS1', value=3)]"
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from stubctl import WtsStub
 
-from winsession import _winerror, errors, net, sens, testing, wts
+from winsession import _winerror, errors, fleet, net, sens, testing, wts
 from winsession.codes import NERR, WinError
 from winsession.testing import Session, Simulator
 
@@ -112,7 +112,7 @@ def test_a_reraised_error_keeps_the_failing_frame() -> None:
 def _records() -> list[type]:
     found = []
     # winsession.testing's tables are the simulator's input, edited by tests on purpose.
-    for module in (net, wts, sens):
+    for module in (net, wts, sens, fleet):
         for name in getattr(module, "__all__", []):
             value = getattr(module, name)
             if inspect.isclass(value) and dataclasses.is_dataclass(value):
@@ -142,7 +142,7 @@ def test_public_records_are_frozen_and_slotted(record: type) -> None:
 
 @pytest.mark.parametrize("record", _records(), ids=lambda r: f"{r.__module__}.{r.__name__}")
 def test_records_introspect_like_the_dataclass_they_stand_for(record: type) -> None:
-    # _records.record compiles __init__ on first use; before and after, introspection must
+    # _record.record compiles __init__ on first use; before and after, introspection must
     # see what @dataclass(frozen=True) would have generated.
     fields = [(spec.name, spec.type) for spec in dataclasses.fields(record)]
     twin = dataclasses.make_dataclass(record.__name__, fields, frozen=True)
@@ -159,7 +159,7 @@ def test_records_introspect_like_the_dataclass_they_stand_for(record: type) -> N
 
 
 def test_a_new_record_introspects_right_before_its_first_call() -> None:
-    from winsession._records import Record, record
+    from winsession._record import Record, record
 
     @record
     class Pair(Record):
@@ -176,6 +176,15 @@ def test_a_new_record_introspects_right_before_its_first_call() -> None:
     assert inspect.signature(Pair.__init__) == inspect.signature(twin.__init__)
 
 
+def test_the_record_module_examples_run() -> None:
+    import doctest
+
+    from winsession import _record
+
+    results = doctest.testmod(_record)
+    assert results.failed == 0 and results.attempted >= 5
+
+
 def test_a_frozen_dataclass_may_subclass_a_record() -> None:
     @dataclasses.dataclass(frozen=True, repr=False, eq=False)
     class Tagged(net.FileInfo3):
@@ -187,6 +196,13 @@ def test_a_frozen_dataclass_may_subclass_a_record() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         tagged.tag = "theirs"  # type: ignore[misc]
     assert dataclasses.replace(tagged, tag="x").tag == "x"
+
+
+def test_every_record_class_is_checked() -> None:
+    # net 9, wts 10 (+ SessionChange, loaded lazily), sens 1, fleet's Item and Failure.
+    names = {r.__name__ for r in _records()}
+    assert {"SessionInfo502", "StationInfoEx", "SessionEvent", "Item", "Failure"} <= names
+    assert len(_records()) == 23
 
 
 def test_same_datum_same_field_name() -> None:

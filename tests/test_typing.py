@@ -50,7 +50,7 @@ def test_mypy_catches_a_wrong_raw_call(platform: str, tmp_path: Path) -> None:
     assert "Too few arguments" in lines[4]  # the out-parameter is missing
     assert 5 not in lines  # right calls type-check, results are ints
     assert "Optional[int]" in lines[6] or "int | None" in lines[6]  # a HANDLE may be NULL
-    # Records made by _records.record are dataclasses to mypy (dataclass_transform): their
+    # Records made by _record.record are dataclasses to mypy (dataclass_transform): their
     # __init__ is checked, and they are frozen.
     assert 8 not in lines and 11 not in lines
     assert "Missing positional arguments" in lines[9]

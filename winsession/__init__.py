@@ -123,4 +123,4 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _SUBMODULES | _FROM_CODES)
+    return list(__all__)  # public names only, the lazily loaded ones included

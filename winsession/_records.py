@@ -1,11 +1,6 @@
-"""The base of winsession's record dataclasses: reprs that read well in a REPL, and the
-fast decoder that turns an API's array of structures into records.
-
-The dataclass default repr shows ``active_time=3600``, ``state=<ConnectState.ACTIVE: 0>`` and
-``datetime.datetime(2024, 5, 6, 8, 0, tzinfo=datetime.timezone.utc)``; people reading sessions
-want ``active_time=3600 (1:00:00)``, ``state=ConnectState.ACTIVE`` and
-``2024-05-06 08:00:00+00:00``. The fields keep their types (int seconds, enums, datetimes), so
-``dataclasses.asdict`` and comparisons are unchanged: only the text differs.
+"""Filling records from an API's buffers: the fast decoder that turns an array of
+structures into records, and FILETIME conversion. The record classes themselves are made in
+:mod:`winsession._record`.
 """
 
 from __future__ import annotations
@@ -13,27 +8,17 @@ from __future__ import annotations
 import ctypes
 import dataclasses
 import datetime
-import enum
 import gc
 import struct as struct_module
 import types
 from collections import deque
 from collections.abc import Container, Iterable, Mapping
 from itertools import repeat
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Generic, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar
 from typing import cast as typing_cast
 
 if TYPE_CHECKING:
     from typing import Protocol
-
-    from typing_extensions import dataclass_transform
-else:
-
-    def dataclass_transform(**_: Any) -> Callable[[Any], Any]:
-        return lambda decorator: decorator  # typing's own is 3.11+, and only tells checkers
-
-
-T = TypeVar("T")
 
 FILETIME_EPOCH = datetime.datetime(1601, 1, 1, tzinfo=datetime.timezone.utc)
 """A FILETIME counts 100-nanosecond intervals since this instant (UTC)."""
@@ -57,187 +42,6 @@ def to_filetime(value: Optional[datetime.datetime]) -> int:
         value = value.replace(tzinfo=datetime.timezone.utc)
     delta = value - FILETIME_EPOCH
     return (delta.days * 86400 + delta.seconds) * 10_000_000 + delta.microseconds * 10
-
-
-def show(value: Any) -> str:
-    """``value`` as a record's repr shows it: enums by name, datetimes as ISO text."""
-    own = getattr(type(value), "record_text", None)
-    if own is not None:
-        return str(own(value))  # a type that knows better (net.ShareType: kind|modifiers)
-    if isinstance(value, enum.Flag):
-        return _flag_text(value)
-    if isinstance(value, enum.Enum):
-        return f"{type(value).__name__}.{value.name}"
-    if isinstance(value, datetime.datetime):
-        return str(value)
-    return repr(value)
-
-
-def _flag_text(value: enum.Flag) -> str:
-    cls = type(value)
-    bits = int(value.value)
-    names = []
-    for member in cls.__members__.values():
-        single = int(member.value)
-        if single and single & (single - 1) == 0 and bits & single:
-            names.append(str(member.name))
-            bits &= ~single
-    if bits:  # bits this enum has no name for
-        names.append(hex(bits))
-    return f"{cls.__name__}.{'|'.join(names)}" if names else f"{cls.__name__}(0)"
-
-
-def _duration(seconds: int) -> str:
-    return f"{seconds} ({datetime.timedelta(seconds=seconds)})"
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-@dataclass_transform(frozen_default=True, eq_default=False)
-def record(cls: type[T]) -> type[T]:
-    """What ``@dataclass(frozen=True, repr=False, eq=False)`` makes of a :class:`Record`
-    subclass, without compiling anything at import.
-
-    That decorator compiles (``exec``) an ``__init__``, a ``__setattr__`` and a
-    ``__delattr__`` for every class: two thirds of what ``import winsession.net,
-    winsession.wts`` cost over the standard library. :class:`Record` holds one frozen pair
-    for all records, and each record's ``__init__`` is compiled when the class is first
-    called (records decoded from an API never call it). ``inspect.signature``, ``help()``,
-    ``dataclasses.fields``/``replace``/``asdict`` and pickling see what the dataclass
-    would give; ``__dataclass_params__`` say init and frozen, as the class behaves (a
-    frozen dataclass may subclass it).
-
-    >>> @record
-    ... class Point(Record):
-    ...     __slots__ = ("x", "y")
-    ...     x: int
-    ...     y: int
-    >>> import inspect; inspect.signature(Point)
-    <Signature (x: 'int', y: 'int') -> None>
-    >>> p = Point(1, y=2)
-    >>> p
-    Point(x=1, y=2)
-    >>> p.x = 5
-    Traceback (most recent call last):
-    dataclasses.FrozenInstanceError: cannot assign to field 'x'
-    >>> dataclasses.replace(p, x=5), dataclasses.asdict(p)
-    (Point(x=5, y=2), {'x': 1, 'y': 2})
-    """
-    # dataclass() refuses a non-frozen dataclass under a frozen one, and records subclass
-    # records: the bases' flags are lowered while it runs (imports hold the import lock).
-    marked = [vars(base)["__dataclass_params__"] for base in cls.__mro__[1:]
-              if "__dataclass_params__" in vars(base)]  # fmt: skip
-    for params in marked:
-        params.frozen = False
-    try:
-        made = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
-    finally:
-        for params in marked:
-            params.frozen = True
-    params = vars(made)["__dataclass_params__"]
-    params.init = params.frozen = True
-
-    def __init__(self: Record, *args: Any, **kwargs: Any) -> None:
-        init = _compile_init(made)  # on the first call only: it replaces this function
-        made.__init__ = init  # type: ignore[method-assign]
-        init(self, *args, **kwargs)
-
-    __init__.__qualname__ = f"{made.__qualname__}.__init__"
-    __init__.__signature__ = _signature(made)  # type: ignore[attr-defined]  # for help()
-    made.__init__ = __init__  # type: ignore[assignment]
-    return made
-
-
-def _compile_init(cls: type) -> Callable[..., None]:
-    """``def __init__(self, a, b): set(self, "a", a); set(self, "b", b)`` for ``cls``'s
-    fields, the code dataclass(frozen=True) generates for fields without defaults."""
-    fields = dataclasses.fields(cls)
-    names = [spec.name for spec in fields]
-    assert "self" not in names and all(
-        spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
-        for spec in fields
-    ), f"{cls.__name__}: records have no defaults"
-    body = "".join(f"\n    set_slot(self, {name!r}, {name})" for name in names)
-    namespace: dict[str, Any] = {}
-    code = f"def __init__(self, {', '.join(names)}) -> None:{body or ' pass'}"
-    exec(code, {"set_slot": object.__setattr__}, namespace)
-    init: Callable[..., None] = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-    init.__annotations__ = {spec.name: spec.type for spec in fields}
-    init.__annotations__["return"] = None
-    return init
-
-
-def _signature(cls: type) -> Any:
-    """The signature of the ``__init__`` dataclass would generate for ``cls``."""
-    import inspect  # (already imported by dataclasses)
-
-    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    parameters = [inspect.Parameter("self", kind)]
-    parameters += [inspect.Parameter(spec.name, kind, annotation=spec.type)
-                   for spec in dataclasses.fields(cls)]  # fmt: skip
-    return inspect.Signature(parameters, return_annotation=None)
-
-
-class Record:
-    """Base of the frozen record dataclasses (made by :func:`record`)."""
-
-    __slots__ = ()
-    __dataclass_fields__: ClassVar[dict[str, Any]]
-
-    _durations: ClassVar[frozenset[str]] = frozenset()
-    """Fields holding int seconds, shown with their duration beside them."""
-    _hidden: ClassVar[frozenset[str]] = frozenset()
-    """Fields the repr leaves out (a slotted record cannot use ``field(repr=False)``)."""
-
-    def __repr__(self) -> str:
-        parts = []
-        for spec in dataclasses.fields(self):
-            if not spec.repr or spec.name in self._hidden:
-                continue
-            name = spec.name
-            value = getattr(self, name)
-            if name in self._durations and type(value) is int and value >= 0:
-                text = _duration(value)
-            else:
-                text = show(value)
-            parts.append(f"{name}={text}")
-        return f"{type(self).__name__}({', '.join(parts)})"
-
-    if not TYPE_CHECKING:  # (the checker knows records are frozen from @record)
-
-        def __setattr__(self, name: str, value: Any) -> None:
-            # Frozen as dataclass(frozen=True) would make it, written once for every record
-            # (__init__ fills the slots with object.__setattr__, as that decorator's does).
-            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
-
-        def __delattr__(self, name: str) -> None:
-            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
-
-    # Equality and hashing by field values, as dataclass(eq=True) would generate them, written
-    # once here: the records declare eq=False, so importing them compiles two functions fewer
-    # per class (import cost is part of the API's cost).
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def _values(self) -> tuple[Any, ...]:
-        names = _FIELD_NAMES.get(type(self))
-        if names is None:
-            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in dataclasses.fields(self))
-        return tuple(getattr(self, name) for name in names)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Frozen + hand-written __slots__ (3.9 has no dataclass(slots=True)): the default
-        # pickle protocol would setattr() and hit FrozenInstanceError.
-        fields = dataclasses.fields(self)
-        return (type(self), tuple(getattr(self, spec.name) for spec in fields))
 
 
 # --- turning an array of structures into records, fast ----------------------------------------

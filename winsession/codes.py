@@ -38,6 +38,10 @@ from . import _dll
 __all__ = ["NERR", "WinError", "message", "symbol"]
 
 
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only (not the imports and helpers)
+
+
 class NERR(IntEnum):
     """The ``NERR_*`` network error codes of ``lmerr.h``, values exact.
 

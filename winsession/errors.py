@@ -49,6 +49,11 @@ __all__ = [
     "wts_error",
 ]
 
+
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only (not the imports and helpers)
+
+
 ERROR_SUCCESS = _e.ERROR_SUCCESS
 ERROR_ACCESS_DENIED = _e.ERROR_ACCESS_DENIED
 ERROR_MORE_DATA = _e.ERROR_MORE_DATA

@@ -32,9 +32,10 @@ import queue
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Generic, Optional, TypeVar, Union
+
+from ._record import Record, record
 
 __all__ = [
     "DEFAULT_PARALLEL",
@@ -45,36 +46,52 @@ __all__ = [
     "read_servers_file",
 ]
 
+
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only (not the imports and helpers)
+
+
 T = TypeVar("T")
 
 DEFAULT_PARALLEL = 8
 """Servers queried at the same time unless told otherwise."""
 
 
-@dataclass(frozen=True)
-class Item(Generic[T]):
+@record
+class Item(Record, Generic[T]):
     """One record from one server.
 
     >>> Item("FS1", 42)
     Item(server='FS1', value=42)
     """
 
+    __slots__ = ("server", "value")
     server: Optional[str]
     value: T
 
 
-@dataclass(frozen=True)
-class Failure:
+@record
+class Failure(Record):
     """A server whose task raised (or timed out): ``error`` is the exception.
 
-    Records the server produced before failing were yielded already.
+    Records the server produced before failing were yielded already. Two failures are equal
+    when their servers are (an exception compares by identity).
 
-    >>> Failure("FS9", TimeoutError("FS9: no answer within 5 s")).server
-    'FS9'
+    >>> Failure("FS9", TimeoutError("FS9: no answer within 5 s"))
+    Failure(server='FS9', error=TimeoutError('FS9: no answer within 5 s'))
     """
 
+    __slots__ = ("error", "server")
     server: Optional[str]
-    error: BaseException = field(compare=False)
+    error: BaseException
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Failure):
+            return NotImplemented
+        return self.server == other.server
+
+    def __hash__(self) -> int:
+        return hash(self.server)
 
 
 class ServerTimeoutError(TimeoutError):

@@ -39,12 +39,17 @@ import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any, Callable, Optional
 
-from ._records import Record, record
+from ._record import Record, record
 from .codes import message
 from .errors import ComError, SensUnavailableError
 from .raw import com
 
 __all__ = ["EventKind", "SensUnavailableError", "SessionEvent", "SessionEvents", "subscribe"]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only (not the imports and helpers)
+
 
 log = logging.getLogger("winsession.sens")
 
@@ -84,7 +89,7 @@ class SessionEvent(Record):
     >>> when = datetime.datetime(2024, 5, 6, 8, 30, tzinfo=datetime.timezone.utc)
     >>> SessionEvent(EventKind.LOGON, "CONTOSO\\\\alice", 2, when)
     SessionEvent(kind=EventKind.LOGON, user_name='CONTOSO\\\\alice', session_id=2,
-                 received_at=2024-05-06 08:30:00+00:00)
+                 received_at=datetime.datetime(2024, 5, 6, 8, 30, tzinfo=datetime.timezone.utc))
     """
 
     __slots__ = ("kind", "received_at", "session_id", "user_name")

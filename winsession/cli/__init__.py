@@ -84,6 +84,11 @@ from ._output import (
 
 __all__ = ["escape", "format_duration", "json_schema", "main", "main_exit"]
 
+
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only (not the imports and helpers)
+
+
 _EPILOG = f"""\
 Global options (--simulate, --json, --jsonl, --csv, --server, --servers-file, --parallel,
 --timeout) work before or after the subcommand; a command that does not have one refuses it.

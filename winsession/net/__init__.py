@@ -99,10 +99,9 @@ __all__ = [
     "get_workstation_user",
 ]
 
-# The pieces live in private modules; their public names belong to this one, so reprs,
-# pickles, help() and documentation say winsession.net.X as they did before the split.
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith(__name__ + "."):
-        _obj.__module__ = __name__
-del _name, _obj
+# The pieces live in private modules and keep their __module__ (winsession.net._sessions), so
+# inspect.getsource, tracebacks and Sphinx's source links find them; they are public here.
+
+
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only (not `annotations` or the private modules)

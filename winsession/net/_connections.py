@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import _args
-from .._records import Memo, Record, column_decoder, record
+from .._record import Record, record
+from .._records import Memo, column_decoder
 from ..raw import netapi32 as _raw
 from ..raw._types import DWORD
 from ._common import (
@@ -67,13 +68,20 @@ class ShareType(enum.IntFlag):
         return "|".join(names)
 
     def record_text(self) -> str:
-        """How a record's repr shows it."""
-        return f"ShareType.{self.text}"
+        """How a record's repr shows it: ``ShareType.IPC|ShareType.SPECIAL`` (it evaluates)."""
+        kind = self.kind
+        named = kind.name is not None and ShareType.__members__.get(kind.name) is kind
+        parts = [f"ShareType.{kind.name}" if named else f"ShareType({int(kind)})"]
+        parts += [f"ShareType.{m.name}" for m in (ShareType.SPECIAL, ShareType.TEMPORARY)
+                  if m in self]  # fmt: skip
+        rest = int(self) & ~(_raw.STYPE_MASK | _raw.STYPE_SPECIAL | _raw.STYPE_TEMPORARY)
+        if rest:
+            parts.append(f"ShareType({hex(rest)})")
+        return "|".join(parts)
 
 
 class _Duration(Record):
     __slots__ = ()
-    _durations = frozenset({"time"})
     time: int
 
     @property
@@ -106,7 +114,7 @@ class ConnectionInfo1(ConnectionInfo0, _Duration):
     >>> from winsession import net
     >>> next(net.enum_connections("\\\\\\\\10.0.0.6"))
     ConnectionInfo1(connection_id=21, share_type=ShareType.DISKTREE, num_opens=1, num_users=1,
-                    time=120 (0:02:00), user_name='bob', net_name='Public')
+                    time=120, user_name='bob', net_name='Public')
     """
 
     __slots__ = ("net_name", "num_opens", "num_users", "share_type", "time", "user_name")

@@ -8,7 +8,8 @@ import enum
 from collections.abc import Iterator
 from typing import Any, Literal, Optional, Union, overload
 
-from .._records import Memo, Record, column_decoder, record
+from .._record import Record, record
+from .._records import Memo, column_decoder
 from ..raw import netapi32 as _raw
 from ..raw._types import LPBYTE
 from ._common import (

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import errors
-from .._records import Memo, Record, column_decoder, record
+from .._record import Record, record
+from .._records import Memo, column_decoder
 from ..raw import netapi32 as _raw
 from ..raw._types import DWORD, LPBYTE
 from ._common import (
@@ -47,7 +48,6 @@ class _Durations(Record):
     # active_time/idle_time stay int seconds as the API gives them; these read them as
     # timedelta for people who want to print or compare durations.
     __slots__ = ()
-    _durations = frozenset({"active_time", "idle_time"})
     active_time: int
     idle_time: int
 
@@ -85,8 +85,8 @@ class SessionInfo10(SessionInfo0, _Durations):
     >>> from winsession import net
     >>> s = net.get_session_info("10.0.0.5", "alice", level=10)
     >>> s
-    SessionInfo10(client_name='\\\\\\\\10.0.0.5', user_name='alice',
-                  active_time=3600 (1:00:00), idle_time=20 (0:00:20))
+    SessionInfo10(client_name='\\\\\\\\10.0.0.5', user_name='alice', active_time=3600,
+                  idle_time=20)
     >>> s.idle_time, s.idle_duration
     (20, datetime.timedelta(seconds=20))
     """
@@ -323,8 +323,7 @@ def get_session_info(
 
     >>> from winsession import net
     >>> net.get_session_info("10.0.0.6", "bob", level=10)
-    SessionInfo10(client_name='\\\\\\\\10.0.0.6', user_name='bob', active_time=125 (0:02:05),
-                  idle_time=5 (0:00:05))
+    SessionInfo10(client_name='\\\\\\\\10.0.0.6', user_name='bob', active_time=125, idle_time=5)
     >>> net.get_session_info("10.0.0.6", "alice")
     Traceback (most recent call last):
     ...

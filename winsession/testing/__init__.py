@@ -69,10 +69,9 @@ __all__ = [
     "demo_simulator",
 ]
 
-# The pieces live in private modules; their public names belong to this one (reprs, pickles,
-# help() and the documentation say winsession.testing.X).
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith(__name__ + "."):
-        _obj.__module__ = __name__
-del _name, _obj
+# The pieces live in private modules and keep their __module__ (winsession.testing._tables),
+# so inspect.getsource and tracebacks find them; they are public here.
+
+
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only

@@ -149,13 +149,8 @@ _LAZY = {
 }
 
 
-def _adopt(names: _typing.Iterable[str]) -> None:
-    # The pieces live in private modules; their public names belong to this one, so reprs,
-    # pickles, help() and documentation say winsession.wts.X as they did before the split.
-    for name in names:
-        obj = globals()[name]
-        if getattr(obj, "__module__", "").startswith(__name__ + "."):
-            obj.__module__ = __name__
+# The pieces live in private modules and keep their __module__ (winsession.wts._server), so
+# inspect.getsource, tracebacks and Sphinx's source links find them; they are public here.
 
 
 def __getattr__(name: str) -> _typing.Any:
@@ -165,12 +160,8 @@ def __getattr__(name: str) -> _typing.Any:
     loaded = _importlib.import_module(f"{__name__}.{module}")
     mine = [n for n, m in _LAZY.items() if m == module]
     globals().update({n: getattr(loaded, n) for n in mine})
-    _adopt(mine)
     return globals()[name]
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
-
-
-_adopt(n for n in __all__ if n not in _LAZY)
+    return list(__all__)  # public names only, the lazily loaded ones included

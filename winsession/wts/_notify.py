@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any, Callable, Optional
 
-from .._records import Record, record
+from .._record import Record, record
 from ..errors import WinSessionError
 from ..raw import user32 as _u32
 from ..raw import wtsapi32 as _raw

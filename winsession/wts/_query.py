@@ -345,7 +345,7 @@ def query_session_information(
 
     >>> from winsession import wts
     >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)
-    ClientAddress(family=2, address=IPv4Address('10.0.0.5'))
+    ClientAddress(family=2, address=IPv4Address('10.0.0.5'), raw=...)
     >>> wts.query_session_information(wts.CURRENT_SESSION, wts.InfoClass.USER_NAME)
     'alice'
     >>> wts.query_session_information(2, wts.InfoClass.IDLE_TIME)

@@ -7,7 +7,7 @@ import ipaddress
 import sys
 from typing import Optional, Union
 
-from .._records import Record, record
+from .._record import Record, record
 from ..raw import wtsapi32 as _raw
 from ._enums import ConnectState, ProtocolType
 
@@ -71,13 +71,13 @@ class ClientAddress(Record):
 
     >>> from winsession import wts
     >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)
-    ClientAddress(family=2, address=IPv4Address('10.0.0.5'))
+    ClientAddress(family=2, address=IPv4Address('10.0.0.5'),
+                  raw=b'\\x00\\x00\\n\\x00\\x00\\x05' + bytes(14))
     >>> str(wts.session_details(2).client_address.address)
     '10.0.0.5'
     """
 
     __slots__ = ("address", "family", "raw")
-    _hidden = frozenset({"raw"})
 
     family: int
     address: Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]
@@ -151,8 +151,8 @@ class ClientInfo(Record):
     ('ALICE-PC', 'alice', 22631)
     >>> client.horizontal_resolution, client.vertical_resolution
     (1920, 1080)
-    >>> client.client_address
-    ClientAddress(family=2, address=IPv4Address('10.0.0.5'))
+    >>> client.client_address.address
+    IPv4Address('10.0.0.5')
     """
 
     __slots__ = (
