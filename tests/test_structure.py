@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from stubctl import WtsStub
 
-from winsession import _winerror, errors, fleet, net, sens, testing, wts
+from winsession import _winerror, errors, fleet, logon, net, sens, testing, wts
 from winsession.codes import NERR, WinError
 from winsession.testing import Session, Simulator
 
@@ -112,7 +112,7 @@ def test_a_reraised_error_keeps_the_failing_frame() -> None:
 def _records() -> list[type]:
     found = []
     # winsession.testing's tables are the simulator's input, edited by tests on purpose.
-    for module in (net, wts, sens, fleet):
+    for module in (net, wts, sens, fleet, logon):
         for name in getattr(module, "__all__", []):
             value = getattr(module, name)
             if inspect.isclass(value) and dataclasses.is_dataclass(value):
@@ -199,10 +199,12 @@ def test_a_frozen_dataclass_may_subclass_a_record() -> None:
 
 
 def test_every_record_class_is_checked() -> None:
-    # net 9, wts 10 (+ SessionChange, loaded lazily), sens 1, fleet's Item and Failure.
+    # net 12 (9 + 3 workstation users), wts 10 (+ SessionChange, loaded lazily), sens 1,
+    # fleet's Item and Failure, logon's LogonSession.
     names = {r.__name__ for r in _records()}
     assert {"SessionInfo502", "StationInfoEx", "SessionEvent", "Item", "Failure"} <= names
-    assert len(_records()) == 23
+    assert {"WorkstationUser1", "LogonSession"} <= names
+    assert len(_records()) == 27
 
 
 def test_same_datum_same_field_name() -> None:

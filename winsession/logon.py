@@ -59,7 +59,8 @@ from collections.abc import Generator, Iterator
 from typing import Any, Optional
 
 from . import errors
-from ._records import Record, from_filetime, record
+from ._record import Record, record
+from ._records import from_filetime
 from .raw import advapi32 as _advapi32
 from .raw import secur32 as _raw
 
@@ -72,6 +73,10 @@ __all__ = [
     "enum_logon_sessions",
     "get_logon_session",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)  # public names only (not the imports and helpers)
 
 MAX_LOGON_SESSIONS = 1 << 20
 """More logon ids than this from ``LsaEnumerateLogonSessions`` is a bad answer."""

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import errors
-from .._records import Record, column_decoder, record
+from .._record import Record, record
+from .._records import column_decoder
 from .._winerror import ERROR_INVALID_DATA
 from ..raw import netapi32 as _raw
 from ..raw._types import LPBYTE
