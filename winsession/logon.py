@@ -78,6 +78,7 @@ __all__ = [
 def __dir__() -> list[str]:
     return list(__all__)  # public names only (not the imports and helpers)
 
+
 MAX_LOGON_SESSIONS = 1 << 20
 """More logon ids than this from ``LsaEnumerateLogonSessions`` is a bad answer."""
 MAX_DATA_SIZE = 4096
