@@ -775,7 +775,11 @@ def wts_query_station_info(b: Backend) -> None:
         NOW,
     )
     long = wts.query_session_information(4, wts.InfoClass.SESSION_INFO)
-    assert (long.win_station_name, long.domain_name, long.user_name) == ("S" * 31, "D" * 16, "U" * 20)
+    assert (long.win_station_name, long.domain_name, long.user_name) == (
+        "S" * 31,
+        "D" * 16,
+        "U" * 20,
+    )
     ex = wts.query_session_information(2, wts.InfoClass.SESSION_INFO_EX)
     assert (ex.session_id, ex.state, ex.session_flags, ex.locked) == (
         2,

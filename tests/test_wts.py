@@ -242,7 +242,11 @@ def test_every_info_class_decodes(wtsstub: WtsStub) -> None:
     assert q(3, wts.InfoClass.CLIENT_DISPLAY) == wts.ClientDisplay(1920, 1080, 24)
     assert q(3, wts.InfoClass.CLIENT_PROTOCOL_TYPE) is wts.ProtocolType.RDP
     client = q(3, wts.InfoClass.CLIENT_INFO)
-    assert (client.client_name, client.user_name, client.domain_name) == ("LAPTOP-7", "alice", "CONTOSO")
+    assert (client.client_name, client.user_name, client.domain_name) == (
+        "LAPTOP-7",
+        "alice",
+        "CONTOSO",
+    )
     assert (client.horizontal_resolution, client.vertical_resolution) == (1920, 1080)
     assert client.client_build_number == 22631 and client.client_address_family == 2
     assert client.client_hardware_id == 0xDEADBEEF  # WTSCLIENTW: "Reserved", passed through
