@@ -1,4 +1,4 @@
-"""Test set-up for every tier (see tests/run.py and DESIGN.md "Test tiers").
+"""Test set-up for every tier (see tests/run.py and DESIGN.md "Test tiers", at the root).
 
 - host: Linux CPython; winsession's loader is pointed at the host-built stand-ins.
 - wine-standin: Windows CPython under Wine; the stand-in DLLs sit in the test prefix's System32 and

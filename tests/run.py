@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run every test tier: ``python tests/run.py`` (the one test command).
 
-Tiers (DESIGN.md "Test tiers"; on Windows only ``windows-live`` runs):
+Tiers (DESIGN.md at the repository root, "Test tiers"; on Windows only ``windows-live`` runs):
 
   lint          ruff check, ruff format --check, mypy --strict (win32 and linux)
   docs          the Sphinx site in docs/ (python -m sphinx -W: warnings are errors)

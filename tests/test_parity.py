@@ -695,7 +695,7 @@ def wts_query_addresses_and_display(b: Backend) -> None:
 def wts_query_client_info(b: Backend) -> None:
     b.load_wts(SESSIONS)
     c = wts.query_session_information(2, wts.InfoClass.CLIENT_INFO)
-    assert (c.client_name, c.domain, c.user_name) == ("ALICE-PC", "CONTOSO", "alice")
+    assert (c.client_name, c.domain_name, c.user_name) == ("ALICE-PC", "CONTOSO", "alice")
     assert (c.work_directory, c.initial_program) == ("C:\\work", "")
     assert (c.encryption_level, c.client_address_family) == (2, 2)
     assert (c.horizontal_resolution, c.vertical_resolution, c.color_depth) == (1920, 1080, 24)
@@ -709,7 +709,7 @@ def wts_query_client_info(b: Backend) -> None:
     assert bob.client_address.address == ipaddress.IPv6Address("fe80::1")
     assert wts.query_session_information(4, wts.InfoClass.CLIENT_INFO).client_address is None
     long = wts.query_session_information(4, wts.InfoClass.CLIENT_INFO)
-    assert (long.client_name, long.domain, long.user_name) == ("C" * 20, "D" * 17, "U" * 20)
+    assert (long.client_name, long.domain_name, long.user_name) == ("C" * 20, "D" * 17, "U" * 20)
 
 
 ADDRESSES = [
@@ -775,7 +775,11 @@ def wts_query_station_info(b: Backend) -> None:
         NOW,
     )
     long = wts.query_session_information(4, wts.InfoClass.SESSION_INFO)
-    assert (long.win_station_name, long.domain, long.user_name) == ("S" * 31, "D" * 16, "U" * 20)
+    assert (long.win_station_name, long.domain_name, long.user_name) == (
+        "S" * 31,
+        "D" * 16,
+        "U" * 20,
+    )
     ex = wts.query_session_information(2, wts.InfoClass.SESSION_INFO_EX)
     assert (ex.session_id, ex.state, ex.session_flags, ex.locked) == (
         2,

@@ -114,3 +114,89 @@ def test_python_classifiers_are_the_tested_versions() -> None:
     assert _python_classifiers() == tested
     lowest = min(tested, key=lambda v: int(v.split(".")[1]))
     assert PROJECT["requires-python"] == f">={lowest}"
+
+
+# --- what an index page shows: the project URLs and the README's links --------------------
+
+HOME = "https://github.com/winsession/winsession"
+_IN_REPO = re.compile(re.escape(HOME) + r"/(blob|tree)/([^/#?]+)/([^#?]*)")
+
+
+def _check_repo_link(url: str) -> None:
+    """An https link; one into the repository names the main branch and a file (blob) or
+    folder (tree) that exists in this checkout, so a renamed file breaks the test."""
+    assert url.startswith("https://"), f"not an absolute https link: {url!r}"
+    found = _IN_REPO.fullmatch(url.split("#", 1)[0])
+    if found is None:
+        assert not url.startswith(HOME + "/blob/") and not url.startswith(HOME + "/tree/"), url
+        return
+    kind, branch, path = found.groups()
+    assert branch == "main", url
+    target = ROOT / path
+    assert target.is_file() if kind == "blob" else target.is_dir(), f"{url}: no {path}"
+
+
+def test_project_urls() -> None:
+    urls = PROJECT["urls"]
+    assert set(urls) == {"Source", "Issues", "Documentation", "Changelog"}
+    assert urls["Source"] == HOME
+    assert urls["Issues"] == HOME + "/issues"
+    assert urls["Changelog"] == HOME + "/blob/main/CHANGELOG.md"
+    assert urls["Documentation"].startswith(HOME + "/")
+    for url in urls.values():
+        _check_repo_link(url)
+
+
+def _strip_code(markdown: str) -> str:
+    """Markdown without fenced blocks and code spans: what they hold is not a link."""
+    markdown = re.sub(r"^```.*?^```[^\n]*$", "", markdown, flags=re.M | re.S)
+    return re.sub(r"(`+)(?:(?!\1).)+?\1", "", markdown, flags=re.S)
+
+
+def readme_links(markdown: str) -> list[str]:
+    """Every link target in ``markdown``: inline ``[x](y)`` and ``![x](y)``, reference
+    definitions ``[x]: y``, autolinks ``<y>``, HTML ``href``/``src`` and bare URLs."""
+    text = _strip_code(markdown)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    inline = r"\]\(\s*(?:<([^>]*)>|([^)\s]*))(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    links = [pointed or plain for pointed, plain in re.findall(inline, text)]
+    links += re.findall(r"^ {0,3}\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)", text, flags=re.M)
+    links += re.findall(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s>]*)>", text)
+    links += re.findall(r"""(?:href|src)\s*=\s*["']([^"']*)["']""", text)
+    # Bare URLs that are not already the target of one of the forms above.
+    bare = re.sub(r"\]\([^)]*\)|^ {0,3}\[[^\]]+\]:.*$|<[^>]*>", "", text, flags=re.M)
+    links += [u.rstrip(".,;:") for u in re.findall(r"\b[a-z][a-z0-9+.-]*://[^\s)<>\]]+", bare)]
+    return links
+
+
+def test_readme_links_parser() -> None:
+    # The parser must see every form, or the test below would pass on a README it cannot read.
+    sample = (
+        'See [a](docs/a.rst) and [b]( <c d.md> ), ![i](img.png "t"), [r][x], <https://e.org/>,\n'
+        "<a href='rel.html'>h</a> and http://bare.example/p.\n"
+        "`[no](code.md) https://in-code.example` is a code span\n"
+        "```\n[no](block.md) https://block.example\n```\n"
+        "[x]: ./ref.md\n"
+        "<!-- [hidden](comment.md) -->\n"
+    )
+    assert sorted(readme_links(sample)) == sorted(
+        ["docs/a.rst", "c d.md", "img.png", "./ref.md", "https://e.org/", "rel.html",
+         "http://bare.example/p"]
+    )  # fmt: skip
+
+
+def test_readme_links_work_on_an_index_page() -> None:
+    # PyPI shows the README without the repository: a relative link there is a dead link.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = readme_links(readme)
+    assert len(links) >= 10  # the guide pages, schema, changelog, licence, ...
+    # A reference link without its definition is shown as bracketed text, not as a link.
+    prose = _strip_code(readme)
+    defined = set(re.findall(r"^ {0,3}\[([^\]]+)\]:", prose, flags=re.M))
+    used = set(re.findall(r"\]\[([^\]]+)\]", prose))
+    assert used <= defined, f"README.md: reference links without a definition: {used - defined}"
+    assert defined <= used, f"README.md: link definitions never used: {defined - used}"
+    relative = [link for link in links if not link.startswith("https://")]
+    assert relative == [], f"README.md: links that break on an index page: {relative}"
+    for link in links:
+        _check_repo_link(link)

@@ -198,7 +198,7 @@ def test_any_table_round_trips_through_every_call(
         info = wts.query_session_information(sid, wts.InfoClass.SESSION_INFO)
         # Inline arrays truncate: WinStationName[32], Domain[17], UserName[21], NUL included.
         assert info.win_station_name == station[:31]
-        assert info.domain == domain[:16] and info.user_name == user[:20]
+        assert info.domain_name == domain[:16] and info.user_name == user[:20]
         assert info.session_id == sid and info.state == state
     _wtsstub.assert_clean()
 
@@ -242,7 +242,11 @@ def test_every_info_class_decodes(wtsstub: WtsStub) -> None:
     assert q(3, wts.InfoClass.CLIENT_DISPLAY) == wts.ClientDisplay(1920, 1080, 24)
     assert q(3, wts.InfoClass.CLIENT_PROTOCOL_TYPE) is wts.ProtocolType.RDP
     client = q(3, wts.InfoClass.CLIENT_INFO)
-    assert (client.client_name, client.user_name, client.domain) == ("LAPTOP-7", "alice", "CONTOSO")
+    assert (client.client_name, client.user_name, client.domain_name) == (
+        "LAPTOP-7",
+        "alice",
+        "CONTOSO",
+    )
     assert (client.horizontal_resolution, client.vertical_resolution) == (1920, 1080)
     assert client.client_build_number == 22631 and client.client_address_family == 2
     assert client.client_hardware_id == 0xDEADBEEF  # WTSCLIENTW: "Reserved", passed through

@@ -201,11 +201,6 @@ class ClientInfo(Record):
     out_buf_length: int
     device_id: str
 
-    @property
-    def domain(self) -> str:
-        """The same as :attr:`domain_name` (the name this field had before 0.2)."""
-        return self.domain_name
-
 
 @record
 class StationInfo(Record):
@@ -254,11 +249,6 @@ class StationInfo(Record):
     last_input_time: Optional[datetime.datetime]
     logon_time: Optional[datetime.datetime]
     current_time: Optional[datetime.datetime]
-
-    @property
-    def domain(self) -> str:
-        """The same as :attr:`domain_name` (the name this field had before 0.2)."""
-        return self.domain_name
 
 
 @record
