@@ -152,3 +152,14 @@ def test_close_file_messages_escape_remote_names(netstub: NetStub, capsys: Capsy
     # winsession._escape: CR as \x0d; a literal backslash before "x" as \x5c (unambiguous)
     assert "file 7 (u\\x0d: C:\\x5cx\\x1b[2J\\u202eevil.txt)" in out
     assert netstub.file_count() == 1
+
+
+def test_advice_for_an_unknown_file_id_speaks_of_files() -> None:
+    from winsession import errors
+    from winsession.cli._actions import advice
+
+    for code in (2, 2314):  # ERROR_FILE_NOT_FOUND (NetFileClose's page), NERR_FileIdNotFound
+        exc = errors.error_class(errors.NetApiError, code, "NetFileClose")(code, "NetFileClose")
+        assert isinstance(exc, errors.OpenFileNotFoundError)
+        text = advice(exc)
+        assert "No file is open" in text and "No such session" not in text and "smb files" in text

@@ -16,6 +16,7 @@ from typing import Any, Callable, Optional
 from .. import fleet
 from ..errors import (
     AccessDeniedError,
+    OpenFileNotFoundError,
     ServerNotFoundError,
     SessionNotFoundError,
     UnsupportedPlatformError,
@@ -135,6 +136,8 @@ def advice(exc: BaseException) -> str:
     if isinstance(exc, AccessDeniedError):
         return ("Run it from an elevated prompt (Run as administrator), or as a member of"
                 " Administrators or Server Operators on the server.")  # fmt: skip
+    if isinstance(exc, OpenFileNotFoundError):  # before SessionNotFoundError: both LookupErrors
+        return "No file is open with that ID (it may have been closed); see `winsession smb files`."
     if isinstance(exc, SessionNotFoundError):
         listing = ("`winsession smb list`" if function.startswith("Net")
                    else "`winsession ts list`")  # fmt: skip
