@@ -47,8 +47,9 @@ dataclasses: ``dataclasses.asdict()`` gives dicts for JSON or pandas.
 NERR_ClientNameNotFound NetSessionDel
 >>> sim.stop()
 
-(The examples in winsession's docstrings show what the demo table of
-``winsession.testing.demo_simulator()`` gives; on Windows you see your own sessions.)
+(The examples in winsession's docstrings start the demo table of
+``winsession.testing.demo_simulator()``, so they run as shown on any OS; on Windows, leave out
+the ``sim`` lines and you see your own sessions.)
 
 The API modules load on first use, so ``import winsession`` costs about a millisecond.
 Everything imports on any OS; calling an API off Windows raises

@@ -16,8 +16,9 @@ The class actually raised combines the family (:class:`NetApiError`, :class:`Wts
 :class:`SessionNotFoundError`, ...), e.g. ``NetApiAccessDeniedError`` -- so both
 ``except NetApiError`` and ``except AccessDeniedError`` catch it.
 
-The examples below show what the calls give in :func:`winsession.testing.demo_simulator`
-(SMB sessions of alice, bob and carol; Remote Desktop sessions 0-3 and 65536).
+The examples below that call an API show what it gives in
+:func:`winsession.testing.demo_simulator` (SMB sessions of alice, bob and carol; Remote
+Desktop sessions 0-3 and 65536), which they start where you see it.
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ service, batch, cached, remote-interactive -- with who, how and since when.
 >>> sim.stop()
 
 The examples in this module show what :func:`winsession.testing.demo_simulator` gives (the
-logon sessions behind its Remote Desktop and SMB sessions, and the system's own).
+logon sessions behind its Remote Desktop and SMB sessions, and the system's own); each starts
+it where you see it, so it runs as shown on any OS (on Windows, leave that line out).
 
 How it works, and what it guarantees:
 

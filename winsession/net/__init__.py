@@ -17,7 +17,8 @@ close them.
 
 The examples in this module show the output of :func:`winsession.testing.demo_simulator`
 (SMB sessions of alice, bob and carol, and the files they hold open), the table
-``winsession --simulate`` runs against.
+``winsession --simulate`` runs against; each starts it where you see it, so it runs as shown
+on any OS (on Windows, leave that line out to see your own).
 
 ``enum_sessions``, ``enum_files`` and ``enum_connections`` stream: they ask the API for one
 page at a time (following the resume handle through ``ERROR_MORE_DATA``), copy the page into

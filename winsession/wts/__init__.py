@@ -15,7 +15,8 @@ CONTOSO\\alice
 >>> sim.stop()
 
 The examples here show the output of ``winsession.testing.demo_simulator()``, the small
-Remote Desktop server that ``winsession --simulate`` runs against.
+Remote Desktop server that ``winsession --simulate`` runs against; each starts it where you
+see it, so it runs as shown on any OS (on Windows, leave that line out to see your own).
 
 Every function takes ``server=``: ``None`` (this computer), a server name, or a
 :class:`Server` from :func:`open_server` (reuse one handle for many calls). Buffers the API

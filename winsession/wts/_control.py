@@ -121,7 +121,7 @@ def stop_remote_control(session_id: int) -> None:
 
     >>> from winsession import testing, wts
     >>> with testing.demo_simulator():              # off Windows: the demo table
-    ...     wts.stop_remote_control(2)                       # nobody shadows alice
+    ...     wts.stop_remote_control(2)                  # nobody shadows alice
     Traceback (most recent call last):
     winsession.errors.WtsInvalidParameterError: WTSStopRemoteControlSession for session 2 ...
     """

@@ -119,13 +119,12 @@ class Event(enum.IntFlag):
     Flags: combine them into a mask with ``|``; ``str()`` gives their names.
 
     >>> from winsession import testing, wts
-    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> mask = wts.Event.LOGON | wts.Event.LOGOFF
     >>> print(mask, wts.Event.LOGOFF in mask, wts.Event.CONNECT in mask)
     LOGON|LOGOFF True False
-    >>> print(wts.wait_system_event(mask))      # the demo's first queued event
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     print(wts.wait_system_event(mask))      # its first queued event
     LOGON
-    >>> sim.stop()
     """
 
     NONE = _raw.WTS_EVENT_NONE
