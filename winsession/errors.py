@@ -653,7 +653,7 @@ def check_hresult(hresult: int, function: str) -> None:
     Traceback (most recent call last):
     ...
     winsession.errors.ComAccessDeniedError: CoCreateInstance failed: E_ACCESSDENIED
-    (0x80070005): Access is denied.
+    (0x80070005): ...
     """
     if hresult >= 0:
         return
@@ -715,8 +715,7 @@ class LsaError(WinSessionError):
     >>> isinstance(e, LsaError), isinstance(e, PermissionError), hex(e.ntstatus), e.winerror
     (True, True, '0xc0000022', 5)
     >>> print(e)
-    LsaGetLogonSessionData failed: NTSTATUS 0xC0000022, ERROR_ACCESS_DENIED (5): Access is
-    denied.
+    LsaGetLogonSessionData failed: NTSTATUS 0xC0000022, ERROR_ACCESS_DENIED (5): ...
     """
 
     ntstatus: int
