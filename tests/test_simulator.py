@@ -146,6 +146,24 @@ def test_binding_is_restored_and_nests() -> None:
     assert {name: _dll._simulators.get(name) for name in before} == before
 
 
+def test_start_and_stop_bind_as_the_with_block_does() -> None:
+    before = {name: _dll._simulators.get(name) for name in ("netapi32", "wtsapi32", "kernel32")}
+    outer = Simulator(smb=[SmbSession("\\\\A", "outer")])
+    assert outer.start() is outer and outer.active
+    with pytest.raises(RuntimeError):
+        outer.start()
+    inner = Simulator(smb=[SmbSession("\\\\B", "inner")]).start()
+    assert [s.user_name for s in net.enum_sessions(level=10)] == ["inner"]
+    inner.stop()
+    assert [s.user_name for s in net.enum_sessions(level=10)] == ["outer"]
+    outer.stop()
+    outer.stop()  # a second stop does nothing
+    assert not outer.active and not inner.active
+    assert {name: _dll._simulators.get(name) for name in before} == before
+    outer.assert_clean()
+    inner.assert_clean()
+
+
 def test_threads_share_one_simulator() -> None:
     table = [SmbSession(f"\\\\PC{i}", f"u{i}", idle_time=i) for i in range(50)]
     results: list[int] = []

@@ -33,7 +33,8 @@ Errors are :class:`WinSessionError` (an ``OSError`` with ``.winerror``, ``.funct
 dataclasses: ``dataclasses.asdict()`` gives dicts for JSON or pandas.
 
 >>> import winsession
->>> from winsession import net
+>>> from winsession import net, testing
+>>> sim = testing.demo_simulator().start()      # off Windows: the demo table
 >>> for s in net.enum_sessions(level=10):
 ...     print(s.client_name, s.user_name, s.idle_duration)
 \\\\10.0.0.5 alice 0:00:20
@@ -44,9 +45,11 @@ dataclasses: ``dataclasses.asdict()`` gives dicts for JSON or pandas.
 ... except winsession.SessionNotFoundError as e:
 ...     print(e.symbol, e.function)
 NERR_ClientNameNotFound NetSessionDel
+>>> sim.stop()
 
-(The examples in winsession's docstrings show what the demo table of
-``winsession.testing.demo_simulator()`` gives; on Windows you see your own sessions.)
+(The examples in winsession's docstrings start the demo table of
+``winsession.testing.demo_simulator()``, so they run as shown on any OS; on Windows, leave out
+the ``sim`` lines and you see your own sessions.)
 
 The API modules load on first use, so ``import winsession`` costs about a millisecond.
 Everything imports on any OS; calling an API off Windows raises

@@ -18,11 +18,12 @@ are kept as Windows has them.
 <NERR.ClientNameNotFound: 2312>
 >>> symbol(2312), message(2312)
 ('NERR_ClientNameNotFound', 'A session does not exist with that computer name.')
->>> symbol(5), message(5)
-('ERROR_ACCESS_DENIED', 'Access is denied.')
+>>> symbol(7022), message(7022)
+('ERROR_CTX_WINSTATION_NOT_FOUND', 'The specified session cannot be found.')
 
-(These examples run inside :mod:`winsession.testing`'s simulator, whose Windows has no
-message tables, so they show the built-in text on every system.)
+(These need no simulator: off Windows they are the built-in texts, on an English Windows
+Windows' own, which read the same. Wine words many system messages its own way: ``message(5)``
+is "Access is denied." on Windows, "Access denied." in Wine.)
 """
 
 from __future__ import annotations

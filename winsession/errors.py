@@ -16,8 +16,9 @@ The class actually raised combines the family (:class:`NetApiError`, :class:`Wts
 :class:`SessionNotFoundError`, ...), e.g. ``NetApiAccessDeniedError`` -- so both
 ``except NetApiError`` and ``except AccessDeniedError`` catch it.
 
-The examples below show what the calls give in :func:`winsession.testing.demo_simulator`
-(SMB sessions of alice, bob and carol; Remote Desktop sessions 0-3 and 65536).
+The examples below that call an API show what it gives in
+:func:`winsession.testing.demo_simulator` (SMB sessions of alice, bob and carol; Remote
+Desktop sessions 0-3 and 65536), which they start where you see it.
 """
 
 from __future__ import annotations
@@ -69,8 +70,9 @@ class WinSessionError(OSError):
         session_id: the Remote Desktop session concerned, or ``None``.
         symbol: the symbolic name of ``winerror`` (e.g. ``"NERR_ClientNameNotFound"``).
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
     >>> from winsession.errors import WinSessionError
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> try:
     ...     net.get_session_info("10.0.0.9", "dave")
     ... except WinSessionError as e:
@@ -79,6 +81,7 @@ class WinSessionError(OSError):
     2312 NERR_ClientNameNotFound NetSessionGetInfo None
     NetSessionGetInfo failed: NERR_ClientNameNotFound (2312): A session does not exist with
     that computer name.
+    >>> sim.stop()
     """
 
     winerror: int
@@ -168,26 +171,30 @@ class WinSessionError(OSError):
 class NetApiError(WinSessionError):
     """A netapi32 call (``NetSessionEnum``, ``NetSessionGetInfo``, ``NetSessionDel``) failed.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
     >>> from winsession.errors import NetApiError
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> try:
     ...     net.delete_session(user="nobody")
     ... except NetApiError as e:
     ...     type(e).__name__, e.function
     ('NetApiSessionNotFoundError', 'NetSessionDel')
+    >>> sim.stop()
     """
 
 
 class WtsError(WinSessionError):
     """A wtsapi32 (Remote Desktop Services) call failed.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
     >>> from winsession.errors import WtsError
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> try:
     ...     wts.disconnect_session(99)
     ... except WtsError as e:
     ...     type(e).__name__, e.function, e.session_id
     ('WtsSessionNotFoundError', 'WTSDisconnectSession', 99)
+    >>> sim.stop()
     """
 
 
@@ -221,13 +228,15 @@ class AccessDeniedError(WinSessionError, PermissionError):
 class SessionNotFoundError(WinSessionError, LookupError):
     """No session matches the client, user or session id given.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
     >>> from winsession.errors import SessionNotFoundError
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> try:
     ...     net.get_session_info("\\\\\\\\nobody", "x")
     ... except SessionNotFoundError as e:
     ...     e.winerror, e.function
     (2312, 'NetSessionGetInfo')
+    >>> sim.stop()
 
     Also caught by ``except LookupError``."""
 
@@ -240,8 +249,9 @@ class OpenFileNotFoundError(WinSessionError, LookupError):
     ``NERR_FileIdNotFound``, as MS-SRVS lists it; from a Remote Desktop function the same
     ``ERROR_FILE_NOT_FOUND`` means a session that has gone (:class:`SessionNotFoundError`).
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
     >>> from winsession.errors import OpenFileNotFoundError
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> try:
     ...     net.close_file(999)
     ... except OpenFileNotFoundError as e:
@@ -250,6 +260,7 @@ class OpenFileNotFoundError(WinSessionError, LookupError):
     (2, 'NetFileClose')
     NetFileClose failed: ERROR_FILE_NOT_FOUND (2): The system cannot find the file specified.
     No file is open with that file id (it may have been closed already).
+    >>> sim.stop()
 
     Also caught by ``except LookupError``."""
 
@@ -257,13 +268,15 @@ class OpenFileNotFoundError(WinSessionError, LookupError):
 class ServerNotFoundError(WinSessionError, ConnectionError):
     """The server cannot be found or reached (bad network path, invalid name, RPC down).
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
     >>> from winsession.errors import ServerNotFoundError
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> try:
     ...     list(net.enum_sessions("FS99"))
     ... except ServerNotFoundError as e:
     ...     e.symbol, e.server
     ('ERROR_BAD_NETPATH', 'FS99')
+    >>> sim.stop()
 
     Also caught by ``except ConnectionError``."""
 
@@ -285,13 +298,15 @@ class InvalidLevelError(WinSessionError, ValueError):
 class InvalidParameterError(WinSessionError, ValueError):
     """The API rejected a parameter (ERROR_INVALID_PARAMETER, ERROR_INVALID_NAME).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
     >>> from winsession.errors import InvalidParameterError
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> try:
     ...     wts.process_session_id(99999)           # no such process
     ... except InvalidParameterError as e:
     ...     e.symbol, e.function
     ('ERROR_INVALID_PARAMETER', 'ProcessIdToSessionId')
+    >>> sim.stop()
 
     Also caught by ``except ValueError``."""
 
@@ -585,8 +600,9 @@ class BoolCheck:
     last error; a non-zero one is returned. The arguments are handles and ids, so the
     high-level callers add the server and session to the message.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
     >>> from winsession.errors import BoolCheck, WtsError
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> BoolCheck(WtsError, "wtsapi32")(1, None, ())     # TRUE: returned as is
     1
     >>> try:                               # FALSE: wts functions raise through a BoolCheck
@@ -601,6 +617,7 @@ class BoolCheck:
 
     >>> BoolCheck(WtsError, "user32", failure=-1)(0, None, ())   # 0 is not -1: returned
     0
+    >>> sim.stop()
     """
 
     __slots__ = ("dll", "failure", "family")
@@ -636,7 +653,7 @@ def check_hresult(hresult: int, function: str) -> None:
     Traceback (most recent call last):
     ...
     winsession.errors.ComAccessDeniedError: CoCreateInstance failed: E_ACCESSDENIED
-    (0x80070005): Access is denied.
+    (0x80070005): ...
     """
     if hresult >= 0:
         return
@@ -698,8 +715,7 @@ class LsaError(WinSessionError):
     >>> isinstance(e, LsaError), isinstance(e, PermissionError), hex(e.ntstatus), e.winerror
     (True, True, '0xc0000022', 5)
     >>> print(e)
-    LsaGetLogonSessionData failed: NTSTATUS 0xC0000022, ERROR_ACCESS_DENIED (5): Access is
-    denied.
+    LsaGetLogonSessionData failed: NTSTATUS 0xC0000022, ERROR_ACCESS_DENIED (5): ...
     """
 
     ntstatus: int

@@ -1,7 +1,8 @@
 """LSA logon sessions: every logon Windows keeps on this computer -- interactive, network,
 service, batch, cached, remote-interactive -- with who, how and since when.
 
->>> from winsession import logon
+>>> from winsession import logon, testing
+>>> sim = testing.demo_simulator().start()      # off Windows: the demo table
 >>> for s in logon.enum_logon_sessions():
 ...     print(hex(s.logon_id), s.logon_type.windows_name, s.user_name)
 0x3e7 Service SIMULATED$
@@ -16,9 +17,11 @@ service, batch, cached, remote-interactive -- with who, how and since when.
 0x4f3b7 Network bob
 0x4d3e8 Batch svc-backup
 0x51a77 CachedRemoteInteractive bob
+>>> sim.stop()
 
 The examples in this module show what :func:`winsession.testing.demo_simulator` gives (the
-logon sessions behind its Remote Desktop and SMB sessions, and the system's own).
+logon sessions behind its Remote Desktop and SMB sessions, and the system's own); each starts
+it where you see it, so it runs as shown on any OS (on Windows, leave that line out).
 
 How it works, and what it guarantees:
 
@@ -153,7 +156,8 @@ class LogonSession(Record):
     :attr:`user_flags` on are ``None`` when the structure's ``Size`` says they are absent
     (Windows before Vista): :attr:`user_flags` ``None`` tells that apart from "never".
 
-    >>> from winsession import logon
+    >>> from winsession import logon, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> s = logon.get_logon_session(0x3B9C2)
     >>> s.user_name, s.logon_domain, s.logon_type, s.session_id
     ('alice', 'CONTOSO', <LogonType.REMOTE_INTERACTIVE: 10>, 2)
@@ -161,6 +165,7 @@ class LogonSession(Record):
     ('Kerberos', 'S-1-5-21-1004336348-1177238915-682003330-1001', '2024-05-06 08:30:00+00:00')
     >>> s.upn, s.home_directory_drive, s.failed_attempt_count
     ('alice@contoso.com', 'H:', 0)
+    >>> sim.stop()
     """
 
     __slots__ = (
@@ -467,7 +472,8 @@ def get_logon_session(logon_id: int) -> LogonSession:
     :class:`~winsession.errors.AccessDeniedError` when it is another user's and the caller
     is not elevated.
 
-    >>> from winsession import logon
+    >>> from winsession import logon, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> logon.get_logon_session(0x3E7).user_name
     'SIMULATED$'
     >>> logon.get_logon_session(0x12345)
@@ -475,6 +481,7 @@ def get_logon_session(logon_id: int) -> LogonSession:
     ...
     winsession.errors.LsaSessionNotFoundError: LsaGetLogonSessionData failed: NTSTATUS
     0xC000005F, ERROR_NO_SUCH_LOGON_SESSION (1312): ...
+    >>> sim.stop()
     """
     luid = _logon_id_arg(logon_id)
     status, found = _query(luid)
@@ -487,10 +494,12 @@ class LogonSessions(Iterator[LogonSession]):
     """What :func:`enum_logon_sessions` returns: an iterator of :class:`LogonSession` that
     counts what it left out.
 
-    >>> from winsession import logon
+    >>> from winsession import logon, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> sessions = logon.enum_logon_sessions()
     >>> len(list(sessions)), sessions.listed, sessions.skipped, sessions.vanished
     (12, 12, 0, 0)
+    >>> sim.stop()
     """
 
     listed: int
@@ -541,12 +550,14 @@ def enum_logon_sessions(*, skip_denied: bool = True) -> LogonSessions:
     :class:`~winsession.errors.AccessDeniedError` instead. A logon session that ends
     meanwhile is left out and counted in :attr:`LogonSessions.vanished`.
 
-    >>> from winsession import logon
+    >>> from winsession import logon, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> [s.user_name for s in logon.enum_logon_sessions()
     ...  if s.logon_type == logon.LogonType.REMOTE_INTERACTIVE]
     ['alice']
     >>> sorted({s.authentication_package for s in logon.enum_logon_sessions()})
     ['Kerberos', 'NTLM', 'Negotiate']
+    >>> sim.stop()
     """
     if not isinstance(skip_denied, bool):
         raise TypeError(f"skip_denied must be a bool, not {type(skip_denied).__name__}")

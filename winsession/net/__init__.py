@@ -1,7 +1,8 @@
 """SMB sessions, open files and connections on a Windows server: list them, look one up,
 close them.
 
->>> from winsession import net
+>>> from winsession import net, testing
+>>> sim = testing.demo_simulator().start()      # off Windows: the demo table
 >>> for s in net.enum_sessions(level=10):
 ...     print(s.client_name, s.user_name, s.idle_duration)
 \\\\10.0.0.5 alice 0:00:20
@@ -12,10 +13,12 @@ close them.
 101 READ|WRITE C:\\Shares\\Projects\\plan.docx
 102 READ|WRITE C:\\Shares\\Projects\\budget.xlsx
 103 READ C:\\Shares\\Public\\readme.txt
+>>> sim.stop()
 
 The examples in this module show the output of :func:`winsession.testing.demo_simulator`
 (SMB sessions of alice, bob and carol, and the files they hold open), the table
-``winsession --simulate`` runs against.
+``winsession --simulate`` runs against; each starts it where you see it, so it runs as shown
+on any OS (on Windows, leave that line out to see your own).
 
 ``enum_sessions``, ``enum_files`` and ``enum_connections`` stream: they ask the API for one
 page at a time (following the resume handle through ``ERROR_MORE_DATA``), copy the page into

@@ -94,8 +94,9 @@ class _Duration(Record):
 class ConnectionInfo0(Record):
     """A connection at level 0 (``CONNECTION_INFO_0``): only its identifier.
 
-    >>> from winsession import net
-    >>> [c.connection_id for c in net.enum_connections("Public", level=0)]
+    >>> from winsession import net, testing
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     [c.connection_id for c in net.enum_connections("Public", level=0)]
     [12, 21]
     """
 
@@ -111,8 +112,9 @@ class ConnectionInfo1(ConnectionInfo0, _Duration):
     ``net_name`` is whichever name the qualifier did not give: the client computer when
     listing a share's connections, the share when listing a client's.
 
-    >>> from winsession import net
-    >>> next(net.enum_connections("\\\\\\\\10.0.0.6"))
+    >>> from winsession import net, testing
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     next(net.enum_connections("\\\\\\\\10.0.0.6"))
     ConnectionInfo1(connection_id=21, share_type=ShareType.DISKTREE, num_opens=1, num_users=1,
                     time=120, user_name='bob', net_name='Public')
     """
@@ -192,13 +194,15 @@ def enum_connections(
     time, user, name), 0 :class:`ConnectionInfo0` (ids only). Streams like
     :func:`enum_sessions`, with the same guarantees.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> for c in net.enum_connections("Public"):
     ...     print(c.net_name, c.user_name, c.num_opens, c.share_type.text)
     10.0.0.5 alice 1 DISKTREE
     10.0.0.6 bob 1 DISKTREE
     >>> [(c.net_name, c.share_type.text) for c in net.enum_connections("\\\\\\\\10.0.0.5")]
     [('Projects', 'DISKTREE'), ('Public', 'DISKTREE'), ('IPC$', 'IPC|SPECIAL')]
+    >>> sim.stop()
     """
     args = (
         _qualifier(qualifier),

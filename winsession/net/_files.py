@@ -29,12 +29,14 @@ from ._common import (
 class FilePermissions(enum.IntFlag):
     """How the file was opened (``fi3_permissions``, FILE_INFO_FLAGS_PERMISSIONS).
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> f = net.get_file_info(102)
     >>> f.permissions.text, int(f.permissions)
     ('READ|WRITE', 3)
     >>> net.FilePermissions.WRITE in f.permissions
     True
+    >>> sim.stop()
     """
 
     READ = _raw.PERM_FILE_READ
@@ -63,8 +65,9 @@ class FilePermissions(enum.IntFlag):
 class FileInfo2(Record):
     """An open file at level 2 (``FILE_INFO_2``): only its identifier.
 
-    >>> from winsession import net
-    >>> [f.file_id for f in net.enum_files(level=2)]
+    >>> from winsession import net, testing
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     [f.file_id for f in net.enum_files(level=2)]
     [101, 102, 103, 205]
     """
 
@@ -77,8 +80,9 @@ class FileInfo2(Record):
 class FileInfo3(FileInfo2):
     """An open file at level 3 (``FILE_INFO_3``): identifier, permissions, locks, path, user.
 
-    >>> from winsession import net
-    >>> net.get_file_info(205)
+    >>> from winsession import net, testing
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     net.get_file_info(205)
     FileInfo3(file_id=205, permissions=FilePermissions.READ, num_locks=0,
               path_name='C:\\\\Shares\\\\Public\\\\setup.msi', user_name='bob')
     """
@@ -164,7 +168,8 @@ def enum_files(
     paging that stalls or never ends raises instead of looping. Arguments are checked at
     once; API errors are raised when iteration reaches them. Needs administrative rights.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> for f in net.enum_files():
     ...     print(f.file_id, f.user_name, f.num_locks, f.path_name)
     101 alice 0 C:\\Shares\\Projects\\plan.docx
@@ -175,6 +180,7 @@ def enum_files(
     [103, 205]
     >>> [f.path_name for f in net.enum_files(user="bob")]
     ['C:\\\\Shares\\\\Public\\\\setup.msi']
+    >>> sim.stop()
     """
     args = (
         server_arg(server),
@@ -215,13 +221,15 @@ def get_file_info(file_id: int, *, server: Optional[str] = None, level: int = 3)
     An id that is not (or no longer) open raises
     :class:`~winsession.errors.OpenFileNotFoundError`, a ``LookupError``.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> net.get_file_info(101).path_name
     'C:\\\\Shares\\\\Projects\\\\plan.docx'
     >>> net.get_file_info(999)
     Traceback (most recent call last):
     ...
     winsession.errors.NetApiOpenFileNotFoundError: NetFileGetInfo failed: ERROR_FILE_NOT_FOUND ...
+    >>> sim.stop()
     """
     fid = dword_arg(file_id, "file_id")
     server_name = server_arg(server)
@@ -247,7 +255,8 @@ def close_file(file_id: int, *, server: Optional[str] = None) -> None:
     any other way. An id that is not open raises
     :class:`~winsession.errors.OpenFileNotFoundError` (a ``LookupError``).
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> net.close_file(102)
     >>> [f.file_id for f in net.enum_files(level=2)]
     [101, 103, 205]
@@ -256,6 +265,7 @@ def close_file(file_id: int, *, server: Optional[str] = None) -> None:
     ... except LookupError as e:
     ...     print(e.winerror, e.function)
     2 NetFileClose
+    >>> sim.stop()
     """
     fid = dword_arg(file_id, "file_id")
     _raw.NetFileClose(server_arg(server), fid)

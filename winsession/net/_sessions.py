@@ -30,12 +30,14 @@ from ._common import (
 class SessionFlags(enum.IntFlag):
     """How the user established the session (``sesiN_user_flags``).
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> net.SessionFlags(1)
     <SessionFlags.GUEST: 1>
     >>> bob = net.get_session_info("10.0.0.6", "bob")
     >>> net.SessionFlags.GUEST in bob.user_flags, int(bob.user_flags)
     (True, 1)
+    >>> sim.stop()
     """
 
     GUEST = _raw.SESS_GUEST
@@ -66,11 +68,13 @@ class _Durations(Record):
 class SessionInfo0(Record):
     """A session at level 0 (``SESSION_INFO_0``): only the client's name.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> net.get_session_info("10.0.0.5", "alice", level=0)
     SessionInfo0(client_name='\\\\\\\\10.0.0.5')
     >>> [s.client_name for s in net.enum_sessions(level=0)]
     ['\\\\\\\\10.0.0.5', '\\\\\\\\10.0.0.6', '\\\\\\\\10.0.0.7']
+    >>> sim.stop()
     """
 
     __slots__ = ("client_name",)
@@ -82,13 +86,15 @@ class SessionInfo0(Record):
 class SessionInfo10(SessionInfo0, _Durations):
     """A session at level 10 (``SESSION_INFO_10``): client, user and times.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> s = net.get_session_info("10.0.0.5", "alice", level=10)
     >>> s
     SessionInfo10(client_name='\\\\\\\\10.0.0.5', user_name='alice', active_time=3600,
                   idle_time=20)
     >>> s.idle_time, s.idle_duration
     (20, datetime.timedelta(seconds=20))
+    >>> sim.stop()
     """
 
     __slots__ = ("active_time", "idle_time", "user_name")
@@ -105,8 +111,9 @@ class SessionInfo1(SessionInfo0, _Durations):
     """A session at level 1 (``SESSION_INFO_1``).
 
     >>> import dataclasses
-    >>> from winsession import net
-    >>> dataclasses.asdict(net.get_session_info("10.0.0.6", "bob", level=1))
+    >>> from winsession import net, testing
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     dataclasses.asdict(net.get_session_info("10.0.0.6", "bob", level=1))
     {'client_name': '\\\\\\\\10.0.0.6', 'user_name': 'bob', 'num_opens': 1, 'active_time': 125,
      'idle_time': 5, 'user_flags': <SessionFlags.GUEST: 1>}
     """
@@ -128,10 +135,12 @@ class SessionInfo1(SessionInfo0, _Durations):
 class SessionInfo2(SessionInfo1):
     """A session at level 2 (``SESSION_INFO_2``): level 1 plus the client type.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> s = net.get_session_info("10.0.0.7", "carol")     # level 2 is the default
     >>> s.client_type, s.num_opens, s.active_duration
     ('Windows 11 Pro', 0, datetime.timedelta(seconds=9000))
+    >>> sim.stop()
     """
 
     __slots__ = ("client_type",)
@@ -143,8 +152,9 @@ class SessionInfo2(SessionInfo1):
 class SessionInfo502(SessionInfo2):
     """A session at level 502 (``SESSION_INFO_502``): level 2 plus the transport.
 
-    >>> from winsession import net
-    >>> {s.user_name: s.transport for s in net.enum_sessions(level=502)}
+    >>> from winsession import net, testing
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     {s.user_name: s.transport for s in net.enum_sessions(level=502)}
     {'alice': '\\\\Device\\\\NetbiosSmb', 'bob': '\\\\Device\\\\Tcpip',
      'carol': '\\\\Device\\\\NetbiosSmb'}
     """
@@ -259,13 +269,15 @@ def enum_sessions(
     matches no session gives an empty iteration rather than
     :class:`~winsession.errors.SessionNotFoundError`.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> [s.user_name for s in net.enum_sessions(level=10)]
     ['alice', 'bob', 'carol']
     >>> [(s.user_name, s.idle_time) for s in net.enum_sessions(client="10.0.0.7", level=10)]
     [('carol', 7200)]
     >>> list(net.enum_sessions(user="nobody"))
     []
+    >>> sim.stop()
     """
     args = (
         server_arg(server),
@@ -321,13 +333,15 @@ def get_session_info(
     (level 502) use ``enum_sessions(client=..., user=..., level=502)``. Raises
     :class:`~winsession.errors.SessionNotFoundError` when there is no such session.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> net.get_session_info("10.0.0.6", "bob", level=10)
     SessionInfo10(client_name='\\\\\\\\10.0.0.6', user_name='bob', active_time=125, idle_time=5)
     >>> net.get_session_info("10.0.0.6", "alice")
     Traceback (most recent call last):
     ...
     winsession.errors.NetApiSessionNotFoundError: NetSessionGetInfo failed: NERR_UserNotFound ...
+    >>> sim.stop()
     """
     if client is None:
         raise TypeError("client is required: the client computer's name")
@@ -364,7 +378,8 @@ def delete_session(
     to do by leaving out an argument. Raises
     :class:`~winsession.errors.SessionNotFoundError` when nothing matches.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> net.delete_session(user="bob")
     >>> [s.user_name for s in net.enum_sessions(level=10)]
     ['alice', 'carol']
@@ -372,6 +387,7 @@ def delete_session(
     Traceback (most recent call last):
     ...
     ValueError: delete_session needs client=, user= or both; ...
+    >>> sim.stop()
     """
     server_name = server_arg(server)
     client_name = client_arg(client)

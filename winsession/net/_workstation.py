@@ -28,8 +28,9 @@ from ._common import (
 class WorkstationUser0(Record):
     """A logged-on user at level 0 (``WKSTA_USER_INFO_0``): the name only.
 
-    >>> from winsession import net
-    >>> [u.user_name for u in net.enum_workstation_users(level=0)][:2]
+    >>> from winsession import net, testing
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     [u.user_name for u in net.enum_workstation_users(level=0)][:2]
     ['alice', 'Administrator']
     """
 
@@ -42,8 +43,9 @@ class WorkstationUser0(Record):
 class WorkstationUser1(WorkstationUser0):
     """A logged-on user at level 1 (``WKSTA_USER_INFO_1``).
 
-    >>> from winsession import net
-    >>> net.get_workstation_user()
+    >>> from winsession import net, testing
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     net.get_workstation_user()
     WorkstationUser1(user_name='alice', logon_domain='CONTOSO', other_domains='',
                      logon_server='DC01')
     """
@@ -61,8 +63,9 @@ class WorkstationUser1(WorkstationUser0):
 class WorkstationUser1101(Record):
     """The caller's other domains (``WKSTA_USER_INFO_1101``, ``get_workstation_user`` only).
 
-    >>> from winsession import net
-    >>> net.get_workstation_user(level=1101)
+    >>> from winsession import net, testing
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     net.get_workstation_user(level=1101)
     WorkstationUser1101(other_domains='')
     """
 
@@ -111,11 +114,13 @@ def enum_workstation_users(
     ``ERROR_MORE_DATA``, each buffer freed before its records are yielded). Since Windows
     Server 2003 / XP the caller needs administrative rights on ``server``.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> [(u.user_name, u.logon_server) for u in net.enum_workstation_users()][:3]
     [('alice', 'DC01'), ('Administrator', 'DC01'), ('bob', 'DC01')]
     >>> [u.user_name for u in net.enum_workstation_users("FS1", level=0)]
     ['svc-sql']
+    >>> sim.stop()
     """
     args = (
         server_arg(server),
@@ -151,7 +156,8 @@ def get_workstation_user(level: int = 1, server: None = None) -> Record:
     :func:`enum_workstation_users` and must stay ``None`` (or ``""``); for a remote computer
     use ``enum_workstation_users(server)``. ``level`` is 0, 1 (the default) or 1101.
 
-    >>> from winsession import net
+    >>> from winsession import net, testing
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> net.get_workstation_user(level=0)
     WorkstationUser0(user_name='alice')
     >>> net.get_workstation_user(server="FS1")
@@ -159,6 +165,7 @@ def get_workstation_user(level: int = 1, server: None = None) -> Record:
     ...
     ValueError: get_workstation_user is local only (NetWkstaUserGetInfo's first parameter is
     reserved and must be NULL); for FS1 use enum_workstation_users('FS1')
+    >>> sim.stop()
     """
     if server_arg(server) is not None:
         raise ValueError(

@@ -39,9 +39,11 @@ _DLLS = ("netapi32", "wtsapi32", "kernel32", "user32", "advapi32", "userenv", "s
 class Simulator:
     """A simulated Windows for winsession: netapi32, wtsapi32 and kernel32 in pure Python.
 
-    A context manager: entering binds the three simulated DLLs through winsession's loader
+    A context manager: entering binds the simulated DLLs through winsession's loader
     (replacing whatever was bound, stand-ins or the real DLLs), leaving restores what was
-    there before. Tables can be given here or loaded later with :meth:`load`.
+    there before; :meth:`start` and :meth:`stop` do the same without a ``with`` block (for a
+    REPL session or a docstring example). Tables can be given here or loaded later with
+    :meth:`load`.
 
     >>> from winsession import net, wts
     >>> from winsession.testing import Session, Simulator, SmbSession
@@ -212,8 +214,43 @@ class Simulator:
     # binding
     @property
     def active(self) -> bool:
-        """Whether this simulator is bound now (inside its ``with`` block)."""
+        """Whether this simulator is bound now (inside its ``with`` block, or between
+        :meth:`start` and :meth:`stop`)."""
         return self._previous is not None
+
+    def start(self) -> Simulator:
+        """Bind the simulated DLLs, as entering a ``with`` block does, and return the
+        simulator; :meth:`stop` undoes it. For a REPL session or an example, where a block
+        around every line is in the way. Starting an active simulator is a RuntimeError.
+
+        >>> from winsession import net
+        >>> sim = demo_simulator().start()
+        >>> [s.user_name for s in net.enum_sessions(level=10)]
+        ['alice', 'bob', 'carol']
+        >>> sim.active, sim.problems()
+        (True, [])
+        >>> sim.stop()
+        >>> sim.active
+        False
+        """
+        return self.__enter__()
+
+    def stop(self) -> None:
+        """Unbind, as leaving the ``with`` block does: what was bound before :meth:`start`
+        (another simulator, the stand-ins, the real DLLs) is bound again. Stopping a
+        simulator that is not active does nothing.
+
+        >>> outer = demo_simulator().start()
+        >>> inner = Simulator().start()       # an empty table, over the demo
+        >>> from winsession import wts
+        >>> len(wts.enumerate_sessions())
+        0
+        >>> inner.stop()
+        >>> len(wts.enumerate_sessions())     # the demo's again
+        5
+        >>> outer.stop(); outer.stop()
+        """
+        self.__exit__(None, None, None)
 
     def __enter__(self) -> Simulator:
         if self._previous is not None:

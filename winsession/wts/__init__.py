@@ -1,7 +1,8 @@
 """Remote Desktop Services (Terminal Services) sessions: list, inspect, disconnect, log off,
 message, and wait for session events.
 
->>> from winsession import wts
+>>> from winsession import testing, wts
+>>> sim = testing.demo_simulator().start()      # off Windows: the demo table
 >>> for s in wts.enumerate_sessions():
 ...     print(s.session_id, s.win_station_name, s.state.name)
 0 Services DISCONNECTED
@@ -11,9 +12,11 @@ message, and wait for session events.
 65536 RDP-Tcp LISTEN
 >>> print(wts.session_details(2).user)
 CONTOSO\\alice
+>>> sim.stop()
 
 The examples here show the output of ``winsession.testing.demo_simulator()``, the small
-Remote Desktop server that ``winsession --simulate`` runs against.
+Remote Desktop server that ``winsession --simulate`` runs against; each starts it where you
+see it, so it runs as shown on any OS (on Windows, leave that line out to see your own).
 
 Every function takes ``server=``: ``None`` (this computer), a server name, or a
 :class:`Server` from :func:`open_server` (reuse one handle for many calls). Buffers the API

@@ -64,10 +64,12 @@ def connect_session(
     empty string if the caller is logged on using the same domain name and user name".
     ``target_session_id`` may be :data:`CURRENT_SESSION`.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.connect_session(3, wts.CURRENT_SESSION)      # bob's session onto this terminal
     >>> wts.session_details(3).state
     <ConnectState.ACTIVE: 0>
+    >>> sim.stop()
     """
     sid = _args.u32(session_id, "session_id")
     target = _args.u32(target_session_id, "target_session_id")
@@ -94,11 +96,13 @@ def start_remote_control(
     caller's session (``WTSStartRemoteControlSessionW``). ``hotkey`` (a virtual-key code,
     ``VK_MULTIPLY`` by default: the ``*`` of the keypad) with ``modifiers`` ends it.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.start_remote_control(2, modifiers=wts.HotkeyModifier.CTRL | wts.HotkeyModifier.ALT)
     >>> wts.session_details(2).state                     # being shadowed
     <ConnectState.SHADOW: 3>
     >>> wts.stop_remote_control(2)
+    >>> sim.stop()
     """
     sid = _args.u32(session_id, "session_id")
     vk = _args.u32(hotkey, "hotkey")
@@ -115,8 +119,9 @@ def start_remote_control(
 def stop_remote_control(session_id: int) -> None:
     """Stop a remote control of session ``session_id`` (``WTSStopRemoteControlSession``).
 
-    >>> from winsession import wts
-    >>> wts.stop_remote_control(2)                       # nobody shadows alice
+    >>> from winsession import testing, wts
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     wts.stop_remote_control(2)                  # nobody shadows alice
     Traceback (most recent call last):
     winsession.errors.WtsInvalidParameterError: WTSStopRemoteControlSession for session 2 ...
     """
@@ -129,8 +134,9 @@ def enumerate_servers(domain: Optional[str] = None) -> list[str]:
     """The Remote Desktop Session Host servers of ``domain`` (``None``: this computer's),
     as ``WTSEnumerateServersW`` lists them.
 
-    >>> from winsession import wts
-    >>> wts.enumerate_servers()
+    >>> from winsession import testing, wts
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     wts.enumerate_servers()
     ['RDS01', 'RDS02']
     """
     name = None if domain is None else _args.text(domain, "domain")
@@ -153,10 +159,12 @@ def shutdown_system(flag: Union[ShutdownFlag, int], server: ServerArg = None) ->
 
     ``flag`` is one :class:`ShutdownFlag`; the caller needs the shutdown privilege there.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.shutdown_system(wts.ShutdownFlag.LOGOFF)      # all but the caller's (alice's)
     >>> [s.session_id for s in wts.enumerate_sessions() if s.state == wts.ConnectState.ACTIVE]
     [2]
+    >>> sim.stop()
     """
     value = _args.u32(flag, "flag")
     if value not in {int(f) for f in ShutdownFlag}:

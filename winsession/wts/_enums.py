@@ -31,11 +31,13 @@ class ConnectState(_Open):
 
     Values a newer Windows may add decode to ``UNKNOWN_<n>`` instead of raising.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> [s.state.name for s in wts.enumerate_sessions()]
     ['DISCONNECTED', 'ACTIVE', 'ACTIVE', 'DISCONNECTED', 'LISTEN']
     >>> wts.ConnectState(42)
     <ConnectState.UNKNOWN_42: 42>
+    >>> sim.stop()
     """
 
     ACTIVE = _raw.WTSActive
@@ -53,11 +55,13 @@ class ConnectState(_Open):
 class InfoClass(enum.IntEnum):
     """What :func:`query_session_information` asks for (``WTS_INFO_CLASS``).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.query_session_information(2, wts.InfoClass.CLIENT_NAME)
     'ALICE-PC'
     >>> wts.query_session_information(2, wts.InfoClass.CLIENT_BUILD_NUMBER)
     22631
+    >>> sim.stop()
     """
 
     INITIAL_PROGRAM = _raw.WTSInitialProgram
@@ -95,11 +99,13 @@ class InfoClass(enum.IntEnum):
 class ProtocolType(_Open):
     """How the client is connected (``WTSClientProtocolType``).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.query_session_information(1, wts.InfoClass.CLIENT_PROTOCOL_TYPE)
     <ProtocolType.CONSOLE: 0>
     >>> wts.session_details(2).client_protocol
     <ProtocolType.RDP: 2>
+    >>> sim.stop()
     """
 
     CONSOLE = _raw.WTS_PROTOCOL_TYPE_CONSOLE
@@ -112,11 +118,12 @@ class Event(enum.IntFlag):
 
     Flags: combine them into a mask with ``|``; ``str()`` gives their names.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
     >>> mask = wts.Event.LOGON | wts.Event.LOGOFF
     >>> print(mask, wts.Event.LOGOFF in mask, wts.Event.CONNECT in mask)
     LOGON|LOGOFF True False
-    >>> print(wts.wait_system_event(mask))      # the demo's first queued event
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     print(wts.wait_system_event(mask))      # its first queued event
     LOGON
     """
 
@@ -141,12 +148,14 @@ class Event(enum.IntFlag):
 class MessageStyle(enum.IntFlag):
     """``MessageBox`` style flags for :func:`send_message`.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> style = wts.MessageStyle.YES_NO | wts.MessageStyle.ICON_QUESTION
     >>> int(style)
     36
     >>> wts.send_message(2, "Updates", "Restart now?", style=style, timeout=60, wait=True)
     <MessageResponse.TIMEOUT: 32000>
+    >>> sim.stop()
     """
 
     OK = _raw.MB_OK
@@ -170,11 +179,13 @@ class MessageStyle(enum.IntFlag):
 class MessageResponse(_Open):
     """The button the user chose, or ``TIMEOUT``/``ASYNC`` (``MESSAGEBOX_RESULT``).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.send_message(2, "Backup", "Backup finished.")
     <MessageResponse.ASYNC: 32001>
     >>> wts.MessageResponse(6), wts.MessageResponse(99)
     (<MessageResponse.YES: 6>, <MessageResponse.UNKNOWN_99: 99>)
+    >>> sim.stop()
     """
 
     OK = _raw.IDOK

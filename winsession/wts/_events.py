@@ -29,11 +29,13 @@ def wait_system_event(mask: int = Event.ALL, *, server: ServerArg = None) -> Eve
     The wait runs without the GIL, so other Python threads keep running. Returns
     ``Event.NONE`` when another thread flushed the waits (see :func:`watch_events`).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> print(wts.wait_system_event())       # at once: the demo has three events queued
     LOGON
     >>> print(wts.wait_system_event(wts.Event.DISCONNECT | wts.Event.LOGOFF))  # skips CONNECT
     DISCONNECT
+    >>> sim.stop()
     """
     m = _mask(mask)
     flags = DWORD(0)
@@ -46,13 +48,15 @@ class EventWatcher:
     """An iterator of :class:`Event` values; :meth:`stop` ends it from any thread.
 
     >>> import threading
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> watcher = wts.watch_events()
     >>> print(next(watcher), next(watcher), next(watcher))   # the demo's three queued events
     LOGON CONNECT DISCONNECT
     >>> threading.Timer(0.1, watcher.stop).start()           # stop() from another thread ...
     >>> for event in watcher:                                # ... ends this blocked loop
     ...     print(event)
+    >>> sim.stop()
     """
 
     def __init__(self, mask: int, server: ServerArg) -> None:
@@ -122,9 +126,11 @@ def watch_events(mask: int = Event.ALL, *, server: ServerArg = None) -> EventWat
     Unlike pywin32's ``WTSWaitSystemEvent``, waiting never holds the GIL. Leaving a ``with``
     block stops the watcher.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> with wts.watch_events(wts.Event.LOGON | wts.Event.DISCONNECT) as watcher:
     ...     print(next(watcher), next(watcher))
     LOGON DISCONNECT
+    >>> sim.stop()
     """
     return EventWatcher(mask, server)

@@ -117,7 +117,8 @@ class SessionChanges:
 
     The demo has three changes waiting for the first window that registers:
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> with wts.SessionChanges() as changes:
     ...     for change in changes:
     ...         print(change.kind.name, change.session_id, change.user)
@@ -126,6 +127,7 @@ class SessionChanges:
     SESSION_LOCK 2 CONTOSO\\alice
     REMOTE_DISCONNECT 3 CONTOSO\\bob
     SESSION_UNLOCK 2 CONTOSO\\alice
+    >>> sim.stop()
 
     Where no window can be made (no user32: a trimmed Windows), :meth:`start` raises the
     error; ``wts.watch_events`` (``WTSWaitSystemEvent``) is the fallback.

@@ -343,7 +343,8 @@ def query_session_information(
     pointing at ``SESSION_INFO``; so do ``VALIDATION_INFO`` ("not supported") and
     ``SESSION_ADDRESS_V4`` for a session without a virtual IP address.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)
     ClientAddress(family=2, address=IPv4Address('10.0.0.5'), raw=...)
     >>> wts.query_session_information(wts.CURRENT_SESSION, wts.InfoClass.USER_NAME)
@@ -352,6 +353,7 @@ def query_session_information(
     Traceback (most recent call last):
     winsession.errors.WtsUnsupportedPlatformError: WTSQuerySessionInformationW does not support
     IDLE_TIME (ERROR_NOT_SUPPORTED); Windows gives these facts through InfoClass.SESSION_INFO ...
+    >>> sim.stop()
     """
     sid = _args.u32(session_id, "session_id")
     if isinstance(info_class, bool) or not isinstance(info_class, int):
@@ -415,12 +417,14 @@ def session_details(session_id: int, server: ServerArg = None) -> SessionDetails
     three queries, each buffer freed at once (six DLL calls).
     A session without a client gives ``None`` for the client's address, protocol and display.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> bob = wts.session_details(3)
     >>> bob.user_name, bob.client_name, bob.state, bob.locked
     ('bob', 'BOB-LAPTOP', <ConnectState.DISCONNECTED: 4>, True)
     >>> print(bob.disconnect_time, bob.idle_time)       # idle since the disconnection
     2024-05-06 09:30:00+00:00 1:55:00
+    >>> sim.stop()
     """
     sid = _args.u32(session_id, "session_id")
     use = Using(server, sid)

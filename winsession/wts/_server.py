@@ -41,13 +41,15 @@ class Server:
     a closed server raises ``ValueError``. Closing a server that an :class:`EventWatcher`
     waits on first wakes and ends that watcher.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> with wts.Server() as here:
     ...     print(here, here.handle, [s.session_id for s in wts.enumerate_sessions(here)])
     <wts.Server local open> None [0, 1, 2, 3, 65536]
     >>> wts.enumerate_sessions(here)
     Traceback (most recent call last):
     ValueError: <wts.Server local closed> is closed
+    >>> sim.stop()
     """
 
     def __init__(self, name: Optional[str] = None) -> None:
@@ -133,7 +135,8 @@ def open_server(name: Optional[str]) -> Server:
     no remote server, so the first example fails as an unreachable server would; the
     second builds a simulator (nested inside the demo one) that knows ``RDS02``.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> with wts.open_server("RDS02") as srv:
     ...     wts.enumerate_sessions(srv)
     Traceback (most recent call last):
@@ -143,6 +146,7 @@ def open_server(name: Optional[str]) -> Server:
     ...     with wts.open_server("RDS02") as srv:
     ...         print(srv, [(s.session_id, s.user_name) for s in wts.enumerate_sessions_ex(srv)])
     <wts.Server RDS02 open> [(5, 'carol')]
+    >>> sim.stop()
     """
     return Server(name)
 

@@ -58,11 +58,13 @@ def enumerate_sessions(server: ServerArg = None) -> list[SessionInfo]:
     ``ERROR_NO_MORE_ITEMS``, which some systems return when nobody is logged on, is an
     empty list.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> [s.session_id for s in wts.enumerate_sessions()]
     [0, 1, 2, 3, 65536]
     >>> [s.win_station_name for s in wts.enumerate_sessions() if s.state == wts.ConnectState.ACTIVE]
     ['Console', 'RDP-Tcp#3']
+    >>> sim.stop()
     """
     buf = ctypes.POINTER(_raw.WTS_SESSION_INFOW)()
     count = DWORD(0)
@@ -86,10 +88,12 @@ def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
     The buffer is freed with ``WTSFreeMemoryExW(WTSTypeSessionInfoLevel1, ...)`` as the
     API requires.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> [(s.session_id, s.user_name, s.state.name) for s in wts.enumerate_sessions_ex()
     ...  if s.user_name]
     [(1, 'Administrator', 'ACTIVE'), (2, 'alice', 'ACTIVE'), (3, 'bob', 'DISCONNECTED')]
+    >>> sim.stop()
     """
     buf = ctypes.POINTER(_raw.WTS_SESSION_INFO_1W)()
     count = DWORD(0)
@@ -129,13 +133,15 @@ def processes(
     """The processes on ``server`` (``WTSEnumerateProcessesW``), with owner SIDs and, where
     ``LookupAccountSidW`` knows them, owner names; ``session_id`` keeps one session's.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> [(p.process_id, p.name, p.session_id, p.user) for p in wts.processes()]
     [(4, 'System', 0, 'NT AUTHORITY\\\\SYSTEM'), (4242, 'notepad.exe', 2, 'CONTOSO\\\\alice')]
     >>> [p.name for p in wts.processes(session_id=2)]
     ['notepad.exe']
     >>> wts.processes()[0].user_sid
     'S-1-5-18'
+    >>> sim.stop()
     """
     wanted = None if session_id is None else _args.u32(session_id, "session_id")
     resolve = _args.flag(resolve_users, "resolve_users")
@@ -205,10 +211,12 @@ class _AccountNames:
 def terminate_process(pid: int, exit_code: int = 1, *, server: ServerArg = None) -> None:
     """End process ``pid`` on ``server`` with ``exit_code`` (``WTSTerminateProcess``).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.terminate_process(4242)
     >>> [p.name for p in wts.processes()]
     ['System']
+    >>> sim.stop()
     """
     pid = _args.u32(pid, "pid")
     code = _args.u32(exit_code, "exit_code")
@@ -227,12 +235,14 @@ def disconnect_session(
     The default, :data:`CURRENT_SESSION`, is the caller's own: the "switch user" use that
     Microsoft's page describes. ``wait=True`` returns once the disconnection is complete.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.disconnect_session(2, wait=True)
     >>> wts.session_details(2).state
     <ConnectState.DISCONNECTED: 4>
     >>> wts.session_details(2).user_name        # still logged on
     'alice'
+    >>> sim.stop()
     """
     sid = _args.u32(session_id, "session_id")
     wait = _args.flag(wait, "wait")
@@ -243,10 +253,12 @@ def disconnect_session(
 def logoff_session(session_id: int, *, server: ServerArg = None, wait: bool = False) -> None:
     """Log a session off (``WTSLogoffSession``); ``wait=True`` waits for it to finish.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.logoff_session(3, wait=True)
     >>> [s.session_id for s in wts.enumerate_sessions()]
     [0, 1, 2, 65536]
+    >>> sim.stop()
     """
     sid = _args.u32(session_id, "session_id")
     wait = _args.flag(wait, "wait")
@@ -275,12 +287,14 @@ def send_message(
     ``wait=False`` the result is :attr:`MessageResponse.ASYNC`; otherwise the button the
     user chose, or :attr:`MessageResponse.TIMEOUT`.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.send_message(2, "Maintenance", "The server restarts at 18:00.")
     <MessageResponse.ASYNC: 32001>
     >>> wts.send_message(2, "Maintenance", "Restart now?", style=wts.MessageStyle.OK_CANCEL,
     ...                  timeout=30, wait=True)      # nobody answered within 30 seconds
     <MessageResponse.TIMEOUT: 32000>
+    >>> sim.stop()
     """
     sid = _args.u32(session_id, "session_id")
     title = _args.text(title, "title")
@@ -307,11 +321,13 @@ _NO_CONSOLE_SESSION = 0xFFFFFFFF
 def active_console_session_id() -> Optional[int]:
     """The session attached to the physical console, or ``None`` during a switch.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.active_console_session_id()
     1
     >>> wts.session_details(wts.active_console_session_id()).user_name
     'Administrator'
+    >>> sim.stop()
     """
     value = int(_k32.WTSGetActiveConsoleSessionId())
     return None if value == _NO_CONSOLE_SESSION else value
@@ -320,11 +336,13 @@ def active_console_session_id() -> Optional[int]:
 def process_session_id(pid: int) -> int:
     """The Remote Desktop session process ``pid`` runs in (``ProcessIdToSessionId``).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.process_session_id(4242)         # notepad.exe, in alice's session
     2
     >>> wts.process_session_id(4)            # System runs in session 0
     0
+    >>> sim.stop()
     """
     p = _args.u32(pid, "pid")
     out = DWORD(0)

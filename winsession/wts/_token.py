@@ -92,12 +92,14 @@ class UserToken(_OwnedHandle):
     A context manager; the handle is closed exactly once (:meth:`close`, the ``with`` block
     or garbage collection).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> with wts.query_user_token(2) as token:      # the demo runs as if it were a service
     ...     print(token, token.session_id, token.closed)
     <wts.UserToken session 2 open> 2 False
     >>> token.closed
     True
+    >>> sim.stop()
     """
 
     def __init__(self, handle: int, session_id: int) -> None:
@@ -121,8 +123,9 @@ def query_user_token(session_id: int) -> UserToken:
     nobody is logged on to (session 0, a listener) raises
     :class:`~winsession.errors.SessionNotFoundError` (``ERROR_NO_TOKEN``).
 
-    >>> from winsession import wts
-    >>> wts.query_user_token(0)
+    >>> from winsession import testing, wts
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     wts.query_user_token(0)
     Traceback (most recent call last):
     winsession.errors.WtsSessionNotFoundError: WTSQueryUserToken for session 0 failed: ...
     """
@@ -140,13 +143,15 @@ class SpawnedProcess(_OwnedHandle):
     :attr:`exit_code`, :meth:`terminate`. Holds the process handle until :meth:`close`
     (or the ``with`` block, or garbage collection) closes it once.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> with wts.spawn_in_session(2, ["notepad.exe", "C:\\\\My Files\\\\todo.txt"]) as proc:
     ...     print(proc.pid, proc.session_id, proc.exit_code, proc.wait(0.1))
     ...     proc.terminate(3)
     ...     print(proc.wait(), proc.exit_code)
     5000 2 None None
     3 3
+    >>> sim.stop()
     """
 
     def __init__(self, handle: int, pid: int, session_id: int, command_line: str) -> None:
@@ -290,7 +295,8 @@ def spawn_in_session(
     over it. ``visible=False`` starts the program hidden (``SW_HIDE``, no console window).
     Needs what :func:`query_user_token` needs: a LocalSystem service.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> proc = wts.spawn_in_session(2, ["notepad.exe", "My Files/todo.txt"],
     ...                             env={"TODO": "1"}, visible=False)
     >>> proc.pid, proc.exit_code, proc.command_line
@@ -299,6 +305,7 @@ def spawn_in_session(
     >>> proc.wait(5)
     1
     >>> proc.close()
+    >>> sim.stop()
     """
     sid = _args.u32(session_id, "session_id")
     text = command_line_text(command_line)

@@ -18,8 +18,9 @@ from ._enums import ConnectState, ProtocolType
 class SessionInfo(Record):
     """A session from :func:`enumerate_sessions` (``WTS_SESSION_INFOW``).
 
-    >>> from winsession import wts
-    >>> wts.enumerate_sessions()[2]
+    >>> from winsession import testing, wts
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     wts.enumerate_sessions()[2]
     SessionInfo(session_id=2, win_station_name='RDP-Tcp#3', state=ConnectState.ACTIVE)
     """
 
@@ -33,8 +34,9 @@ class SessionInfo(Record):
 class SessionInfo1(Record):
     """A session from :func:`enumerate_sessions_ex` (``WTS_SESSION_INFO_1W``).
 
-    >>> from winsession import wts
-    >>> wts.enumerate_sessions_ex()[2]
+    >>> from winsession import testing, wts
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     wts.enumerate_sessions_ex()[2]
     SessionInfo1(exec_env_id=0, state=ConnectState.ACTIVE, session_id=2,
                  session_name='RDP-Tcp#3', host_name='RDS01', user_name='alice',
                  domain_name='CONTOSO', farm_name='')
@@ -69,12 +71,14 @@ class ClientAddress(Record):
     ``None``; ``raw`` keeps the bytes as the API gave them (20 from ``WTS_CLIENT_ADDRESS``,
     62 from ``WTSCLIENTW``), so two addresses are equal when ``family`` and ``address`` are.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> wts.query_session_information(2, wts.InfoClass.CLIENT_ADDRESS)
     ClientAddress(family=2, address=IPv4Address('10.0.0.5'),
                   raw=b'\\x00\\x00\\n\\x00\\x00\\x05' + bytes(14))
     >>> str(wts.session_details(2).client_address.address)
     '10.0.0.5'
+    >>> sim.stop()
     """
 
     __slots__ = ("address", "family", "raw")
@@ -96,8 +100,9 @@ class ClientAddress(Record):
 class ClientDisplay(Record):
     """The client's display (``WTS_CLIENT_DISPLAY``); ``color_depth`` is the API's code.
 
-    >>> from winsession import wts
-    >>> wts.query_session_information(2, wts.InfoClass.CLIENT_DISPLAY)
+    >>> from winsession import testing, wts
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     wts.query_session_information(2, wts.InfoClass.CLIENT_DISPLAY)
     ClientDisplay(horizontal_resolution=1920, vertical_resolution=1080, color_depth=24)
     """
 
@@ -116,10 +121,12 @@ class ConfigInfo(Record):
     user's permission); ``logon_user_name``/``logon_domain`` are the automatic logon's. The
     structure's reserved members are left out.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> config = wts.query_session_information(2, wts.InfoClass.CONFIG_INFO)
     >>> config.logon_user_name, config.disable_printer_redirection, config.shadow_settings
     ('', False, 1)
+    >>> sim.stop()
     """
 
     __slots__ = (
@@ -145,7 +152,8 @@ class ConfigInfo(Record):
 class ClientInfo(Record):
     """Everything the client reported (``WTSCLIENTW``).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> client = wts.query_session_information(2, wts.InfoClass.CLIENT_INFO)
     >>> client.client_name, client.user_name, client.client_build_number
     ('ALICE-PC', 'alice', 22631)
@@ -153,6 +161,7 @@ class ClientInfo(Record):
     (1920, 1080)
     >>> client.client_address.address
     IPv4Address('10.0.0.5')
+    >>> sim.stop()
     """
 
     __slots__ = (
@@ -206,12 +215,14 @@ class ClientInfo(Record):
 class StationInfo(Record):
     """``WTSSessionInfo`` (``WTSINFOW``): counters and times (UTC; ``None`` when unset).
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> info = wts.query_session_information(3, wts.InfoClass.SESSION_INFO)
     >>> info
     StationInfo(state=ConnectState.DISCONNECTED, session_id=3, ..., user_name='bob', ...)
     >>> print(info.disconnect_time, info.current_time - info.disconnect_time)
     2024-05-06 09:30:00+00:00 1:55:00
+    >>> sim.stop()
     """
 
     __slots__ = (
@@ -259,12 +270,14 @@ class StationInfoEx(Record):
     unknown); :attr:`locked` interprets it, including Windows 7 / Server 2008 R2's
     documented inversion.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> ex = wts.query_session_information(3, wts.InfoClass.SESSION_INFO_EX)
     >>> ex.user_name, ex.session_flags, ex.locked
     ('bob', 0, True)
     >>> wts.query_session_information(2, wts.InfoClass.SESSION_INFO_EX).locked
     False
+    >>> sim.stop()
     """
 
     __slots__ = (
@@ -315,8 +328,9 @@ class StationInfoEx(Record):
 class Process(Record):
     """A process from :func:`processes` (``WTS_PROCESS_INFOW``).
 
-    >>> from winsession import wts
-    >>> wts.processes()[1]
+    >>> from winsession import testing, wts
+    >>> with testing.demo_simulator():              # off Windows: the demo table
+    ...     wts.processes()[1]
     Process(session_id=2, process_id=4242, name='notepad.exe',
             user_sid='S-1-5-21-1004336348-1177238915-682003330-1001', user='CONTOSO\\\\alice')
     """
@@ -342,7 +356,8 @@ class SessionDetails(Record):
     without a client (the services session, a listener) has ``client_address`` and
     ``client_display`` ``None``, not an AF_UNSPEC address or a 0x0 display.
 
-    >>> from winsession import wts
+    >>> from winsession import testing, wts
+    >>> sim = testing.demo_simulator().start()      # off Windows: the demo table
     >>> alice = wts.session_details(2)
     >>> alice.user, alice.client_name, alice.state
     ('CONTOSO\\\\alice', 'ALICE-PC', <ConnectState.ACTIVE: 0>)
@@ -351,6 +366,7 @@ class SessionDetails(Record):
     >>> services = wts.session_details(0)
     >>> services.client_address, services.client_display
     (None, None)
+    >>> sim.stop()
     """
 
     __slots__ = (
