@@ -61,7 +61,6 @@ import ctypes
 import importlib.util
 import json
 import os
-import resource
 import shutil
 import signal
 import subprocess
@@ -430,7 +429,11 @@ def reap_orphans() -> None:
 
 
 def cpu_seconds() -> float:
-    """CPU time of this process and of its reaped descendants."""
+    """CPU time of this process and of its reaped descendants (0 on Windows)."""
+    if sys.platform == "win32":
+        return 0.0
+    import resource  # POSIX only; tests/test_release.py imports this file on Windows too
+
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
@@ -972,8 +975,17 @@ def main(argv: list[str] | None = None) -> int:
                     t.problem = f"Windows Python / Wine not ready: {exc}"
                 runnable = []
             steps.append(("Windows CPython + Wine prefix setup", time.monotonic() - t0))
-            for t in runnable:
-                measured(t, lambda t=t: run_wine_tier(t, extra, ns.timeout, standins))
+            if runnable:  # one persistent wineserver for the Wine tiers (winpy.start_server)
+                lane = Lane(winpy.PREFIX, winpy.start_server())
+                try:
+                    for t in runnable:
+                        before = lane.server_cpu()
+                        measured(t, lambda t=t: run_wine_tier(t, extra, ns.timeout, standins))
+                        t.cpu += lane.server_cpu() - before
+                finally:
+                    winpy.wine_shutdown(kill=True)
+                    if lane.server:
+                        lane.server.wait()
         if "package" in by_name:
             measured(by_name["package"], lambda: run_package(by_name["package"]))
     except KeyboardInterrupt:
