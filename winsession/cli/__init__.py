@@ -38,6 +38,7 @@ Computer    User name  Client type  Opens  Idle time
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Sequence
 from typing import Optional
@@ -84,6 +85,10 @@ winsession.testing.demo_simulator() (in Python: `with demo_simulator(): ...`).
 """
 
 
+# Built once per process: building it costs argparse ten-odd milliseconds (hundreds of
+# options, each help string looked up through gettext), and main() runs once per command in
+# the tests, the examples and callers that use it as a library. parse_args does not change it.
+@functools.lru_cache(maxsize=1)
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="winsession",
