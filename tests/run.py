@@ -373,6 +373,10 @@ def run_host_tier(
     cmd += extra
     banner(f"tier {name}: {' '.join(cmd[1:])}")
     env = dict(os.environ, WINSESSION_TIER=name)
+    # Byte-code caches on, in build/ (not the checkout): child interpreters that tests start
+    # would compile winsession again each (tests/winpy.py does the same under Wine).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.setdefault("PYTHONPYCACHEPREFIX", str(REPO / "build" / "pycache"))
     t0 = time.monotonic()
     rc = winpy.stream(cmd, env=env, cwd=REPO, timeout=timeout)
     finish(tier, rc, junit, time.monotonic() - t0)

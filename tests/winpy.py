@@ -253,6 +253,11 @@ def wine_env(
         WINEDEBUG="-all",
         WINEDLLOVERRIDES=";".join(x for x in (BASE_DLL_OVERRIDES, dll_overrides) if x),
     )
+    # Byte-code caches on (this machine's environment may turn them off), kept in build/:
+    # else every python.exe (a tier's, and each child interpreter a test starts) compiles
+    # pytest, hypothesis and winsession from source again: about half a second of CPU each.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = to_windows_path(BUILD / "pycache-win")
     env.pop("DISPLAY", None)  # headless: no window may open (and none is needed)
     env.pop("WAYLAND_DISPLAY", None)
     if env_overrides:
