@@ -487,6 +487,7 @@ class Job:
     name: str
     run: Callable[[Job], None]
     needs: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()  # waits for these, but runs whether they failed or not
     prep: bool = False
     wine: bool = False  # needs a Lane
     weight: float = 0.0  # expected seconds: the longest start first
@@ -557,7 +558,7 @@ class Scheduler:
                         if job.blocked:
                             job.blocked(failed[0])
                         done[job.name] = job
-                ready = [j for j in pending if all(n in done for n in j.needs)]
+                ready = [j for j in pending if all(n in done for n in (*j.needs, *j.after))]
                 ready.sort(key=lambda j: (not j.prep, -j.weight))
                 for job in ready:
                     if len(running) >= self.slots:
@@ -755,11 +756,14 @@ def run_side_by_side(
 
         return tell
 
-    def tier_job(tier: Tier, needs: tuple[str, ...] = (), wine_lane: bool = False) -> Job:
+    def tier_job(
+        tier: Tier, needs: tuple[str, ...] = (), after: tuple[str, ...] = (), lane: bool = False
+    ) -> Job:
         def run(job: Job) -> None:
             run_tier_process(sched, tier, job, extra, ns.timeout)
 
-        return Job(tier.name, run, needs, wine=wine_lane, weight=estimate.get(tier.name, 30.0),
+        weight = estimate.get(tier.name, 30.0)
+        return Job(tier.name, run, needs, after, wine=lane, weight=weight,
                    blocked=blocked(tier))  # fmt: skip
 
     jobs: list[Job] = []
@@ -771,8 +775,10 @@ def run_side_by_side(
     for t in tiers:
         if t.name == "host":
             jobs.append(tier_job(t, ("stubs-host",)))
-        elif t.name in WINE_TIERS or t.name == "package":
-            jobs.append(tier_job(t, ("wine-setup",), wine_lane=True))
+        elif t.name in WINE_TIERS:
+            jobs.append(tier_job(t, ("wine-setup",), lane=True))
+        elif t.name == "package":  # its other checks run without Wine; wine-wheel says why not
+            jobs.append(tier_job(t, after=("wine-setup",), lane=True))
         else:
             jobs.append(tier_job(t))
     become_subreaper()

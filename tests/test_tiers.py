@@ -143,12 +143,13 @@ def test_scheduler_runs_setup_first_longest_next_and_never_more_than_its_slots()
         run.Job("middle", work, ("setup",), weight=50),
         run.Job("needs-broken", work, ("broken-setup",), weight=200,
                 blocked=lambda why: told.setdefault("needs-broken", why)),
+        run.Job("runs-anyway", work, after=("broken-setup",), weight=0),
         run.Job("setup", work, prep=True),
         run.Job("broken-setup", work, prep=True),
     ]  # fmt: skip
     run.Scheduler(2, [], time.monotonic()).run(jobs)
     assert sorted(order[:2]) == ["broken-setup", "setup"]
-    assert order[2:] == ["long", "middle", "short"]
+    assert order[2:] == ["long", "middle", "short", "runs-anyway"]
     assert running[1] == 2
     assert told == {"needs-broken": "stand-ins not built"}
     assert jobs[3].problem == "stand-ins not built"
