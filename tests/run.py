@@ -58,6 +58,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import functools
 import importlib.util
 import json
 import os
@@ -990,7 +991,9 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     for t in runnable:
                         before = lane.server_cpu()
-                        measured(t, lambda t=t: run_wine_tier(t, extra, ns.timeout, standins))
+                        measured(
+                            t, functools.partial(run_wine_tier, t, extra, ns.timeout, standins)
+                        )
                         t.cpu += lane.server_cpu() - before
                 finally:
                     winpy.wine_shutdown(kill=True)
