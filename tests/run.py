@@ -513,6 +513,9 @@ DEFAULT_WEIGHTS = {
 }
 
 
+SAY_LOCK = threading.Lock()
+
+
 class Scheduler:
     """Runs jobs, at most ``slots`` at once; prints a line when a tier starts and ends, and
     every minute which are still running."""
@@ -525,7 +528,10 @@ class Scheduler:
         self.children: dict[str, subprocess.Popen[bytes]] = {}  # tier processes running
 
     def say(self, text: str) -> None:
-        print(f"[{time.monotonic() - self.started:6.1f}s] {text}", flush=True)
+        line = f"[{time.monotonic() - self.started:6.1f}s] {text}\n"
+        with SAY_LOCK:  # whole lines: steps report from threads of their own
+            sys.stdout.write(line)
+            sys.stdout.flush()
 
     def run(self, jobs: list[Job]) -> None:
         pending = list(jobs)
@@ -656,9 +662,10 @@ def print_tail(log: Path, name: str, lines: int = 60) -> None:
         text = log.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return
-    print(f"----- {name}: the last {min(lines, len(text))} lines of {log} -----")
-    print("\n".join(text[-lines:]))
-    print(f"----- end of {name} -----", flush=True)
+    with SAY_LOCK:
+        print(f"----- {name}: the last {min(lines, len(text))} lines of {log} -----")
+        print("\n".join(text[-lines:]))
+        print(f"----- end of {name} -----", flush=True)
 
 
 def child_main(name: str, extra: list[str], timeout: float) -> int:
