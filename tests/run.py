@@ -497,19 +497,19 @@ class Job:
     lane: Lane | None = None
 
 
-# Expected seconds per tier when build/logs/durations.json has none (2 cores, quiet).
+# Expected seconds per tier when build/logs/durations.json has none (2 cores, shared).
 DEFAULT_WEIGHTS = {
-    "wine-standin-py39": 190.0,
-    "wine-standin": 160.0,
-    "package": 90.0,
-    "host": 60.0,
-    "lint": 40.0,
-    "wine-parity-py310": 30.0,
-    "wine-parity-py311": 30.0,
-    "wine-parity-py312": 30.0,
-    "docs": 20.0,
-    "wine-builtin-py39": 15.0,
-    "wine-builtin": 15.0,
+    "wine-standin-py39": 95.0,
+    "wine-standin": 95.0,
+    "package": 60.0,
+    "host": 40.0,
+    "lint": 12.0,
+    "wine-parity-py310": 9.0,
+    "wine-parity-py311": 8.0,
+    "wine-parity-py312": 8.0,
+    "wine-builtin": 8.0,
+    "wine-builtin-py39": 6.0,
+    "docs": 5.0,
 }
 
 
