@@ -80,6 +80,7 @@ import winpy  # tests/winpy.py, beside this file
 REPO = winpy.REPO
 STUBS_BUILD = REPO / "build" / "stubs"
 LOGS = REPO / "build" / "logs"
+MAX_LANES = 4  # Wine prefixes for Wine tiers at once (each copy takes 700 MB)
 DURATIONS = LOGS / "durations.json"  # each tier's last time: the longest start first
 
 
@@ -711,7 +712,7 @@ def run_side_by_side(
     lane_users = len(wine) + ("package" in by_name)
     slots = max(1, ns.jobs)
     lanes = [Lane(winpy.PREFIX)]
-    for n in range(2, min(slots, lane_users) + 1):
+    for n in range(2, min(slots, lane_users, MAX_LANES) + 1):
         lanes.append(Lane(winpy.PREFIX.with_name(f"{winpy.PREFIX.name}-{n}")))
     if not lane_users:
         lanes = []

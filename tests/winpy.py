@@ -717,9 +717,12 @@ def run_python(
 
 
 def clean() -> None:
-    wine_shutdown(kill=True)
     old = BUILD / "winpy"  # where schema 2 kept the one (3.13) Python
-    for path in (old, *(p.dir for p in PYTHONS.values()), PREFIX):
+    copies = sorted(PREFIX.parent.glob(f"{PREFIX.name}-[0-9]*"))  # tests/run.py's, per tier
+    for prefix in (PREFIX, *copies):
+        wine_shutdown(kill=True, prefix=prefix)
+    paths = (old, *(p.dir for p in PYTHONS.values()), PREFIX, *copies, BUILD / "pycache-win")
+    for path in paths:
         for each in (path, path.with_name(path.name + ".tmp")):
             if each.exists():
                 log(f"removing {each}")
