@@ -803,7 +803,7 @@ def run_side_by_side(
                 kill_group(lane.server.pid)  # -k ends it; this if it did not
                 lane.server.wait()
         reap_orphans()
-    ran = {t.name: round(t.seconds, 1) for t in tiers if t.ran and t.ok}
+    ran = {t.name: round(t.seconds, 1) for t in tiers if t.ran and t.counts}  # ran through
     if ran and not extra:  # a narrowed run says nothing of a tier's time
         LOGS.mkdir(parents=True, exist_ok=True)
         saved = weights()
