@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _tier import tier
@@ -104,6 +105,27 @@ def _record_deselected(record_testsuite_property: Callable[[str, object], None])
     """The number of deselected tests, in the JUnit XML that tests/run.py reads (pytest's
     XML has no field for it)."""
     record_testsuite_property("deselected", _deselected[0])
+
+
+# Under pytest-xdist (tests/run.py --fast) the workers collect and deselect, and only the
+# controller writes the JUnit XML: each worker hands its count over, and the controller (where
+# no test, so no fixture, runs) records it. Every worker collects the same tests: one count.
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["deselected"] = _deselected[0]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    count = int(getattr(node, "workeroutput", {}).get("deselected", 0))
+    if count > _deselected[0]:
+        from _pytest.junitxml import xml_key
+
+        _deselected[0] = count
+        xml = node.config.stash.get(xml_key, None)
+        if xml is not None:
+            xml.add_global_property("deselected", count)
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -12,6 +12,8 @@ import os
 import struct
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,41 @@ def test_builtin_tier_gets_the_system_dll() -> None:
         assert not hasattr(lib, "stub_net_reset"), f"{path} is a stand-in"
         # Under Wine the stand-ins sit in the prefix's System32, yet "=b" must give Wine's own.
         assert _is_wine_builtin(lib) == (TIER == "wine-builtin"), path
+
+
+def test_scheduler_runs_setup_first_longest_next_and_never_more_than_its_slots() -> None:
+    # tests/run.py runs tiers side by side: what needs a failed step is told why and not run.
+    import run  # tests/run.py
+
+    order: list[str] = []
+    running: list[int] = [0, 0]  # now, most at once
+    lock = threading.Lock()
+
+    def work(job: run.Job) -> None:
+        with lock:
+            order.append(job.name)
+            running[0] += 1
+            running[1] = max(running)
+        time.sleep(0.02)
+        if job.name == "broken-setup":
+            job.problem = "stand-ins not built"
+        with lock:
+            running[0] -= 1
+
+    told: dict[str, str] = {}
+    jobs = [
+        run.Job("short", work, weight=1),
+        run.Job("long", work, weight=100),
+        run.Job("middle", work, ("setup",), weight=50),
+        run.Job("needs-broken", work, ("broken-setup",), weight=200,
+                blocked=lambda why: told.setdefault("needs-broken", why)),
+        run.Job("runs-anyway", work, after=("broken-setup",), weight=0),
+        run.Job("setup", work, prep=True),
+        run.Job("broken-setup", work, prep=True),
+    ]  # fmt: skip
+    run.Scheduler(2, [], time.monotonic()).run(jobs)
+    assert sorted(order[:2]) == ["broken-setup", "setup"]
+    assert order[2:] == ["long", "middle", "short", "runs-anyway"]
+    assert running[1] == 2
+    assert told == {"needs-broken": "stand-ins not built"}
+    assert jobs[3].problem == "stand-ins not built"

@@ -55,7 +55,12 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build"
-PREFIX = BUILD / "wineprefix"
+# The private Wine prefix; tests/run.py runs tiers side by side, each in a prefix of its own
+# (a copy of this one), and names it to its tier processes through WINSESSION_WINEPREFIX.
+PREFIX = Path(os.environ.get("WINSESSION_WINEPREFIX") or (BUILD / "wineprefix"))
+# Set by tests/run.py when it keeps a persistent wineserver for PREFIX and ends it itself:
+# then wine_shutdown() does not wait for the server (which would never exit by itself).
+KEPT_SERVER_ENV = "WINSESSION_WINESERVER_KEPT"
 CACHE = Path(os.environ.get("WINSESSION_WINPY_CACHE") or (BUILD / "winpy-cache"))
 PREFIX_STAMP = PREFIX / ".winsession-stamp.json"
 
@@ -231,20 +236,28 @@ def wine_version() -> str:
 
 
 def wine_env(
-    env_overrides: Mapping[str, str] | None = None, dll_overrides: str = ""
+    env_overrides: Mapping[str, str] | None = None,
+    dll_overrides: str = "",
+    prefix: Path | None = None,
 ) -> dict[str, str]:
     """The environment for a Wine process: ours (Wine passes it on to Windows programs), with
-    the private prefix, quiet debug channels, and the given DLL overrides."""
+    the private prefix (``prefix``, default PREFIX), quiet debug channels, and the given DLL
+    overrides."""
     env = dict(os.environ)
     # Unix paths mean nothing to the Windows Python (and its ._pth file ignores them anyway).
     for name in ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONUSERBASE", "VIRTUAL_ENV"):
         env.pop(name, None)
     env.update(
-        WINEPREFIX=str(PREFIX),
+        WINEPREFIX=str(prefix or PREFIX),
         WINEARCH="win64",
         WINEDEBUG="-all",
         WINEDLLOVERRIDES=";".join(x for x in (BASE_DLL_OVERRIDES, dll_overrides) if x),
     )
+    # Byte-code caches on (this machine's environment may turn them off), kept in build/:
+    # else every python.exe (a tier's, and each child interpreter a test starts) compiles
+    # pytest, hypothesis and winsession from source again: about half a second of CPU each.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = to_windows_path(BUILD / "pycache-win")
     env.pop("DISPLAY", None)  # headless: no window may open (and none is needed)
     env.pop("WAYLAND_DISPLAY", None)
     if env_overrides:
@@ -341,9 +354,11 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=10)
 
 
-def wine_shutdown(*, kill: bool = False, timeout: float = 30.0) -> None:
-    """Wait until every Wine process of the private prefix has exited (or kill them all)."""
-    if not PREFIX.is_dir():
+def wine_shutdown(*, kill: bool = False, timeout: float = 30.0, prefix: Path | None = None) -> None:
+    """Wait until every Wine process of the private prefix has exited (or kill them all).
+    Waiting is skipped when tests/run.py keeps the server (KEPT_SERVER_ENV): it ends it."""
+    prefix = prefix or PREFIX
+    if not prefix.is_dir() or (not kill and os.environ.get(KEPT_SERVER_ENV)):
         return
     try:
         cmd = [*wineserver_command(), "-k" if kill else "-w"]
@@ -352,7 +367,7 @@ def wine_shutdown(*, kill: bool = False, timeout: float = 30.0) -> None:
     try:
         subprocess.run(
             cmd,
-            env=wine_env(),
+            env=wine_env(prefix=prefix),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -361,7 +376,60 @@ def wine_shutdown(*, kill: bool = False, timeout: float = 30.0) -> None:
         )
     except subprocess.TimeoutExpired:
         if not kill:
-            wine_shutdown(kill=True, timeout=timeout)
+            wine_shutdown(kill=True, timeout=timeout, prefix=prefix)
+
+
+def _server_socket(prefix: Path) -> bool:
+    """Whether the wineserver of a prefix listens: its socket is in a directory named after the
+    prefix's device and inode (Wine's server/request.c), under /tmp/.wine-UID upstream and
+    /tmp/wine-XXXXXX in Debian's build."""
+    st = prefix.stat()
+    pattern = f"*wine-*/server-{st.st_dev:x}-{st.st_ino:x}/socket"
+    return any(Path("/tmp").glob(pattern))
+
+
+def start_server(prefix: Path | None = None) -> subprocess.Popen[bytes]:
+    """A persistent wineserver for a prefix, in the foreground as our child (so that its CPU
+    time is counted in ours): it serves every Wine process of the prefix until
+    ``wine_shutdown(kill=True, prefix=...)``, which saves each tier Wine's start-up (and avoids
+    a client connecting just as an idle server exits). A server left from earlier use is ended
+    first (a second one refuses to start)."""
+    prefix = prefix or PREFIX
+    wine_shutdown(kill=True, prefix=prefix)
+    proc = subprocess.Popen(
+        [*wineserver_command(), "-f", "-p"],
+        env=wine_env(prefix=prefix),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while not _server_socket(prefix):  # else a first client could start a server of its own
+        if proc.poll() is not None:
+            raise SetupError(f"wineserver -f -p for {prefix} exited ({proc.returncode})")
+        if time.monotonic() > deadline:
+            break  # Wine's layout changed? Clients connect (or start one) all the same.
+        time.sleep(0.05)
+    return proc
+
+
+def clone_prefix(source: Path, target: Path) -> None:
+    """``target``: a copy of the initialised prefix ``source`` (stand-ins included), re-made
+    when the source's stamp changes. Copying takes seconds; ``wineboot -i`` a dozen."""
+    want = _read_json(source / PREFIX_STAMP.name)
+    if want is None:
+        raise SetupError(f"{source} is not an initialised prefix")
+    if _read_json(target / PREFIX_STAMP.name) == want and (target / "dosdevices").is_dir():
+        return
+    log(f"copying the Wine prefix {source.name} to {target.name} ...")
+    if target.exists():
+        wine_shutdown(kill=True, prefix=target)
+        shutil.rmtree(target)
+    tmp = target.with_name(target.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(source, tmp, symlinks=True)
+    tmp.rename(target)
 
 
 def ensure_prefix() -> None:
@@ -603,14 +671,17 @@ SYSTEM32 = PREFIX / "drive_c" / "windows" / "system32"  # a 64-bit prefix's Syst
 ORIGINALS = PREFIX / ".winsession-originals"  # Wine's own files the stand-ins replaced
 
 
-def install_standins(dlls: Sequence[Path]) -> list[str]:
+def install_standins(dlls: Sequence[Path], prefix: Path | None = None) -> list[str]:
     """Copy the stand-in DLLs into the test prefix's System32, where winsession's production
     loader (``LoadLibraryExW(<System32>\\name.dll, NULL, LOAD_LIBRARY_SEARCH_SYSTEM32)``)
     finds them, WINEDLLOVERRIDES="name=n,b" making Wine prefer them to its builtins. Wine's
     own file of that name (a placeholder for the builtin) is kept aside and put back when a
     stand-in is gone; stand-ins an earlier set-up copied next to a python.exe are removed.
     The prefix, and so the stand-ins, serve every Windows CPython in ``PYTHONS``.
-    Returns the names copied."""
+    Returns the names copied. ``prefix``: another prefix than PREFIX (tests/run.py's lanes)."""
+    prefix = prefix or PREFIX
+    system32 = prefix / SYSTEM32.relative_to(PREFIX)
+    originals = prefix / ORIGINALS.relative_to(PREFIX)
     protected: set[str] = set()
     previous: list[str] = []
     for py in PYTHONS.values():
@@ -622,26 +693,26 @@ def install_standins(dlls: Sequence[Path]) -> list[str]:
     for name in names:
         if name.lower() in protected:
             raise SetupError(f"stand-in {name} would replace a file of the embeddable CPython")
-    if not SYSTEM32.is_dir():
-        raise SetupError(f"{SYSTEM32} is missing: the Wine prefix is not initialised")
+    if not system32.is_dir():
+        raise SetupError(f"{system32} is missing: the Wine prefix is not initialised")
     # Nothing of these names next to python.exe: earlier set-ups put the stand-ins there, and
     # a test that plants a DLL there may have been killed before it removed it.
     for name in {*previous, *names}:
         if name.lower() not in protected:
             for py in PYTHONS.values():
                 (py.dir / name).unlink(missing_ok=True)
-    installed = (_read_json(PREFIX / ".winsession-standins.json") or {}).get("dlls")
+    installed = (_read_json(prefix / ".winsession-standins.json") or {}).get("dlls")
     for name in installed if isinstance(installed, list) else []:
         if str(name) not in names:
-            _restore_original(str(name))
-    ORIGINALS.mkdir(exist_ok=True)
+            _restore_original(str(name), system32, originals)
+    originals.mkdir(exist_ok=True)
     for path in dlls:
-        target = SYSTEM32 / path.name
-        kept = ORIGINALS / path.name
+        target = system32 / path.name
+        kept = originals / path.name
         if target.exists() and not kept.exists() and not _is_standin(target):
             shutil.copy2(target, kept)
         shutil.copy2(path, target)
-    _write_json(PREFIX / ".winsession-standins.json", {"dlls": names})
+    _write_json(prefix / ".winsession-standins.json", {"dlls": names})
     for py in PYTHONS.values():
         if py.dir.is_dir():
             _write_json(py.standins_record, {"dlls": []})
@@ -653,8 +724,8 @@ def _is_standin(path: Path) -> bool:
     return b"stub_" in path.read_bytes()
 
 
-def _restore_original(name: str) -> None:
-    target, kept = SYSTEM32 / name, ORIGINALS / name
+def _restore_original(name: str, system32: Path, originals: Path) -> None:
+    target, kept = system32 / name, originals / name
     if kept.exists():
         shutil.copy2(kept, target)
         kept.unlink()
@@ -691,9 +762,12 @@ def run_python(
 
 
 def clean() -> None:
-    wine_shutdown(kill=True)
     old = BUILD / "winpy"  # where schema 2 kept the one (3.13) Python
-    for path in (old, *(p.dir for p in PYTHONS.values()), PREFIX):
+    copies = sorted(PREFIX.parent.glob(f"{PREFIX.name}-[0-9]*"))  # tests/run.py's, per tier
+    for prefix in (PREFIX, *copies):
+        wine_shutdown(kill=True, prefix=prefix)
+    paths = (old, *(p.dir for p in PYTHONS.values()), PREFIX, *copies, BUILD / "pycache-win")
+    for path in paths:
         for each in (path, path.with_name(path.name + ".tmp")):
             if each.exists():
                 log(f"removing {each}")

@@ -47,6 +47,7 @@ Computer    User name  Client type  Opens  Idle time
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.resources
 import json
 import sys
@@ -122,6 +123,10 @@ class _PrintSchema(argparse.Action):
         parser.exit()
 
 
+# Built once per process: building it costs argparse ten-odd milliseconds (hundreds of
+# options, each help string looked up through gettext), and main() runs once per command in
+# the tests, the examples and callers that use it as a library. parse_args does not change it.
+@functools.lru_cache(maxsize=1)
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="winsession",
