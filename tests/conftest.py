@@ -80,6 +80,8 @@ def _belongs_elsewhere(item: pytest.Item) -> bool:
         return True  # reads the live system: real Windows only
     if item.get_closest_marker("pty") and sys.platform == "win32":
         return True  # a POSIX pseudo-terminal (the pty module): not on a Windows Python
+    if item.get_closest_marker("posix") and sys.platform == "win32":
+        return True  # shows what a user sees off Windows (--simulate): not on a Windows Python
     fixtures = set(getattr(item, "fixturenames", ()))
     return bool(fixtures & STANDIN_FIXTURES) and TIER not in STANDIN_TIERS
 

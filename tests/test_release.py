@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from _tier import tier
 
 import winsession
@@ -200,3 +201,35 @@ def test_readme_links_work_on_an_index_page() -> None:
     assert relative == [], f"README.md: links that break on an index page: {relative}"
     for link in links:
         _check_repo_link(link)
+
+
+# --- the README's two set-up commands, as written ----------------------------------------
+
+
+def _setup_commands() -> list[str]:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Set up", 1)[1].split("```\n", 2)[1]
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.strip()]
+
+
+def test_readme_setup_is_two_commands_and_ci_runs_the_second() -> None:
+    first, second = _setup_commands()
+    assert first.startswith("python3 -m winsession --simulate ")
+    assert second == "python3 tests/run.py --install"
+    assert "exec python3 tests/run.py --install" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+@pytest.mark.posix
+def test_readme_first_command_runs_in_a_fresh_checkout(tmp_path: Path) -> None:
+    # As a new user runs it: from the checkout's root, nothing installed, no PYTHONPATH.
+    import shutil
+    import subprocess
+
+    shutil.copytree(ROOT / "winsession", tmp_path / "winsession",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    argv = _setup_commands()[0].split()
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    done = subprocess.run([sys.executable, *argv[1:]], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "alice" in done.stdout and "session(s)" in done.stdout
