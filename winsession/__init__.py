@@ -77,6 +77,7 @@ from .errors import (
 
 if _typing.TYPE_CHECKING:
     from . import codes, fleet, logon, net, sens, wts
+    from ._who import LoggedOnUser, LoggedOnUsers, Route, who
     from .codes import NERR, WinError
 
 __version__ = "0.1.0"
@@ -87,8 +88,11 @@ __all__ = [
     "ComError",
     "InvalidLevelError",
     "InvalidParameterError",
+    "LoggedOnUser",
+    "LoggedOnUsers",
     "NetApiError",
     "OpenFileNotFoundError",
+    "Route",
     "SensUnavailableError",
     "ServerNotFoundError",
     "SessionNotFoundError",
@@ -103,6 +107,7 @@ __all__ = [
     "logon",
     "net",
     "sens",
+    "who",
     "wts",
 ]
 
@@ -110,13 +115,15 @@ __all__ = [
 # program using net alone never builds wts's classes or the code tables.
 _SUBMODULES = frozenset({"codes", "fleet", "logon", "net", "sens", "wts"})
 _FROM_CODES = frozenset({"NERR", "WinError"})
+_FROM_WHO = frozenset({"LoggedOnUser", "LoggedOnUsers", "Route", "who"})  # winsession._who
 
 
 def __getattr__(name: str) -> _typing.Any:
     if name in _SUBMODULES:
         return _importlib.import_module(f"{__name__}.{name}")  # binds it here as well
-    if name in _FROM_CODES:
-        value = getattr(_importlib.import_module(f"{__name__}.codes"), name)
+    if name in _FROM_CODES or name in _FROM_WHO:
+        module = "codes" if name in _FROM_CODES else "_who"
+        value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,6 +13,9 @@
     winsession [GLOBAL] ts logoff ID... | --user U | --state S | --idle-over D  [--dry-run]
     winsession [GLOBAL] ts message ID|USER|* TEXT [--title T] [--wait SECONDS] [--time SECONDS]
     winsession [GLOBAL] ts watch [--count N]
+    winsession [GLOBAL] logon list [--type T]... [--user U]... [--session ID]... [--strict]
+    winsession [GLOBAL] logon users
+    winsession [GLOBAL] who [--all]
     winsession events watch [--json] [--count N]
 
     winsession --json-schema
@@ -56,7 +59,7 @@ from typing import Any, Optional
 from .. import __version__, fleet
 from .._escape import escape
 from ..errors import UnsupportedPlatformError, WinSessionError
-from . import _actions, _common, _events, _options, _smb, _ts
+from . import _actions, _common, _events, _logon, _options, _smb, _ts, _who
 from ._actions import (
     error_text,
 )
@@ -140,11 +143,13 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     add_format_options(parser, top=True)
     add_server_option(parser, top=True)
-    groups = parser.add_subparsers(dest="group", metavar="{smb,ts,events}")
+    groups = parser.add_subparsers(dest="group", metavar="{smb,ts,logon,who,events}")
     groups.required = True
 
     _smb.register(groups)
     _ts.register(groups)
+    _logon.register(groups)
+    _who.register(groups)
     _events.register(groups)
     for sub in _subparsers(parser):
         _add_globals(sub)
@@ -190,7 +195,7 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
 
 # --- errors and main ------------------------------------------------------------------------
 
-_DLLS = ("netapi32", "wtsapi32", "kernel32")
+_DLLS = ("netapi32", "wtsapi32", "kernel32", "secur32", "advapi32")
 _NOT_WINDOWS = (
     "this command needs Windows: it calls {dll}.dll, which is part of Windows and cannot run"
     " on {platform}. To see what it does here, add --simulate, which runs it against a"
