@@ -111,7 +111,7 @@ def json_schema() -> dict[str, Any]:
 
     >>> schema = json_schema()
     >>> schema["$schema"], sorted(schema["$defs"])[:3]
-    ('https://json-schema.org/draft/2020-12/schema', ['action_result', 'event', 'seconds'])
+    ('https://json-schema.org/draft/2020-12/schema', ['action_result', 'event', 'logged_on_user'])
     """
     text = importlib.resources.files(__name__).joinpath("schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime
+import enum
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Optional
@@ -59,6 +60,34 @@ def account(domain: Optional[str], user: Optional[str]) -> str:
 
 LOGON_FIELDS = tuple(f.name for f in dataclasses.fields(logon.LogonSession))
 
+
+
+class LogonFlags(enum.IntFlag):
+    """``SECURITY_LOGON_SESSION_DATA.UserFlags``: the ``LOGON_*`` values of ntsecapi.h
+    (mingw-w64's header; the reference has no entry for them), so that CSV shows them in
+    words (``EXTRA_SIDS``) as it does every flag; JSON keeps the number."""
+
+    GUEST = 0x01
+    NOENCRYPTION = 0x02
+    CACHED_ACCOUNT = 0x04
+    USED_LM_PASSWORD = 0x08
+    EXTRA_SIDS = 0x20
+    SUBAUTH_SESSION_KEY = 0x40
+    SERVER_TRUST_ACCOUNT = 0x80
+    NTLMV2_ENABLED = 0x100
+    RESOURCE_GROUPS = 0x200
+    PROFILE_PATH_RETURNED = 0x400
+    NT_V2 = 0x800
+    LM_V2 = 0x1000
+    NTLM_V2 = 0x2000
+    OPTIMIZED = 0x4000
+    WINLOGON = 0x8000
+    PKINIT = 0x10000
+    NO_OPTIMIZED = 0x20000
+    NO_ELEVATION = 0x40000
+    MANAGED_SERVICE = 0x80000
+
+
 _TYPES = {t.windows_name.casefold(): t for t in logon.LogonType}
 
 
@@ -74,7 +103,10 @@ def logon_type_arg(text: str) -> logon.LogonType:
 
 
 def _logon_record(s: logon.LogonSession) -> dict[str, Any]:
-    return {"server": None, **{name: getattr(s, name) for name in LOGON_FIELDS}}
+    record = {"server": None, **{name: getattr(s, name) for name in LOGON_FIELDS}}
+    if s.user_flags is not None:
+        record["user_flags"] = LogonFlags(s.user_flags)
+    return record
 
 
 def _matches(s: logon.LogonSession, args: argparse.Namespace) -> bool:
