@@ -215,7 +215,7 @@ class LoggedOnUsers(Iterator[LoggedOnUser]):
                 except errors.WinSessionError:
                     d = None  # the enumeration's fields still say who and where
                 rows.append(self._desktop_row(s, d))
-        return rows
+        return sorted(rows, key=lambda r: r.session_id or 0)  # as quser lists them
 
     def _desktop_row(self, s: wts.SessionInfo1, d: Optional[wts.SessionDetails]) -> LoggedOnUser:
         station = s.session_name if d is None else d.win_station_name
@@ -238,11 +238,11 @@ class LoggedOnUsers(Iterator[LoggedOnUser]):
 
     def _smb(self) -> list[LoggedOnUser]:
         try:
-            sessions: list[Any] = list(net.enum_sessions(self.server, level=502))
+            sessions: list[Any] = list(net.enum_sessions(self.server, level=2))
         except errors.AccessDeniedError:
             sessions = list(net.enum_sessions(self.server, level=10))
             self.notes.append(
-                "SMB sessions at level 10: level 502 needs administrators (no open-file"
+                "SMB sessions at level 10: level 2 needs administrators (no open-file"
                 " counts)"
             )
         rows = []
@@ -280,7 +280,7 @@ class LoggedOnUsers(Iterator[LoggedOnUser]):
                 "logons other than Remote Desktop and SMB (LSA) are listed for this computer"
                 " only"
             )
-        if desktop is None and smb is None and lsa is None:
+        if len(self.problems) == (3 if self.local_logons else 2):
             raise self.problems[0]  # nothing answered: that is an error, not "nobody"
         desktop, smb, others = _join(desktop or [], smb or [], lsa or [], self._include_system)
         yield from desktop
