@@ -287,3 +287,35 @@ def test_non_bmp_names_keep_their_width(capsys: Capsys) -> None:
     astral = [r for r in records if r["user_name"] == HOSTILE["astral"]]
     assert rc == 0 and [(r["route"], r["logon_id"]) for r in astral] == [("REMOTE_DESKTOP",
                                                                            0x200)]  # fmt: skip
+
+
+# --- the captures on docs/who.rst are real output --------------------------------------------
+
+
+def _doc_captures() -> list[tuple[list[str], str]]:
+    """Each ``$ winsession ...`` literal block of docs/who.rst: (argv, the lines after it)."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "who.rst").read_text("utf-8")
+    found = []
+    for block in text.split("\n    $ winsession ")[1:]:
+        lines = block.split("\n\n")[0].split("\n")
+        shown = "".join(line[4:] + "\n" for line in lines[1:])
+        found.append((lines[0].split(), shown))
+    return found
+
+
+def test_the_who_page_shows_real_output(capsys: Capsys) -> None:
+    captures = _doc_captures()
+    assert [argv[:2] for argv, _ in captures] == [["--simulate", "who"],
+                                                  ["--simulate", "logon"]]  # fmt: skip
+    argv, shown = captures[1]
+    assert run(capsys, *argv) == (0, shown, "")  # a pipe: every column
+
+
+@pytest.mark.pty
+def test_the_who_page_shows_an_80_column_terminal() -> None:
+    from test_cli_terminal import in_terminal
+
+    argv, shown = _doc_captures()[0]
+    assert in_terminal(argv, 80) == (0, shown)

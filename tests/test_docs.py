@@ -150,6 +150,7 @@ DOC_PAGES = {
     "recipes.rst": True,
     "testing.rst": False,
     "details.rst": True,
+    "who.rst": True,
 }
 
 
