@@ -230,7 +230,7 @@ HOSTILE = {
     "user": "\x1b]0;pwned\x07ev\u202eil",
     "client": "PC\nFORGED  root",
     "domain": "DOM\r\x9b31m",
-    "smb_user": "=HYPERLINK(\"x\")\x1b[2J",
+    "smb_user": '=HYPERLINK("x")\x1b[2J',
     "smb_client": "\\\\10.6.6.6\u2028x",
     "server": "DC\x7f\u2066",
     "astral": "\U0001f600ops\U00010437",

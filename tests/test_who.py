@@ -254,7 +254,7 @@ def test_records_are_frozen_and_their_repr_evaluates() -> None:
              "LogonType": LogonType, "LoggedOnUser": winsession.LoggedOnUser,
              "datetime": datetime, "ipaddress": ipaddress}  # fmt: skip
     for row in rows:
-        assert eval(repr(row), names) == row  # noqa: S307
+        assert eval(repr(row), names) == row
         assert pickle.loads(pickle.dumps(row)) == row
     assert dataclasses.asdict(alice)["route"] is winsession.Route.REMOTE_DESKTOP
     assert "who iterator" in repr(winsession.who())
@@ -297,7 +297,8 @@ def test_joins_through_the_stand_ins(wtsstub: WtsStub, netstub: NetStub,
     alice = rows[1]
     assert (alice.client_name, alice.client_address, alice.win_station_name) == (
         "LAPTOP-7", "10.0.0.5", "RDP-Tcp#3")  # fmt: skip
-    assert alice.logon_time == LOGON and alice.idle_time  # WTS's time == datetime.timedelta(minutes=5)
+    assert alice.logon_time == LOGON  # the session's time, from WTS
+    assert alice.idle_time == datetime.timedelta(minutes=5)
     assert rows[2].num_opens == 3 and rows[3].domain_name == "CONTOSO"
     assert rows[4].logon_type == LogonType.BATCH and users.problems == []
 

@@ -6,7 +6,7 @@ Three sources answer it, each from its own API:
   :func:`winsession.wts.session_details` for each session with a user: station, state,
   client name and address, idle time. The client protocol tells the console from Remote
   Desktop (``CONSOLE`` or, when it is not reported, the station named ``Console``).
-- **SMB** (netapi32): :func:`winsession.net.enum_sessions` at level 502 (client, open files,
+- **SMB** (netapi32): :func:`winsession.net.enum_sessions` at level 2 (client, open files,
   idle and active time); when that is denied (it needs administrators), level 10, without
   the open-file count, and a note says so -- as ``winsession smb list`` does.
 - **Every other logon** (secur32, **this computer only**: LSA has no remote form):
@@ -242,8 +242,7 @@ class LoggedOnUsers(Iterator[LoggedOnUser]):
         except errors.AccessDeniedError:
             sessions = list(net.enum_sessions(self.server, level=10))
             self.notes.append(
-                "SMB sessions at level 10: level 2 needs administrators (no open-file"
-                " counts)"
+                "SMB sessions at level 10: level 2 needs administrators (no open-file counts)"
             )
         rows = []
         for s in sessions:
@@ -277,8 +276,7 @@ class LoggedOnUsers(Iterator[LoggedOnUser]):
             lsa = self._ask(self._logons)
         else:
             self.notes.append(
-                "logons other than Remote Desktop and SMB (LSA) are listed for this computer"
-                " only"
+                "logons other than Remote Desktop and SMB (LSA) are listed for this computer only"
             )
         if len(self.problems) == (3 if self.local_logons else 2):
             raise self.problems[0]  # nothing answered: that is an error, not "nobody"

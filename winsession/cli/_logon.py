@@ -21,8 +21,12 @@ from ._output import Column, cell_text, emit_rows, fmt, human_err, output, termi
 # --- columns that appear when there is room ---------------------------------------------------
 
 
-def fitting_columns(args: argparse.Namespace, rows: Sequence[dict[str, Any]],
-                    required: Sequence[Column], optional: Sequence[Column]) -> list[Column]:  # fmt: skip
+def fitting_columns(
+    args: argparse.Namespace,
+    rows: Sequence[dict[str, Any]],
+    required: Sequence[Column],
+    optional: Sequence[Column],
+) -> list[Column]:
     """``required``, and each of ``optional`` (in order) while the whole table still fits
     the terminal without shortening a cell; every column with ``--wide``, a pipe or a file.
     The columns keep the order they are given in (``optional`` last)."""
@@ -59,7 +63,6 @@ def account(domain: Optional[str], user: Optional[str]) -> str:
 # --- logon list -----------------------------------------------------------------------------
 
 LOGON_FIELDS = tuple(f.name for f in dataclasses.fields(logon.LogonSession))
-
 
 
 class LogonFlags(enum.IntFlag):
@@ -150,8 +153,10 @@ def _logon_list(args: argparse.Namespace) -> int:
         columns = [*_LOGON_REQUIRED, *_LOGON_OPTIONAL]
     emit_rows(args, rows, columns, lambda n: f"{n} logon session(s)")
     if sessions.skipped:
-        warn(f"{sessions.skipped} logon session(s) of other users were skipped: reading them"
-             " needs an elevated prompt (Run as administrator); --strict makes that an error")  # fmt: skip
+        warn(
+            f"{sessions.skipped} logon session(s) of other users were skipped: reading them"
+            " needs an elevated prompt (Run as administrator); --strict makes that an error"
+        )
     return EXIT_OK
 
 
@@ -189,16 +194,23 @@ def register(groups: Any) -> None:
         " SERVER. Without elevation the logon sessions of other users cannot be read: they"
         " are skipped and counted on stderr.",
     )  # fmt: skip
-    p.add_argument("--type", action="append", type=logon_type_arg, metavar="TYPE",
-                   help="only logons of this type (Interactive, Network, Batch, Service,"
-                        " RemoteInteractive, CachedInteractive, ...; any case; repeatable)")  # fmt: skip
-    p.add_argument("--user", action="append", metavar="NAME",
-                   help="only logons of this user (NAME or DOMAIN\\NAME; repeatable)")  # fmt: skip
-    p.add_argument("--session", action="append", type=_session_arg, metavar="ID",
-                   help="only logons in this Terminal Services session (repeatable)")  # fmt: skip
-    p.add_argument("--strict", action="store_true",
-                   help="fail (exit 1) on a logon session that may not be read, instead of"
-                        " skipping it")  # fmt: skip
+    p.add_argument(
+        "--type", action="append", type=logon_type_arg, metavar="TYPE",
+        help="only logons of this type (Interactive, Network, Batch, Service,"
+        " RemoteInteractive, CachedInteractive, ...; any case; repeatable)",
+    )  # fmt: skip
+    p.add_argument(
+        "--user", action="append", metavar="NAME",
+        help="only logons of this user (NAME or DOMAIN\\NAME; repeatable)",
+    )  # fmt: skip
+    p.add_argument(
+        "--session", action="append", type=_session_arg, metavar="ID",
+        help="only logons in this Terminal Services session (repeatable)",
+    )  # fmt: skip
+    p.add_argument(
+        "--strict", action="store_true",
+        help="fail (exit 1) on a logon session that may not be read, instead of skipping it",
+    )  # fmt: skip
     add_format_options(p)
     p.set_defaults(run=_logon_list)
     p = commands.add_parser(
