@@ -87,9 +87,11 @@ def _who(args: argparse.Namespace) -> int:
         columns = fitting_columns(args, collected, required, optional)
     emit_rows(args, listing, columns, lambda n: f"{n} user logon(s)")
     if remote:
-        warn("logons other than Remote Desktop and SMB (services, batch jobs, other network"
-             " logons: LSA) are listed for this computer only, not for "
-             + ", ".join(human_err(server_label(s)) for s in remote))  # fmt: skip
+        names = ", ".join(human_err(server_label(s)) for s in rows.servers if s in remote)
+        warn(
+            "logons other than Remote Desktop and SMB (services, batch jobs, other network"
+            f" logons: LSA) are listed for this computer only, not for {names}"
+        )
     return EXIT_PARTIAL if problems else rows.exit_code
 
 
