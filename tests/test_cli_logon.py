@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 from clitools import Capsys, no_terminal, run  # noqa: F401
+from stubctl import LsaStub, NetStub, WtsStub
+from test_who import _load_stand_ins
 
 from winsession import _dll, cli, errors
 from winsession.testing import LogonSession, Session, Simulator, SmbSession, WorkstationUser
@@ -222,6 +224,27 @@ def test_not_windows_points_to_simulate(capsys: Capsys, monkeypatch: pytest.Monk
         rc, out, err = run(capsys, *argv)
         assert (rc, out) == (5, ""), (argv, err)
         assert f"{dll}.dll" in err and f"winsession --simulate {' '.join(argv)}" in err
+
+
+def test_who_and_logon_list_through_the_stand_ins(
+    capsys: Capsys, wtsstub: WtsStub, netstub: NetStub, lsastub: LsaStub
+) -> None:
+    _load_stand_ins(wtsstub, netstub, lsastub)
+    rc, out, err = run(capsys, "who", "--json")
+    assert rc == 0 and err == ""
+    assert [(r["route"], r["user_name"], r["logon_id"]) for r in json.loads(out)] == [
+        ("CONSOLE", "Administrator", 0x2A0F1), ("REMOTE_DESKTOP", "alice", 0x3B9C2),
+        ("SMB", "alice", 0x4E2A1), ("SMB", "erin", 0x4F000), ("LOGON", "svc-backup", 0x4D3E8),
+    ]  # fmt: skip
+    rc, out, _ = run(capsys, "logon", "list", "--type", "network")
+    assert rc == 0 and [line.split()[:3] for line in out.splitlines()[1:-1]] == [
+        ["0x4e2a1", "CONTOSO\\alice", "Network"],
+        ["0x4f000", "CONTOSO\\erin", "Network"],
+    ]
+    wtsstub.fail_on_call(wtsstub.calls() + 1, 5)  # ERROR_ACCESS_DENIED: partial, exit 3
+    rc, out, err = run(capsys, "who")
+    assert rc == 3 and "WTSEnumerateSessionsExW failed: ERROR_ACCESS_DENIED" in err
+    assert "Run it from an elevated prompt" in err and "svc-backup" in out
 
 
 # --- hostile and non-BMP names --------------------------------------------------------------

@@ -250,6 +250,7 @@ def test_records_are_frozen_and_their_repr_evaluates() -> None:
     alice = rows[1]
     with pytest.raises(dataclasses.FrozenInstanceError):
         alice.user_name = "mallory"  # type: ignore[misc]
+    assert not hasattr(alice, "__dict__")  # slotted, as every record
     names = {"Route": winsession.Route, "ConnectState": wts.ConnectState,
              "LogonType": LogonType, "LoggedOnUser": winsession.LoggedOnUser,
              "datetime": datetime, "ipaddress": ipaddress}  # fmt: skip

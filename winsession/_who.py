@@ -387,7 +387,8 @@ def who(
     """Who is logged on to ``server`` (``None``: this computer), and how: one
     :class:`LoggedOnUser` per user and route -- console and Remote Desktop sessions, SMB
     sessions, and on this computer the other LSA logons (services, batch jobs, network
-    logons without an SMB session...). See :mod:`winsession._who` for the joins.
+    logons without an SMB session...), joined so that one logon is one row (the
+    rules: the docs' "Who is logged on" page, and this module's docstring).
 
     A source that fails is kept in :attr:`LoggedOnUsers.problems` and the others are still
     listed (``strict=True``: the first failure is raised); when every source fails, the
