@@ -14,6 +14,8 @@ import ipaddress
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stubctl import Logon, LsaStub, NetStub, WtsStub, sid_bytes
 from stubctl import Session as StubSmb
 from test_wts import LOGON, add_user_session, ticks
@@ -348,3 +350,70 @@ def test_logon_module_and_who_agree(wtsstub: WtsStub, netstub: NetStub,
     (s,) = logon.enum_logon_sessions()
     assert (row.logon_id, row.logon_type, row.sid) == (s.logon_id, s.logon_type, s.sid)
     assert row.logon_type.windows_name == "NetworkCleartext"
+
+
+# --- the joins, as a property -----------------------------------------------------------------
+
+_NAMES = st.sampled_from(["alice", "ALICE", "bob", "\U0001f600"])
+_DOMAINS = st.sampled_from(["CONTOSO", "FABRIKAM", ""])
+_KINDS = st.sampled_from([int(t) for t in LogonType])
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> tuple[list[Session], list[SmbSession], list[LogonSession]]:
+    ids = draw(st.lists(st.integers(1, 4), unique=True, max_size=3))
+    sessions = [Session(i, state=0, win_station_name=f"RDP-Tcp#{i}", user_name=draw(_NAMES),
+                        domain_name=draw(_DOMAINS), client_protocol=2) for i in ids]  # fmt: skip
+    smb = [SmbSession(f"\\\\PC{n}", draw(_NAMES), 1, 60, 5)
+           for n in range(draw(st.integers(0, 3)))]  # fmt: skip
+    lsa = [
+        LogonSession(0x1000 + n, draw(_NAMES), draw(_DOMAINS), "NTLM", draw(_KINDS),
+                     draw(st.integers(0, 4)), f"{SID}{n}",
+                     T0 + datetime.timedelta(minutes=draw(st.integers(0, 9))))
+        for n in range(draw(st.integers(0, 6)))
+    ]  # fmt: skip
+    return sessions, smb, lsa
+
+
+def _kin(a_user: str, a_domain: str, b_user: str, b_domain: str) -> bool:
+    return a_user.casefold() == b_user.casefold() and (
+        not (a_domain and b_domain) or a_domain.casefold() == b_domain.casefold()
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(_tables())
+def test_every_logon_is_one_row_or_completes_one(
+    tables: tuple[list[Session], list[SmbSession], list[LogonSession]],
+) -> None:
+    sessions, smb, lsa = tables
+    with _sim(smb=smb, sessions=sessions, logon_sessions=lsa) as sim:
+        rows = list(winsession.who())
+        sim.assert_clean()
+    Route = winsession.Route
+    desktop = [u for u in rows if u.route == Route.REMOTE_DESKTOP]
+    assert len(desktop) == len(sessions)
+    assert len([u for u in rows if u.route == Route.SMB]) == len(smb)
+    listed = [u.logon_id for u in rows if u.route == Route.LOGON]
+    assert len(listed) == len(set(listed))
+    smb_users = {(s.user or "").casefold() for s in smb}
+    for s in lsa:
+        kind = LogonType(s.logon_type)
+        behind_desktop = kind.windows_name in (
+            "Interactive", "RemoteInteractive", "CachedInteractive", "CachedRemoteInteractive",
+            "Unlock", "CachedUnlock",
+        ) and any(w.session_id == s.session_id and _kin(w.user_name, w.domain_name,
+                                                        s.user_name, s.logon_domain)
+                  for w in sessions)  # fmt: skip
+        behind_smb = kind in (LogonType.NETWORK, LogonType.NETWORK_CLEARTEXT) and (
+            s.user_name.casefold() in smb_users
+        )
+        assert (s.logon_id in listed) == (not behind_desktop and not behind_smb), s
+    for u in desktop:  # a completed row has the earliest logon of its session and user
+        mine = [s for s in lsa if s.session_id == u.session_id and s.logon_id not in listed
+                and _kin(u.user_name, u.domain_name, s.user_name, s.logon_domain)]  # fmt: skip
+        if mine:
+            first = min(mine, key=lambda s: (s.logon_time, s.logon_id))
+            assert u.logon_id == first.logon_id
+        else:
+            assert u.logon_id is None

@@ -13,6 +13,9 @@ Modules
 - :mod:`winsession.sens` -- logon, logoff, disconnect and reconnect notifications from SENS
   (``ISensLogon2``): ``with sens.subscribe(callback): ...`` or ``for event in
   sens.SessionEvents(): ...``; Windows only.
+- :func:`winsession.who` -- who is logged on and how (PsLoggedOn's question): one
+  :class:`LoggedOnUser` per user and :class:`Route` -- console, Remote Desktop, SMB and, on
+  this computer, the other LSA logons (services, batch jobs, ...) of :mod:`winsession.logon`.
 - :mod:`winsession.fleet` -- many servers at once: ``fleet.fan_out(servers, task)`` runs
   ``task(server)`` on a bounded thread pool and yields records and per-server failures as
   they arrive.
