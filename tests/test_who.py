@@ -375,13 +375,17 @@ def _tables(draw: st.DrawFn) -> tuple[list[Session], list[SmbSession], list[Logo
     return sessions, smb, lsa
 
 
+_INTERACTIVE = ("Interactive", "RemoteInteractive", "CachedInteractive",
+                "CachedRemoteInteractive", "Unlock", "CachedUnlock")  # fmt: skip
+
+
 def _kin(a_user: str, a_domain: str, b_user: str, b_domain: str) -> bool:
     return a_user.casefold() == b_user.casefold() and (
         not (a_domain and b_domain) or a_domain.casefold() == b_domain.casefold()
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_tables())
 def test_every_logon_is_one_row_or_completes_one(
     tables: tuple[list[Session], list[SmbSession], list[LogonSession]],
@@ -399,18 +403,18 @@ def test_every_logon_is_one_row_or_completes_one(
     smb_users = {(s.user or "").casefold() for s in smb}
     for s in lsa:
         kind = LogonType(s.logon_type)
-        behind_desktop = kind.windows_name in (
-            "Interactive", "RemoteInteractive", "CachedInteractive", "CachedRemoteInteractive",
-            "Unlock", "CachedUnlock",
-        ) and any(w.session_id == s.session_id and _kin(w.user_name, w.domain_name,
-                                                        s.user_name, s.logon_domain)
-                  for w in sessions)  # fmt: skip
+        behind_desktop = kind.windows_name in _INTERACTIVE and any(
+            w.session_id == s.session_id
+            and _kin(w.user_name, w.domain_name, s.user_name, s.logon_domain)
+            for w in sessions
+        )
         behind_smb = kind in (LogonType.NETWORK, LogonType.NETWORK_CLEARTEXT) and (
             s.user_name.casefold() in smb_users
         )
         assert (s.logon_id in listed) == (not behind_desktop and not behind_smb), s
     for u in desktop:  # a completed row has the earliest logon of its session and user
         mine = [s for s in lsa if s.session_id == u.session_id and s.logon_id not in listed
+                and LogonType(s.logon_type).windows_name in _INTERACTIVE
                 and _kin(u.user_name, u.domain_name, s.user_name, s.logon_domain)]  # fmt: skip
         if mine:
             first = min(mine, key=lambda s: (s.logon_time, s.logon_id))
