@@ -1,14 +1,16 @@
 """The command-line sessions shown in docs/*.rst are what ``winsession --simulate`` prints.
 
 A guide page shows ``$ winsession --simulate ...`` followed by its output, indented in a
-``code-block``; each such session is run through the real command line (``cli.main``, the
-demo table) and must match line for line, so a change of columns or wording cannot leave the
+``code-block`` or a literal block; each such session is run through the real command line
+(``cli.main``, the demo table) as an 80-column terminal shows it (a reader's terminal; tables
+fit it) and must match line for line, so a change of columns or wording cannot leave the
 guide behind. (The README's captures are checked in tests/test_cli_output.py.)
 """
 
 from __future__ import annotations
 
 import io
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -29,14 +31,15 @@ def _sessions() -> list[tuple[str, str, str]]:
         i = 0
         while i < len(lines):
             text = lines[i].strip()
-            if lines[i].startswith("   ") and text.startswith(PROMPTS):
+            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+            if len(indent) >= 3 and text.startswith(PROMPTS):
                 command, shown = text[2:], []
                 i += 1
                 # The output: the block's following lines, up to the next prompt or its end.
-                while i < len(lines) and (lines[i].startswith("   ") or not lines[i].strip()):
+                while i < len(lines) and (lines[i].startswith(indent) or not lines[i].strip()):
                     if lines[i].strip().startswith("$ "):
                         break
-                    shown.append(lines[i][3:])
+                    shown.append(lines[i][len(indent) :])
                     i += 1
                 found.append((page.name, command, "\n".join(shown).rstrip("\n") + "\n"))
             else:
@@ -47,14 +50,32 @@ def _sessions() -> list[tuple[str, str, str]]:
 SESSIONS = _sessions()
 
 
+class _Terminal(io.StringIO):
+    """Output as a terminal receives it (tests/test_cli_terminal.py checks the same against a
+    real pseudo-terminal on POSIX; this runs on every tier)."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+# shutil.get_terminal_size reads COLUMNS first. The command leaves Windows' last column
+# empty (its console wraps a full line), so 81 there is what 80 is elsewhere.
+COLUMNS = "81" if sys.platform == "win32" else "80"
+
+
 def _run(argv: list[str]) -> tuple[str, str, int]:
-    out, err = io.StringIO(), io.StringIO()
-    saved = sys.stdout, sys.stderr
+    out, err = _Terminal(), io.StringIO()
+    saved = sys.stdout, sys.stderr, os.environ.get("COLUMNS")
     sys.stdout, sys.stderr = out, err
+    os.environ["COLUMNS"] = COLUMNS
     try:
         rc = cli.main(argv)
     finally:
-        sys.stdout, sys.stderr = saved
+        sys.stdout, sys.stderr = saved[0], saved[1]
+        if saved[2] is None:
+            os.environ.pop("COLUMNS", None)
+        else:
+            os.environ["COLUMNS"] = saved[2]
     return out.getvalue(), err.getvalue(), rc
 
 

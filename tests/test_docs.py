@@ -200,7 +200,9 @@ def test_readme_has_repl_sessions() -> None:
 # Each page starts its own simulators, visibly, as the docstrings do (testing.rst makes its
 # own tables). pywin32.rst has no '>>>' examples: tests/test_pywin32_page.py runs its pairs
 # of blocks.
-DOC_PAGES = ("details.rst", "getting-started.rst", "recipes.rst", "testing.rst")
+DOC_PAGES = (
+    "details.rst", "getting-started.rst", "recipes.rst", "testing.rst", "who.rst",
+)  # fmt: skip
 
 
 def test_every_guide_page_with_examples_is_run() -> None:

@@ -13,6 +13,9 @@ Modules
 - :mod:`winsession.sens` -- logon, logoff, disconnect and reconnect notifications from SENS
   (``ISensLogon2``): ``with sens.subscribe(callback): ...`` or ``for event in
   sens.SessionEvents(): ...``; Windows only.
+- :func:`winsession.who` -- who is logged on and how (PsLoggedOn's question): one
+  :class:`LoggedOnUser` per user and :class:`Route` -- console, Remote Desktop, SMB and, on
+  this computer, the other LSA logons (services, batch jobs, ...) of :mod:`winsession.logon`.
 - :mod:`winsession.fleet` -- many servers at once: ``fleet.fan_out(servers, task)`` runs
   ``task(server)`` on a bounded thread pool and yields records and per-server failures as
   they arrive.
@@ -80,6 +83,7 @@ from .errors import (
 
 if _typing.TYPE_CHECKING:
     from . import codes, fleet, logon, net, sens, wts
+    from ._who import LoggedOnUser, LoggedOnUsers, Route, who
     from .codes import NERR, WinError
 
 __version__ = "0.1.0"
@@ -90,8 +94,11 @@ __all__ = [
     "ComError",
     "InvalidLevelError",
     "InvalidParameterError",
+    "LoggedOnUser",
+    "LoggedOnUsers",
     "NetApiError",
     "OpenFileNotFoundError",
+    "Route",
     "SensUnavailableError",
     "ServerNotFoundError",
     "SessionNotFoundError",
@@ -106,6 +113,7 @@ __all__ = [
     "logon",
     "net",
     "sens",
+    "who",
     "wts",
 ]
 
@@ -113,13 +121,15 @@ __all__ = [
 # program using net alone never builds wts's classes or the code tables.
 _SUBMODULES = frozenset({"codes", "fleet", "logon", "net", "sens", "wts"})
 _FROM_CODES = frozenset({"NERR", "WinError"})
+_FROM_WHO = frozenset({"LoggedOnUser", "LoggedOnUsers", "Route", "who"})  # winsession._who
 
 
 def __getattr__(name: str) -> _typing.Any:
     if name in _SUBMODULES:
         return _importlib.import_module(f"{__name__}.{name}")  # binds it here as well
-    if name in _FROM_CODES:
-        value = getattr(_importlib.import_module(f"{__name__}.codes"), name)
+    if name in _FROM_CODES or name in _FROM_WHO:
+        module = "codes" if name in _FROM_CODES else "_who"
+        value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,6 +13,9 @@
     winsession [GLOBAL] ts logoff ID... | --user U | --state S | --idle-over D  [--dry-run]
     winsession [GLOBAL] ts message ID|USER|* TEXT [--title T] [--wait SECONDS] [--time SECONDS]
     winsession [GLOBAL] ts watch [--count N]
+    winsession [GLOBAL] logon list [--type T]... [--user U]... [--session ID]... [--strict]
+    winsession [GLOBAL] logon users
+    winsession [GLOBAL] who [--all]
     winsession events watch [--json] [--count N]
 
     winsession --json-schema
@@ -57,7 +60,7 @@ from typing import Any, Optional
 from .. import __version__, fleet
 from .._escape import escape
 from ..errors import UnsupportedPlatformError, WinSessionError
-from . import _actions, _common, _events, _options, _smb, _ts
+from . import _actions, _common, _events, _logon, _options, _smb, _ts, _who
 from ._actions import (
     error_text,
 )
@@ -109,7 +112,7 @@ def json_schema() -> dict[str, Any]:
 
     >>> schema = json_schema()
     >>> schema["$schema"], sorted(schema["$defs"])[:3]
-    ('https://json-schema.org/draft/2020-12/schema', ['action_result', 'event', 'seconds'])
+    ('https://json-schema.org/draft/2020-12/schema', ['action_result', 'event', 'logged_on_user'])
     """
     text = importlib.resources.files(__name__).joinpath("schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
@@ -145,11 +148,13 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     add_format_options(parser, top=True)
     add_server_option(parser, top=True)
-    groups = parser.add_subparsers(dest="group", metavar="{smb,ts,events}")
+    groups = parser.add_subparsers(dest="group", metavar="{smb,ts,logon,who,events}")
     groups.required = True
 
     _smb.register(groups)
     _ts.register(groups)
+    _logon.register(groups)
+    _who.register(groups)
     _events.register(groups)
     for sub in _subparsers(parser):
         _add_globals(sub)
@@ -195,7 +200,7 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
 
 # --- errors and main ------------------------------------------------------------------------
 
-_DLLS = ("netapi32", "wtsapi32", "kernel32")
+_DLLS = ("netapi32", "wtsapi32", "kernel32", "secur32", "advapi32")
 _NOT_WINDOWS = (
     "this command needs Windows: it calls {dll}.dll, which is part of Windows and cannot run"
     " on {platform}. To see what it does here, add --simulate, which runs it against a"
