@@ -69,6 +69,9 @@ def decode_page(decoder: Decoder[Any], function: str, buf: Any, count: int) -> l
 _ALIGNED_LOW = bytes(range(0, 256, ctypes.sizeof(ctypes.c_wchar)))
 """The low bytes a pointer to a ``wchar_t`` can end in (NULL's 0 among them)."""
 
+_CHUNK = 4096
+"""Structures copied at a time for the alignment check (bounds the copy's memory)."""
+
 
 def _check_strings(
     function: str, struct: type[ctypes.Structure], address: int, size: int, count: int
@@ -96,6 +99,7 @@ def _check_strings(
     if not any(field[1] is ctypes.c_wchar_p for field in struct._fields_):
         return nulls  # (and its size need not be a multiple of a pointer's)
     low_byte = 0 if sys.byteorder == "little" else width - 1
+    texts: list[tuple[str, int]] = []  # (field name, offset of its pointers' low byte)
     array = (ctypes.c_char * (count * ctypes.sizeof(struct))).from_address(address)
     with memoryview(array) as view, view.cast("B") as raw:
         words = raw.cast("P")  # pointer-sized unsigned numbers
@@ -113,9 +117,16 @@ def _check_strings(
                 lowest = pointers[bisect.bisect_right(pointers, 0)] if pointers[-1] else address
             if lowest < address or pointers[-1] >= end:
                 raise _invalid(function, f"returned a {name} pointer outside its buffer")
-            if raw[offset + low_byte :: step * width].tobytes().translate(None, _ALIGNED_LOW):
-                raise _invalid(function, f"returned a {name} pointer between two wchar_t")
             last = max(last, pointers[-1])
+            texts.append((name, offset + low_byte))
+    # The pointers' low bytes, from a copy of the structures made a chunk at a time: slicing
+    # bytes with a step is a plain C loop (a strided memoryview copies item by item).
+    entry = ctypes.sizeof(struct)
+    for start in range(0, count, _CHUNK):
+        block = ctypes.string_at(address + start * entry, min(_CHUNK, count - start) * entry)
+        for name, low in texts:
+            if block[low::entry].translate(None, _ALIGNED_LOW):
+                raise _invalid(function, f"returned a {name} pointer between two wchar_t")
     if last:
         chars = (end - last) // ctypes.sizeof(ctypes.c_wchar)
         if "\0" not in ctypes.wstring_at(last, chars):
