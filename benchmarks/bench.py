@@ -12,6 +12,10 @@ Modes:
   gc N RUNS LEVEL      where list() spends its time: inside the cyclic collector or not
   files N RUNS         NetFileEnum level 3: net.enum_files vs win32net.NetFileEnum, time and
                        tracemalloc peaks (streaming in 64 KiB pages vs one page's records)
+  levels N RUNS WTS_N  every enumeration at every level, interleaved with its pywin32
+                       counterpart in one process: NetSessionEnum 0/1/2/10/502, NetFileEnum 2/3
+                       and NetConnectionEnum 0/1 on N entries, WTSEnumerateSessions(Ex) on
+                       WTS_N sessions (see LEVEL_CASES for the two calls pywin32 lacks)
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
@@ -354,6 +358,152 @@ def mode_files(n: int, count: int) -> None:
     stub.assert_clean()
 
 
+# pywin32 312 binds neither NetConnectionEnum nor WTSEnumerateSessionsEx. For those the
+# comparison is with what pywin32 would take if it did: this call's own stand-in time (the
+# raw ctypes call and the free, nothing decoded) plus pywin32's decoding time per record for
+# the call whose records have the nearest shape with no more work per record (its total less
+# its own raw call) -- CONNECTION_INFO_0 (one DWORD) as FILE_INFO_2 (one DWORD),
+# CONNECTION_INFO_1 (5 DWORDs, 2 strings) as SESSION_INFO_1 (4 DWORDs, 2 strings),
+# WTS_SESSION_INFO_1W (3 DWORDs, 5 strings) as SESSION_INFO_502 (4 DWORDs, 4 strings).
+
+SHARE = "Data"
+
+
+def raw_enum(function: Callable[..., int], *args: Any, resume: Any = None) -> Callable[[], None]:
+    """One netapi32 enumeration of everything through the raw binding, its buffer freed:
+    the stand-in's own time, with nothing decoded."""
+    from winsession.raw import netapi32 as raw
+    from winsession.raw._types import DWORD, LPBYTE
+
+    def call() -> None:
+        buf, read, total = LPBYTE(), DWORD(), DWORD()
+        handle = (resume or DWORD)()
+        function(*args, ctypes.byref(buf), raw.MAX_PREFERRED_LENGTH, ctypes.byref(read),
+                 ctypes.byref(total), ctypes.byref(handle))  # fmt: skip
+        raw.NetApiBufferFree(buf)
+
+    return call
+
+
+def raw_wts(ex: bool) -> Callable[[], None]:
+    """WTSEnumerateSessions(Ex)W through the raw binding, its buffer freed."""
+    from winsession.raw import wtsapi32 as raw
+    from winsession.raw._types import DWORD
+
+    def call() -> None:
+        count = DWORD()
+        if ex:
+            buf: Any = ctypes.POINTER(raw.WTS_SESSION_INFO_1W)()
+            level = DWORD(1)
+            raw.WTSEnumerateSessionsExW(None, ctypes.byref(level), 0, ctypes.byref(buf),
+                                        ctypes.byref(count))  # fmt: skip
+            raw.WTSFreeMemoryExW(raw.WTSTypeSessionInfoLevel1, buf, count.value)
+        else:
+            buf = ctypes.POINTER(raw.WTS_SESSION_INFOW)()
+            raw.WTSEnumerateSessionsW(None, 0, 1, ctypes.byref(buf), ctypes.byref(count))
+            raw.WTSFreeMemory(buf)
+
+    return call
+
+
+class LevelCase:
+    """One call at one level: winsession's, pywin32's (or the proxy's), and the raw calls."""
+
+    def __init__(self, call: str, level: int, ours: Callable[[], Any], raw: Callable[[], None],
+                 theirs: Callable[[], Any], proxy: str = "",
+                 proxy_raw: Optional[Callable[[], None]] = None) -> None:  # fmt: skip
+        self.call, self.level, self.ours, self.raw, self.theirs = call, level, ours, raw, theirs
+        self.proxy, self.proxy_raw = proxy, proxy_raw
+
+
+def level_cases() -> list[LevelCase]:
+    from winsession.raw import netapi32 as raw
+
+    def sessions(level: int) -> LevelCase:
+        return LevelCase("NetSessionEnum", level, lambda: list(net.enum_sessions(level=level)),
+                         raw_enum(raw.NetSessionEnum, None, None, None, level),
+                         lambda: win32net.NetSessionEnum(level, None, None, None))  # fmt: skip
+
+    def files(level: int) -> LevelCase:
+        return LevelCase("NetFileEnum", level, lambda: list(net.enum_files(level=level)),
+                         raw_enum(raw.NetFileEnum, None, None, None, level,
+                                  resume=ctypes.c_size_t),
+                         lambda: win32net.NetFileEnum(level, None, None, None))  # fmt: skip
+
+    def connections(level: int, like: LevelCase) -> LevelCase:
+        return LevelCase("NetConnectionEnum", level,
+                         lambda: list(net.enum_connections(SHARE, level=level)),
+                         raw_enum(raw.NetConnectionEnum, None, SHARE, level), like.theirs,
+                         f"{like.call} level {like.level}", like.raw)  # fmt: skip
+
+    return [
+        *(sessions(level) for level in (0, 1, 2, 10, 502)),
+        *(files(level) for level in (2, 3)),
+        connections(0, files(2)),
+        connections(1, sessions(1)),
+        LevelCase("WTSEnumerateSessions", 1, wts.enumerate_sessions, raw_wts(False),
+                  lambda: win32ts.WTSEnumerateSessions(None)),
+        LevelCase("WTSEnumerateSessionsEx", 1, wts.enumerate_sessions_ex, raw_wts(True),
+                  sessions(502).theirs, "NetSessionEnum level 502", sessions(502).raw),
+    ]  # fmt: skip
+
+
+def mode_levels(n: int, count: int, wts_n: int) -> None:
+    """Every call at every level against pywin32, the runs of all of them interleaved (ours,
+    theirs, raw, ...) in one process so all see the same machine load; best of ``count``."""
+    stub = load_net(n)
+    assert stub.add_files_bulk(n) == n
+    for i in range(n):  # no bulk export for connections: one ctypes call each
+        assert stub.add_connection(None, i + 1, SHARE, f"\\\\C{i}", f"u{i % 100}", 0, i % 8,
+                                   1, i) > 0  # fmt: skip
+    wstub = WtsStub()
+    wstub.reset()
+    for i in range(wts_n):
+        assert wstub.add_session(None, i, i % 10, f"RDP-Tcp#{i}") == 0
+        for field, text in ((5, f"user{i}"), (7, "CONTOSO"), (100, "RDSH-1")):
+            assert wstub.set_string(None, i, field, text) == 0
+    cases = level_cases()
+    size = {"WTSEnumerateSessions": wts_n, "WTSEnumerateSessionsEx": wts_n}
+    times: dict[tuple[int, str], list[float]] = {}
+    for case in cases:  # both sides list the whole table (and pywin32 calls the stand-in)
+        entries = size.get(case.call, n)
+        assert len(case.ours()) == entries, (case.call, case.level)
+        if win32net is not None:
+            assert len(case.theirs()) == (n if case.proxy else entries), (case.call, case.level)
+    for round_no in range(count):
+        for index, case in enumerate(cases):
+            parts = [("winsession", case.ours), ("raw", case.raw)]
+            if win32net is not None:
+                parts.append(("pywin32", case.theirs))
+                if case.proxy_raw is not None:
+                    parts.append(("proxy_raw", case.proxy_raw))
+            # Each run finds the memory the one before it freed: the order turns every round,
+            # so each side runs after each of the others as often.
+            turn = round_no % len(parts)
+            for part, fn in parts[turn:] + parts[:turn]:
+                times.setdefault((index, part), []).extend(runs(fn, 1))
+    for index, case in enumerate(cases):
+        entries = size.get(case.call, n)
+        best = {part: min(t) for (i, part), t in times.items() if i == index}
+        out: dict[str, Any] = {
+            "mode": "levels", "call": case.call, "level": case.level, "n": entries,
+            "proxy": case.proxy, "winsession": best["winsession"] / entries,
+            "raw": best["raw"] / entries,
+        }  # fmt: skip
+        if "pywin32" in best:
+            if case.proxy:  # their decoding per record, on top of this call's stand-in time
+                decoding = (best["pywin32"] - best["proxy_raw"]) / n
+                out["pywin32"] = out["raw"] + decoding
+            else:
+                out["pywin32"] = best["pywin32"] / entries
+            out["ratio"] = out["winsession"] / out["pywin32"]
+        result(**out)
+    stub.reset()
+    stub.assert_clean()
+    wstub.reset()
+    wstub.assert_clean()
+
+
 def main(argv: list[str]) -> None:
     mode, *args = argv
     if mode == "time":
@@ -366,6 +516,8 @@ def main(argv: list[str]) -> None:
         mode_load(int(args[0]))
     elif mode == "files":
         mode_files(int(args[0]), int(args[1]))
+    elif mode == "levels":
+        mode_levels(int(args[0]), int(args[1]), int(args[2]))
     elif mode == "gc":
         mode_gc(int(args[0]), int(args[1]), int(args[2]))
     else:

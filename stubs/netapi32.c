@@ -144,6 +144,7 @@ enum {
     HOSTILE_SHORT_BUFFER = 5, /* the buffer shrunk to arg bytes (structures cut off) */
     HOSTILE_NULL_AND_BELOW = 6, /* every cname NULL but entry arg % n's: 2 bytes before the buffer */
     HOSTILE_UNTERMINATED = 7, /* the buffer's last wchar_t (the last string's NUL) made L'A' */
+    HOSTILE_MISALIGNED = 8,   /* entry arg % n's cname one byte on: between two wchar_t */
 };
 
 static struct {
@@ -596,6 +597,15 @@ static NET_API_STATUS hostile_answer(NET_API_STATUS st, uint8_t **bufptr, uint32
                 uint8_t *p = i == g.hostile_arg % n ? *bufptr - 2 : NULL;
                 memcpy(*bufptr + (size_t)i * field.stride + field.offset, &p, sizeof p);
             }
+        }
+        return st;
+    case HOSTILE_MISALIGNED:
+        if (*bufptr != NULL && field.stride != 0 && n > 0) {
+            uint8_t *at = *bufptr + (size_t)(g.hostile_arg % n) * field.stride + field.offset, *p;
+            memcpy(&p, at, sizeof p);
+            if (p != NULL)
+                p += 1;
+            memcpy(at, &p, sizeof p);
         }
         return st;
     case HOSTILE_UNTERMINATED:

@@ -569,11 +569,18 @@ static void put_int(uint8_t *at, uint32_t size, int64_t v)
     memcpy(at, src, size);
 }
 
+/* Microsoft's pages do not say how an over-long name is cut to fit a WCHAR array; the
+ * stand-in cuts between characters, as the simulator does: where wchar_t is 16 bits (UTF-16),
+ * a surrogate pair whose low half would not fit is left out whole, never written half. */
 static void put_wchars(uint8_t *at, size_t cap, const wchar_t *s)
 {
     size_t n = stub_wlen(s);
-    if (n > cap - 1)
+    if (n > cap - 1) {
         n = cap - 1;
+        if (sizeof(wchar_t) == 2 && n > 0 && (s[n - 1] & 0xFC00) == 0xD800 &&
+            (s[n] & 0xFC00) == 0xDC00)
+            n--;
+    }
     memcpy(at, s ? s : L"", n * sizeof(wchar_t));
     memset(at + n * sizeof(wchar_t), 0, sizeof(wchar_t));
 }

@@ -17,7 +17,7 @@ c_u32, c_i32, c_i64, c_wstr = ctypes.c_uint32, ctypes.c_int32, ctypes.c_int64, c
 
 # Hostile modes (stubs/README.md, "Hostile modes"): stub_net_hostile(mode, arg).
 NET_NULL_BUFFER, NET_COUNT_OVER, NET_SPIN, NET_REPEAT, NET_SHORT_BUFFER = 1, 2, 3, 4, 5
-NET_NULL_AND_BELOW, NET_UNTERMINATED = 6, 7
+NET_NULL_AND_BELOW, NET_UNTERMINATED, NET_MISALIGNED = 6, 7, 8
 # stub_wts_hostile(mode, arg).
 WTS_NULL_BUFFER, WTS_QUERY_SIZE, WTS_SID_COUNT, WTS_OPEN_NULL = 1, 2, 3, 4
 

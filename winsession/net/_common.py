@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import itertools
+import sys
 import typing
 from collections.abc import Generator, Iterator
 from typing import TYPE_CHECKING, Any, Callable, Optional
@@ -65,6 +66,13 @@ def decode_page(decoder: Decoder[Any], function: str, buf: Any, count: int) -> l
         raise _invalid(function, "returned a string with no valid characters") from None
 
 
+_ALIGNED_LOW = bytes(range(0, 256, ctypes.sizeof(ctypes.c_wchar)))
+"""The low bytes a pointer to a ``wchar_t`` can end in (NULL's 0 among them)."""
+
+_CHUNK = 4096
+"""Structures copied at a time for the alignment check (bounds the copy's memory)."""
+
+
 def _check_strings(
     function: str, struct: type[ctypes.Structure], address: int, size: int, count: int
 ) -> set[int]:
@@ -76,7 +84,12 @@ def _check_strings(
     column in buffer order is one run: linear time; any order costs at most n log n), gives
     its smallest non-NULL and largest values. For the NUL: the string that starts last is
     read (bounded by the buffer's end) and must hold one; a string starting earlier either
-    ends before that one starts or runs into it, so it ends inside the buffer too.
+    ends before that one starts or runs into it, so it ends inside the buffer too -- when
+    both are read in the same ``wchar_t`` units: every pointer must be a multiple of
+    ``sizeof(wchar_t)``. (A pointer one byte off would read the last string's units
+    straddled, miss its NUL -- ``'\\u0100\\0'`` is ``00 01 00 00``, read from its second byte
+    ``01 00``, ``00 ??`` -- and run past the buffer.) The low bytes of a column are checked
+    in C: ``bytes.translate`` deletes the aligned values, and anything left is a misfit.
     """
     end = address + size
     width = ctypes.sizeof(ctypes.c_void_p)
@@ -85,6 +98,8 @@ def _check_strings(
     nulls: set[int] = set()
     if not any(field[1] is ctypes.c_wchar_p for field in struct._fields_):
         return nulls  # (and its size need not be a multiple of a pointer's)
+    low_byte = 0 if sys.byteorder == "little" else width - 1
+    texts: list[tuple[str, int]] = []  # (field name, offset of its pointers' low byte)
     array = (ctypes.c_char * (count * ctypes.sizeof(struct))).from_address(address)
     with memoryview(array) as view, view.cast("B") as raw:
         words = raw.cast("P")  # pointer-sized unsigned numbers
@@ -92,7 +107,8 @@ def _check_strings(
             name, ctype = field[0], field[1]
             if ctype is not ctypes.c_wchar_p:
                 continue
-            first = getattr(struct, name).offset // width
+            offset = getattr(struct, name).offset
+            first = offset // width
             pointers = words[first : first + count * step : step].tolist()
             pointers.sort()
             lowest = pointers[0]
@@ -102,6 +118,15 @@ def _check_strings(
             if lowest < address or pointers[-1] >= end:
                 raise _invalid(function, f"returned a {name} pointer outside its buffer")
             last = max(last, pointers[-1])
+            texts.append((name, offset + low_byte))
+    # The pointers' low bytes, from a copy of the structures made a chunk at a time: slicing
+    # bytes with a step is a plain C loop (a strided memoryview copies item by item).
+    entry = ctypes.sizeof(struct)
+    for start in range(0, count, _CHUNK):
+        block = ctypes.string_at(address + start * entry, min(_CHUNK, count - start) * entry)
+        for name, low in texts:
+            if block[low::entry].translate(None, _ALIGNED_LOW):
+                raise _invalid(function, f"returned a {name} pointer between two wchar_t")
     if last:
         chars = (end - last) // ctypes.sizeof(ctypes.c_wchar)
         if "\0" not in ctypes.wstring_at(last, chars):

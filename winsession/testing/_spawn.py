@@ -267,7 +267,7 @@ class SpawnMixin(_WtsPart):
             variables = self._user_environment(h.session_id if h else 0)
             text = "".join(f"{k}={v}\0" for k, v in sorted(variables.items(),
                                                           key=lambda i: i[0].upper()))  # fmt: skip
-            buf = ctypes.create_unicode_buffer(text + "\0", len(text) + 2)
+            buf = ctypes.create_unicode_buffer(text + "\0")  # sized in wchar_t units, NUL added
             address = self.buffers.alloc(ctypes.sizeof(buf), "env")
             ctypes.memmove(address, buf, ctypes.sizeof(buf))
             self._acct.env_blocks += 1

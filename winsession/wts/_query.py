@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ctypes
 import ipaddress
-import itertools
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import _args, errors
@@ -101,8 +100,36 @@ def _sid(address: Optional[int]) -> Optional[str]:
 
 
 def _text(chars: Any) -> str:
-    # Inline WCHAR arrays read as str up to the first NUL.
+    # Inline WCHAR arrays read as str up to the first NUL (ctypes decodes them with
+    # PyUnicode_FromWideChar: on Windows a UTF-16 pair is one character, as in wide_text).
     return str(chars)
+
+
+_WCHAR_BYTES = ctypes.sizeof(ctypes.c_wchar)
+_WCHAR_CODEC = "utf-16-le" if _WCHAR_BYTES == 2 else "utf-32-le"
+_NUL_UNIT = bytes(_WCHAR_BYTES)
+
+
+def wide_text(data: bytes) -> str:
+    """``wchar_t`` units in ``data`` up to the first NUL unit (or the end), as text.
+
+    Decoded as the platform's ``wchar_t`` holds text: UTF-16 on Windows, where a character
+    beyond the BMP is a pair of units and comes back as one character (``'Ann😀'``, not
+    ``'Ann\\ud83d\\ude00'``), and UTF-32 on Linux (the host tier's stand-ins). An unpaired
+    surrogate, which a Windows string may hold and a hostile server may send, stays that one
+    lone surrogate, as ``ctypes`` gives it for the other strings (escaped wherever a human
+    reads it). Text no ``wchar_t`` can hold (Linux: a unit above U+10FFFF) is a
+    :class:`UnicodeDecodeError`.
+
+    >>> wide_text("Ann\\U0001f600\\0rest".encode(_WCHAR_CODEC)), wide_text(_NUL_UNIT)
+    ('Ann😀', '')
+    """
+    end = data.find(_NUL_UNIT)
+    while end > 0 and end % _WCHAR_BYTES:  # zero bytes across two units: not a NUL unit
+        end = data.find(_NUL_UNIT, end + 1)
+    if end < 0:
+        end = len(data) - len(data) % _WCHAR_BYTES
+    return data[:end].decode(_WCHAR_CODEC, "surrogatepass")
 
 
 # --- WTSQuerySessionInformationW ------------------------------------------------------------
@@ -224,11 +251,16 @@ def _decode(info_class: InfoClass, address: int, size: int) -> Any:
                     f" ({_MAX_STRING_BYTES})"
                 ),
             )
-        chars = size // ctypes.sizeof(ctypes.c_wchar)
-        # One character at a time, up to the first NUL and never past the size: neither a
-        # size larger than the buffer nor a missing NUL makes us read past the string.
-        units = (ctypes.c_wchar * chars).from_address(address)
-        return "".join(itertools.takewhile("\0".__ne__, units))
+        # The reported bytes and nothing more, up to the first NUL: neither a size larger
+        # than the string nor a missing NUL makes us read past it.
+        try:
+            return wide_text(ctypes.string_at(address, size))
+        except UnicodeDecodeError:  # (Linux only: a 32-bit unit above U+10FFFF)
+            raise errors.wts_error(
+                ERROR_INVALID_DATA,
+                "WTSQuerySessionInformationW",
+                message=f"{info_class.name}: a string with no valid characters",
+            ) from None
     if info_class in _ULONG_CLASSES:
         need(4)
         return DWORD.from_address(address).value

@@ -32,6 +32,10 @@ _STATES: Memo[ConnectState] = Memo(ConnectState, map(int, ConnectState))
 _decode_sessions = column_decoder(_raw.WTS_SESSION_INFOW, SessionInfo, {"state": _STATES})
 """(address, count) -> SessionInfo records, built from the layout."""
 
+_decode_sessions_ex = column_decoder(_raw.WTS_SESSION_INFO_1W, SessionInfo1, {"state": _STATES})
+"""(address, count) -> SessionInfo1 records; the NULL names ("contain NULL" when there is
+none, as Microsoft documents pHostName ... pFarmName) become ``""``."""
+
 
 def _address(buf: Any, count: int, function: str) -> int:
     """The address of an API buffer holding ``count`` entries, 0 when there are none. A count
@@ -104,20 +108,8 @@ def enumerate_sessions_ex(server: ServerArg = None) -> list[SessionInfo1]:
             _raw.WTSEnumerateSessionsExW(
                 handle, ctypes.byref(level), 0, ctypes.byref(buf), ctypes.byref(count)
             )
-            _address(buf, count.value, "WTSEnumerateSessionsExW")
-            return [
-                SessionInfo1(
-                    s.ExecEnvId,
-                    ConnectState(s.State),
-                    s.SessionId,
-                    s.pSessionName or "",
-                    s.pHostName or "",
-                    s.pUserName or "",
-                    s.pDomainName or "",
-                    s.pFarmName or "",
-                )
-                for s in buf[: count.value]
-            ]
+            address = _address(buf, count.value, "WTSEnumerateSessionsExW")
+            return _decode_sessions_ex(address, count.value) if address else []
         except WinSessionError as err:
             if err.winerror == ERROR_NO_MORE_ITEMS:
                 return []

@@ -263,7 +263,9 @@ def _read_block(address: int) -> dict[str, str]:
         entry = ctypes.wstring_at(address + offset)
         if not entry:
             return out
-        offset += (len(entry) + 1) * size
+        # Its wchar_t units, not its characters: on Windows one beyond the BMP takes two.
+        units = len(entry.encode("utf-16-le", "surrogatepass")) // 2 if size == 2 else len(entry)
+        offset += (units + 1) * size
         name, sep, value = entry[1:].partition("=")  # "=C:=C:\\" entries start with "="
         if sep:
             out[entry[0] + name] = value
@@ -274,7 +276,7 @@ def _read_block(address: int) -> dict[str, str]:
 def _make_block(variables: Mapping[str, str]) -> Any:
     # Windows keeps environment blocks sorted by name, case-insensitively.
     text = "".join(f"{k}={v}\0" for k, v in sorted(variables.items(), key=lambda i: i[0].upper()))
-    return ctypes.create_unicode_buffer(text + "\0", len(text) + 2)
+    return ctypes.create_unicode_buffer(text + "\0")  # sized in wchar_t units, NUL added
 
 
 def spawn_in_session(
