@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import ipaddress
+import itertools
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import _args, errors
@@ -108,6 +109,7 @@ def _text(chars: Any) -> str:
 _WCHAR_BYTES = ctypes.sizeof(ctypes.c_wchar)
 _WCHAR_CODEC = "utf-16-le" if _WCHAR_BYTES == 2 else "utf-32-le"
 _NUL_UNIT = bytes(_WCHAR_BYTES)
+_WCHAR_UNIT = ctypes.c_uint16 if _WCHAR_BYTES == 2 else ctypes.c_uint32
 
 
 def wide_text(data: bytes) -> str:
@@ -251,10 +253,13 @@ def _decode(info_class: InfoClass, address: int, size: int) -> Any:
                     f" ({_MAX_STRING_BYTES})"
                 ),
             )
-        # The reported bytes and nothing more, up to the first NUL: neither a size larger
-        # than the string nor a missing NUL makes us read past it.
+        # Up to the first NUL and never past the size: the units are read one at a time to
+        # find the NUL (a size larger than the allocation must not make us read past the
+        # string), then the string's own bytes are decoded at once, as UTF-16 on Windows.
+        units = (_WCHAR_UNIT * (size // _WCHAR_BYTES)).from_address(address)
+        length = sum(1 for _ in itertools.takewhile(bool, units))
         try:
-            return wide_text(ctypes.string_at(address, size))
+            return wide_text(ctypes.string_at(address, length * _WCHAR_BYTES))
         except UnicodeDecodeError:  # (Linux only: a 32-bit unit above U+10FFFF)
             raise errors.wts_error(
                 ERROR_INVALID_DATA,
