@@ -47,6 +47,24 @@ def no_terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         ctypes.set_last_error(0)
 
 
+def pretend_not_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No DLL can be had, as on Linux without stand-ins: every command needs Windows. On a
+    Windows Python the loader (which always finds System32's DLLs) is made to refuse."""
+    from winsession import _dll, errors
+
+    monkeypatch.setattr(_dll, "_stand_ins", {})
+    monkeypatch.setattr(_dll, "_libraries", {})
+    for fn in _dll._functions:
+        monkeypatch.setattr(fn, "_bound", None)
+    if sys.platform == "win32":
+
+        def refuse(name: str) -> object:
+            raise errors.UnsupportedPlatformError(function=name, message=f"{name}: no DLL")
+
+        monkeypatch.setattr(_dll, "_open", refuse)
+        monkeypatch.setattr(cli._common, "on_windows", lambda: False)
+
+
 def leaf_commands(
     parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
 ) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:

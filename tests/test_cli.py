@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from clitools import Capsys, FakeStdin, no_terminal, run  # noqa: F401  (no_terminal: autouse)
+from clitools import Capsys, FakeStdin, no_terminal, pretend_not_windows, run  # noqa: F401  (no_terminal: autouse)
 from stubctl import NetStub, WtsStub
 from stubctl import Session as StubSmb
 
-from winsession import _dll, cli, errors, testing, wts
+from winsession import cli, errors, testing, wts
 from winsession.testing import Simulator
 
 TABLE = [
@@ -230,17 +230,7 @@ def test_server_not_found_names_the_server(capsys: Capsys) -> None:
 
 
 def test_not_windows_points_to_simulate(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_dll, "_stand_ins", {})
-    monkeypatch.setattr(_dll, "_libraries", {})
-    for fn in _dll._functions:
-        monkeypatch.setattr(fn, "_bound", None)
-    if sys.platform == "win32":
-        # The Windows loader always finds the DLLs; make it behave as it does elsewhere.
-        def refuse(name: str) -> Any:
-            raise errors.UnsupportedPlatformError(function=name, message=f"{name}: no DLL")
-
-        monkeypatch.setattr(_dll, "_open", refuse)
-        monkeypatch.setattr(cli._common, "on_windows", lambda: False)
+    pretend_not_windows(monkeypatch)
     rc, _, err = run(capsys, "smb", "list")
     assert rc == 5 and "netapi32.dll" in err
     rc, _, err2 = run(capsys, "ts", "list")

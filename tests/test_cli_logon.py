@@ -11,16 +11,13 @@ import csv
 import datetime
 import io
 import json
-import sys
 import unicodedata
-from typing import Any
 
 import pytest
-from clitools import Capsys, no_terminal, run  # noqa: F401
+from clitools import Capsys, no_terminal, pretend_not_windows, run  # noqa: F401
 from stubctl import LsaStub, NetStub, WtsStub
 from test_who import _load_stand_ins
 
-from winsession import _dll, cli, errors
 from winsession.testing import LogonSession, Session, Simulator, SmbSession, WorkstationUser
 
 T0 = datetime.datetime(2024, 5, 6, 8, 0, tzinfo=datetime.timezone.utc)
@@ -208,17 +205,7 @@ def test_who_smb_level_fallback_is_said(capsys: Capsys) -> None:
 
 
 def test_not_windows_points_to_simulate(capsys: Capsys, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_dll, "_stand_ins", {})
-    monkeypatch.setattr(_dll, "_libraries", {})
-    for fn in _dll._functions:
-        monkeypatch.setattr(fn, "_bound", None)
-    if sys.platform == "win32":
-
-        def refuse(name: str) -> Any:
-            raise errors.UnsupportedPlatformError(function=name, message=f"{name}: no DLL")
-
-        monkeypatch.setattr(_dll, "_open", refuse)
-        monkeypatch.setattr(cli._common, "on_windows", lambda: False)
+    pretend_not_windows(monkeypatch)
     for argv, dll in ((["who"], "wtsapi32"), (["logon", "list"], "secur32"),
                       (["logon", "users"], "netapi32")):  # fmt: skip
         rc, out, err = run(capsys, *argv)

@@ -412,10 +412,10 @@ def _combined_doc(family: type[WinSessionError], meaning: type[WinSessionError])
     )
 
 
-def _define_combinations() -> None:
+def _define_combinations(families: tuple[type[WinSessionError], ...]) -> None:
     # One concrete class per (family, meaning), defined here at import so that each has a
     # module-level name and pickles like any other class.
-    for family in _FAMILIES:
+    for family in families:
         prefix = family.__name__[: -len("Error")]
         for meaning in _MEANINGS:
             name = prefix + meaning.__name__
@@ -429,7 +429,7 @@ def _define_combinations() -> None:
             _combined[(family, meaning)] = cls
 
 
-_define_combinations()
+_define_combinations(_FAMILIES)
 
 
 def error_class(
@@ -748,17 +748,7 @@ class LsaError(WinSessionError):
         )  # fmt: skip
 
 
-for _meaning in _MEANINGS:
-    _name = "Lsa" + _meaning.__name__
-    _cls = type(
-        _name,
-        (_meaning, LsaError),
-        {"__module__": __name__, "__doc__": _combined_doc(LsaError, _meaning)},
-    )
-    _cls.__qualname__ = _name
-    globals()[_name] = _cls
-    _combined[(LsaError, _meaning)] = _cls
-del _meaning, _name, _cls
+_define_combinations((LsaError,))
 
 _MEANING_OF.setdefault(1312, SessionNotFoundError)  # ERROR_NO_SUCH_LOGON_SESSION
 
