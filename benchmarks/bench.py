@@ -481,9 +481,15 @@ def mode_levels(n: int, count: int, wts_n: int, only: tuple[str, ...] = ()) -> N
                 if case.proxy_raw is not None:
                     parts.append(("proxy_raw", case.proxy_raw))
             # Each run finds the memory the one before it freed: the order turns every round,
-            # so each side runs after each of the others as often.
+            # and every other cycle of turns runs backwards, so each side runs after each of
+            # the others as often. (Turning alone ran winsession after pywin32, and pywin32
+            # after the raw call, every time: after pywin32 frees its 100,000 dicts, the
+            # next 10^5-record run starts about a tenth slower.)
             turn = round_no % len(parts)
-            for part, fn in parts[turn:] + parts[:turn]:
+            order = parts[turn:] + parts[:turn]
+            if round_no // len(parts) % 2:
+                order.reverse()
+            for part, fn in order:
                 times.setdefault((index, part), []).extend(runs(fn, 1))
     for index, case in enumerate(cases):
         entries = size.get(case.call, n)

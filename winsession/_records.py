@@ -91,7 +91,10 @@ if TYPE_CHECKING:  # (a Protocol class costs import time, and only the checker r
 def column_decoder(
     struct: type[ctypes.Structure], record: type[R], convert: Mapping[str, Mapping[int, Any]]
 ) -> Decoder[R]:
-    """Build ``(address, count[, nulls]) -> records`` for an array of ``struct`` at ``address``.
+    """Build ``(address, count[, nulls]) -> records`` for an array of ``struct`` at ``address``;
+    its ``batches`` attribute returns the same records as lists of at most :data:`_CHUNK`
+    (what a stream chains: joining 10**5 records into one list first would regrow and copy
+    that list about 25 times, and ``list()`` of the stream copies them once more).
 
     Field ``i`` of ``struct`` fills dataclass field ``i`` of ``record`` (a slotted frozen
     dataclass without ``__post_init__``). Speed matters (10**6 records per call is ordinary),
@@ -176,9 +179,7 @@ def column_decoder(
                 for first_entry in range(0, count, _CHUNK)
             ]
 
-    def batches(
-        address: int, count: int, nulls: Optional[Container[int]] = None
-    ) -> list[list[R]]:
+    def batches(address: int, count: int, nulls: Optional[Container[int]] = None) -> list[list[R]]:
         if count < GC_PAUSE_MIN or not gc.isenabled():
             return decode_all(address, count, nulls)
         try:  # disabled inside the try: an interrupt right after it cannot leave GC off

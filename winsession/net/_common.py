@@ -44,7 +44,8 @@ def decode_page(decoder: Decoder[Any], function: str, buf: Any, count: int) -> l
     ``NetApiBufferSize``), a string pointer outside the buffer or a string running past its
     end are ``ERROR_INVALID_DATA`` -- read nothing rather than memory past the allocation.
     """
-    return _decode_checked(decoder, decoder, function, buf, count)
+    records: list[Any] = _decode_checked(decoder, decoder, function, buf, count)
+    return records
 
 
 def decode_page_batches(
@@ -52,7 +53,8 @@ def decode_page_batches(
 ) -> list[list[Any]]:
     """:func:`decode_page`, the records in the decoder's batches (``[]`` for none): a stream
     chains them, so they are never copied into one list first."""
-    return _decode_checked(decoder, decoder.batches, function, buf, count)
+    batches: list[list[Any]] = _decode_checked(decoder, decoder.batches, function, buf, count)
+    return batches
 
 
 def _decode_checked(
@@ -97,14 +99,14 @@ def _check_strings(
 
     One column of pointers per string field and :data:`_CHUNK` entries, read through a
     memoryview and sorted in C (a column in buffer order is one run: linear time; any order
-    costs at most n log n), gives its smallest non-NULL and largest values. For the NUL: the string that starts last is
-    read (bounded by the buffer's end) and must hold one; a string starting earlier either
-    ends before that one starts or runs into it, so it ends inside the buffer too -- when
-    both are read in the same ``wchar_t`` units: every pointer must be a multiple of
-    ``sizeof(wchar_t)``. (A pointer one byte off would read the last string's units
+    costs at most n log n), gives its smallest non-NULL and largest values. For the NUL: the
+    string that starts last is read (bounded by the buffer's end) and must hold one; a string
+    starting earlier either ends before that one starts or runs into it, so it ends inside the
+    buffer too -- when both are read in the same ``wchar_t`` units: every pointer must be a
+    multiple of ``sizeof(wchar_t)``. (A pointer one byte off would read the last string's units
     straddled, miss its NUL -- ``'\\u0100\\0'`` is ``00 01 00 00``, read from its second byte
-    ``01 00``, ``00 ??`` -- and run past the buffer.) The low bytes of a column are checked
-    in C: ``bytes.translate`` deletes the aligned values, and anything left is a misfit.
+    ``01 00``, ``00 ??`` -- and run past the buffer.) The low bytes of a column are checked in
+    C: ``bytes.translate`` deletes the aligned values, and anything left is a misfit.
     """
     end = address + size
     width = ctypes.sizeof(ctypes.c_void_p)
@@ -334,7 +336,7 @@ class Stream(itertools.chain):  # type: ignore[type-arg]
             page = next(self._pages)
         except StopIteration:
             return 0
-        except Exception as exc:  # noqa: BLE001  (handed on to the first next(), not dropped)
+        except Exception as exc:  # handed on to the first next(), not dropped
             self._ahead.append(exc)
             return 0
         self._ahead.append(page)
