@@ -12,10 +12,12 @@ Modes:
   gc N RUNS LEVEL      where list() spends its time: inside the cyclic collector or not
   files N RUNS         NetFileEnum level 3: net.enum_files vs win32net.NetFileEnum, time and
                        tracemalloc peaks (streaming in 64 KiB pages vs one page's records)
-  levels N RUNS WTS_N  every enumeration at every level, interleaved with its pywin32
+  levels N RUNS WTS_N [CALL[:LEVEL]...]
+                       every enumeration at every level, interleaved with its pywin32
                        counterpart in one process: NetSessionEnum 0/1/2/10/502, NetFileEnum 2/3
                        and NetConnectionEnum 0/1 on N entries, WTSEnumerateSessions(Ex) on
-                       WTS_N sessions (see LEVEL_CASES for the two calls pywin32 lacks)
+                       WTS_N sessions (see LEVEL_CASES for the two calls pywin32 lacks); only
+                       the cases named, if any (``NetSessionEnum:0``, ``NetFileEnum``)
 """
 
 from __future__ import annotations
@@ -448,7 +450,7 @@ def level_cases() -> list[LevelCase]:
     ]  # fmt: skip
 
 
-def mode_levels(n: int, count: int, wts_n: int) -> None:
+def mode_levels(n: int, count: int, wts_n: int, only: tuple[str, ...] = ()) -> None:
     """Every call at every level against pywin32, the runs of all of them interleaved (ours,
     theirs, raw, ...) in one process so all see the same machine load; best of ``count``."""
     stub = load_net(n)
@@ -462,7 +464,8 @@ def mode_levels(n: int, count: int, wts_n: int) -> None:
         assert wstub.add_session(None, i, i % 10, f"RDP-Tcp#{i}") == 0
         for field, text in ((5, f"user{i}"), (7, "CONTOSO"), (100, "RDSH-1")):
             assert wstub.set_string(None, i, field, text) == 0
-    cases = level_cases()
+    cases = [c for c in level_cases()
+             if not only or {c.call, f"{c.call}:{c.level}"} & set(only)]  # fmt: skip
     size = {"WTSEnumerateSessions": wts_n, "WTSEnumerateSessionsEx": wts_n}
     times: dict[tuple[int, str], list[float]] = {}
     for case in cases:  # both sides list the whole table (and pywin32 calls the stand-in)
@@ -478,9 +481,15 @@ def mode_levels(n: int, count: int, wts_n: int) -> None:
                 if case.proxy_raw is not None:
                     parts.append(("proxy_raw", case.proxy_raw))
             # Each run finds the memory the one before it freed: the order turns every round,
-            # so each side runs after each of the others as often.
+            # and every other cycle of turns runs backwards, so each side runs after each of
+            # the others as often. (Turning alone ran winsession after pywin32, and pywin32
+            # after the raw call, every time: after pywin32 frees its 100,000 dicts, the
+            # next 10^5-record run starts about a tenth slower.)
             turn = round_no % len(parts)
-            for part, fn in parts[turn:] + parts[:turn]:
+            order = parts[turn:] + parts[:turn]
+            if round_no // len(parts) % 2:
+                order.reverse()
+            for part, fn in order:
                 times.setdefault((index, part), []).extend(runs(fn, 1))
     for index, case in enumerate(cases):
         entries = size.get(case.call, n)
@@ -517,7 +526,7 @@ def main(argv: list[str]) -> None:
     elif mode == "files":
         mode_files(int(args[0]), int(args[1]))
     elif mode == "levels":
-        mode_levels(int(args[0]), int(args[1]), int(args[2]))
+        mode_levels(int(args[0]), int(args[1]), int(args[2]), tuple(args[3:]))
     elif mode == "gc":
         mode_gc(int(args[0]), int(args[1]), int(args[2]))
     else:

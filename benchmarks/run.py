@@ -343,6 +343,9 @@ def main() -> None:
     parser.add_argument("--levels-only", action="store_true",
                         help="only every enumeration at every level against pywin32"
                              " (100,000 entries, 10,000 WTS sessions)")  # fmt: skip
+    parser.add_argument("--case", action="append", default=[], metavar="CALL[:LEVEL]",
+                        help="with --levels-only: only this call (at this level), e.g."
+                             " NetSessionEnum:0; repeatable")  # fmt: skip
     opts = parser.parse_args()
     start = time.monotonic()
     exe = prepare()
@@ -369,7 +372,7 @@ def measure(exe: Path, opts: argparse.Namespace) -> None:
         (BUILD / "bench-files.json").write_text(json.dumps(only, indent=1))
         return
     if opts.levels_only:
-        only = run_bench(exe, "levels", "100000", str(opts.runs), "10000")
+        only = run_bench(exe, "levels", "100000", str(opts.runs), "10000", *opts.case)
         print(table(only, opts.runs))
         (BUILD / "bench-levels.json").write_text(json.dumps(only, indent=1))
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import datetime
 import gc
+import operator
 import pickle
 
 import pytest
@@ -381,6 +382,61 @@ def test_close_ends_the_iteration_mid_page(netstub: NetStub) -> None:
     assert next(it, None) is None  # the rest of the page is dropped...
     assert netstub.calls() == 1 and netstub.outstanding() == 0  # ...and no more calls
     it.close()  # idempotent
+
+
+def test_list_sizes_itself_from_the_first_page(netstub: NetStub) -> None:
+    # list() asks for a length hint before it iterates: the first page is fetched then, as
+    # the first next() would, and read from there; nothing is fetched twice.
+    netstub.load(TABLE)
+    it = net.enum_sessions(level=0)
+    assert netstub.calls() == 0
+    assert operator.length_hint(it) == 3
+    assert netstub.calls() == 1 and netstub.outstanding() == 0
+    assert operator.length_hint(it) == 0  # a page is waiting: nothing more is fetched
+    assert [s.client_name for s in it] == [s.cname for s in TABLE]
+    assert netstub.calls() == 1
+
+
+def test_length_hint_mid_iteration_fetches_nothing(netstub: NetStub) -> None:
+    netstub.load([Session(f"\\\\c{i}", "u") for i in range(4)])
+    it = net.enum_sessions(level=0, prefmaxlen=24)  # one entry per page
+    assert next(it).client_name == "\\\\c0" and netstub.calls() == 1
+    assert operator.length_hint(it) == 0 and netstub.calls() == 1
+    assert [s.client_name for s in it] == ["\\\\c1", "\\\\c2", "\\\\c3"]
+
+
+def test_first_page_error_met_by_the_length_hint_is_raised_by_next(netstub: NetStub) -> None:
+    netstub.load(TABLE)
+    netstub.fail_on_call(1, WinError.ERROR_NOT_ENOUGH_MEMORY)
+    it = net.enum_sessions(level=0)
+    assert operator.length_hint(it) == 0 and netstub.calls() == 1
+    with pytest.raises(winsession.NetApiError) as info:
+        next(it)
+    assert info.value.winerror == WinError.ERROR_NOT_ENOUGH_MEMORY
+    assert next(it, None) is None and netstub.calls() == 1
+    before = netstub.calls()
+    netstub.fail_on_call(before + 1, WinError.ERROR_NOT_ENOUGH_MEMORY)  # (calls count on)
+    with pytest.raises(winsession.NetApiError):
+        list(net.enum_sessions(level=0))
+    assert netstub.calls() == before + 1 and netstub.outstanding() == 0
+
+
+def test_close_after_the_length_hint_drops_the_fetched_page(netstub: NetStub) -> None:
+    netstub.load(TABLE)
+    it = net.enum_sessions(level=10)
+    assert operator.length_hint(it) == 3
+    it.close()
+    assert next(it, None) is None and netstub.calls() == 1 and netstub.outstanding() == 0
+
+
+def test_a_page_of_many_batches_comes_back_whole_and_in_order(netstub: NetStub) -> None:
+    # More entries than one decoding batch (4096): the stream chains the batches.
+    n = 10_000
+    assert netstub.add_sessions_bulk(n) == n
+    names = [s.client_name for s in net.enum_sessions(level=0)]
+    assert netstub.calls() == 1
+    assert names == [NetStub.synthetic(i).cname for i in range(n)]
+    assert len(list(net.enum_sessions(level=0))) == n
 
 
 def test_the_iterator_says_what_it_enumerates(netstub: NetStub) -> None:

@@ -44,6 +44,23 @@ def decode_page(decoder: Decoder[Any], function: str, buf: Any, count: int) -> l
     ``NetApiBufferSize``), a string pointer outside the buffer or a string running past its
     end are ``ERROR_INVALID_DATA`` -- read nothing rather than memory past the allocation.
     """
+    records: list[Any] = _decode_checked(decoder, decoder, function, buf, count)
+    return records
+
+
+def decode_page_batches(
+    decoder: Decoder[Any], function: str, buf: Any, count: int
+) -> list[list[Any]]:
+    """:func:`decode_page`, the records in the decoder's batches (``[]`` for none): a stream
+    chains them, so they are never copied into one list first."""
+    batches: list[list[Any]] = _decode_checked(decoder, decoder.batches, function, buf, count)
+    return batches
+
+
+def _decode_checked(
+    decoder: Decoder[Any], decode: Callable[[int, int, set[int]], Any], function: str, buf: Any,
+    count: int,
+) -> Any:  # fmt: skip
     if not count:
         return []
     address = ctypes.cast(buf, ctypes.c_void_p).value
@@ -61,7 +78,7 @@ def decode_page(decoder: Decoder[Any], function: str, buf: Any, count: int) -> l
         )
     try:
         nulls = _check_strings(function, struct, address, size.value, count)
-        return decoder(address, count, nulls)
+        return decode(address, count, nulls)
     except ValueError:  # text no wchar_t can hold (Linux's are 4 bytes): garbage, not names
         raise _invalid(function, "returned a string with no valid characters") from None
 
@@ -70,7 +87,7 @@ _ALIGNED_LOW = bytes(range(0, 256, ctypes.sizeof(ctypes.c_wchar)))
 """The low bytes a pointer to a ``wchar_t`` can end in (NULL's 0 among them)."""
 
 _CHUNK = 4096
-"""Structures copied at a time for the alignment check (bounds the copy's memory)."""
+"""Structures checked at a time (bounds the memory of their copy and their pointers' ints)."""
 
 
 def _check_strings(
@@ -80,16 +97,16 @@ def _check_strings(
     ``size``-byte buffer, and reading from any of them must meet a NUL inside it. Returns the
     indexes of the string fields holding NULL pointers (the decoder scans only those).
 
-    One column of pointers per string field, read through a memoryview and sorted in C (a
-    column in buffer order is one run: linear time; any order costs at most n log n), gives
-    its smallest non-NULL and largest values. For the NUL: the string that starts last is
-    read (bounded by the buffer's end) and must hold one; a string starting earlier either
-    ends before that one starts or runs into it, so it ends inside the buffer too -- when
-    both are read in the same ``wchar_t`` units: every pointer must be a multiple of
-    ``sizeof(wchar_t)``. (A pointer one byte off would read the last string's units
+    One column of pointers per string field and :data:`_CHUNK` entries, read through a
+    memoryview and sorted in C (a column in buffer order is one run: linear time; any order
+    costs at most n log n), gives its smallest non-NULL and largest values. For the NUL: the
+    string that starts last is read (bounded by the buffer's end) and must hold one; a string
+    starting earlier either ends before that one starts or runs into it, so it ends inside the
+    buffer too -- when both are read in the same ``wchar_t`` units: every pointer must be a
+    multiple of ``sizeof(wchar_t)``. (A pointer one byte off would read the last string's units
     straddled, miss its NUL -- ``'\\u0100\\0'`` is ``00 01 00 00``, read from its second byte
-    ``01 00``, ``00 ??`` -- and run past the buffer.) The low bytes of a column are checked
-    in C: ``bytes.translate`` deletes the aligned values, and anything left is a misfit.
+    ``01 00``, ``00 ??`` -- and run past the buffer.) The low bytes of a column are checked in
+    C: ``bytes.translate`` deletes the aligned values, and anything left is a misfit.
     """
     end = address + size
     width = ctypes.sizeof(ctypes.c_void_p)
@@ -99,34 +116,37 @@ def _check_strings(
     if not any(field[1] is ctypes.c_wchar_p for field in struct._fields_):
         return nulls  # (and its size need not be a multiple of a pointer's)
     low_byte = 0 if sys.byteorder == "little" else width - 1
-    texts: list[tuple[str, int]] = []  # (field name, offset of its pointers' low byte)
-    array = (ctypes.c_char * (count * ctypes.sizeof(struct))).from_address(address)
-    with memoryview(array) as view, view.cast("B") as raw:
-        words = raw.cast("P")  # pointer-sized unsigned numbers
-        for index, field in enumerate(struct._fields_):
-            name, ctype = field[0], field[1]
-            if ctype is not ctypes.c_wchar_p:
-                continue
-            offset = getattr(struct, name).offset
-            first = offset // width
-            pointers = words[first : first + count * step : step].tolist()
-            pointers.sort()
-            lowest = pointers[0]
-            if not lowest:
-                nulls.add(index)
-                lowest = pointers[bisect.bisect_right(pointers, 0)] if pointers[-1] else address
-            if lowest < address or pointers[-1] >= end:
-                raise _invalid(function, f"returned a {name} pointer outside its buffer")
-            last = max(last, pointers[-1])
-            texts.append((name, offset + low_byte))
-    # The pointers' low bytes, from a copy of the structures made a chunk at a time: slicing
-    # bytes with a step is a plain C loop (a strided memoryview copies item by item).
     entry = ctypes.sizeof(struct)
-    for start in range(0, count, _CHUNK):
-        block = ctypes.string_at(address + start * entry, min(_CHUNK, count - start) * entry)
-        for name, low in texts:
-            if block[low::entry].translate(None, _ALIGNED_LOW):
-                raise _invalid(function, f"returned a {name} pointer between two wchar_t")
+    texts = [  # (field index, name, first pointer's index in words, its low byte's offset)
+        (index, field[0], getattr(struct, field[0]).offset // width,
+         getattr(struct, field[0]).offset + low_byte)
+        for index, field in enumerate(struct._fields_) if field[1] is ctypes.c_wchar_p
+    ]  # fmt: skip
+    array = (ctypes.c_char * (count * entry)).from_address(address)
+    # A chunk of entries at a time: the pointers' Python ints are made and freed again and
+    # again in the same few kilobytes (all of them at once would take megabytes, to fault
+    # in, for nothing).
+    with memoryview(array) as view, view.cast("B") as raw, raw.cast("P") as words:
+        for start in range(0, count, _CHUNK):
+            stop = min(count, start + _CHUNK)
+            # The pointers' low bytes, from a copy of the structures: slicing bytes with a
+            # step is a plain C loop (a strided memoryview copies item by item).
+            block = ctypes.string_at(address + start * entry, (stop - start) * entry)
+            for index, name, first, low in texts:
+                pointers = words[first + start * step : first + stop * step : step].tolist()
+                pointers.sort()
+                highest = pointers[-1]
+                lowest = pointers[0]
+                if not lowest:
+                    nulls.add(index)
+                    if not highest:
+                        continue
+                    lowest = pointers[bisect.bisect_right(pointers, 0)]
+                if lowest < address or highest >= end:
+                    raise _invalid(function, f"returned a {name} pointer outside its buffer")
+                if block[low::entry].translate(None, _ALIGNED_LOW):
+                    raise _invalid(function, f"returned a {name} pointer between two wchar_t")
+                last = max(last, highest)
     if last:
         chars = (end - last) // ctypes.sizeof(ctypes.c_wchar)
         if "\0" not in ctypes.wstring_at(last, chars):
@@ -197,11 +217,12 @@ def pages(
     server: Optional[str],
     prefmaxlen: int,
     resume_type: Any,
-    current: list[list[Any]],
+    current: list[list[list[Any]]],
     empty_when: Optional[type[BaseException]] = None,
-) -> Generator[list[Any], None, None]:
-    """The records of ``function``, page by page, each page copied and its buffer freed
-    before it is yielded. ``empty_when``: an error class meaning "the filter matches
+) -> Generator[list[list[Any]], None, None]:
+    """The records of ``function``, page by page, each page copied (as the decoder's batches
+    of records) and its buffer freed before it is yielded. ``current`` holds the page being
+    read, if any. ``empty_when``: an error class meaning "the filter matches
     nothing" (the iteration just ends). Paging always ends: a page without entries and an
     unchanged resume handle, a resume handle seen before, or :data:`MAX_EMPTY_PAGES` empty
     pages in a row raise instead of looping."""
@@ -219,7 +240,7 @@ def pages(
         try:
             status = call(ctypes.byref(buf), prefmaxlen, ctypes.byref(read),
                           ctypes.byref(total), ctypes.byref(resume))  # fmt: skip
-            page = decode_page(decoder, function, buf, read.value)
+            page = decode_page_batches(decoder, function, buf, read.value)
         except BaseException as exc:
             if empty_when is not None and isinstance(exc, empty_when):
                 return  # the filter matches nothing (any more): an empty result
@@ -263,25 +284,63 @@ def pages(
             return
 
 
+def _feed(
+    ahead: list[Any], pages: Generator[list[list[Any]], None, None]
+) -> Iterator[list[list[Any]]]:
+    """``pages``, after the first page if :meth:`Stream.__length_hint__` fetched it already
+    (or the exception fetching it raised, raised here: where the first ``next()`` meets it)."""
+    if ahead:
+        first = ahead.pop()
+        if isinstance(first, BaseException):
+            raise first
+        yield first
+        del first  # (the consumer is done with it: memory holds one page, never two)
+    yield from pages
+
+
 class Stream(itertools.chain):  # type: ignore[type-arg]
     """The records of each page in turn: ``chain`` hands them out in C, so a record costs no
-    Python frame resumption; only each page runs :func:`pages`. ``close()`` ends it early,
-    as a generator's would."""
+    Python frame resumption; only each batch of records and each page run Python code.
+    ``close()`` ends it early, as a generator's would."""
 
-    _pages: Generator[list[Any], None, None]
-    _current: list[list[Any]]
+    _pages: Generator[list[list[Any]], None, None]
+    _current: list[list[list[Any]]]
+    _ahead: list[Any]
     _call: str
 
     @classmethod
     def start(
         cls,
-        pages: Generator[list[Any], None, None],
-        current: list[list[Any]],
+        pages: Generator[list[list[Any]], None, None],
+        current: list[list[list[Any]]],
         call: str,
     ) -> Iterator[Any]:
-        stream = typing.cast(Stream, cls.from_iterable(pages))  # an instance of cls
-        stream._pages, stream._current, stream._call = pages, current, call
+        ahead: list[Any] = []
+        batches = itertools.chain.from_iterable(_feed(ahead, pages))
+        stream = typing.cast(Stream, cls.from_iterable(batches))  # an instance of cls
+        stream._pages, stream._current, stream._ahead, stream._call = pages, current, ahead, call
         return stream
+
+    def __length_hint__(self) -> int:
+        """Records in the first page, fetched now (``list()`` asks before it iterates, and
+        sizes its list once instead of regrowing it); 0 once iteration has begun.
+
+        The first ``next()`` would make the same call: nothing is fetched earlier than
+        iteration needs it, and memory still holds one page. An exception the call raises
+        is raised by that ``next()`` (from here, ``list()`` would drop a ``TypeError``)."""
+        if self._current or self._ahead:
+            return 0  # a page is being read (or waits): its rest is not counted here
+        # Nothing is being read: either nothing was fetched yet, or paging has ended (then
+        # next() below ends at once).
+        try:
+            page = next(self._pages)
+        except StopIteration:
+            return 0
+        except Exception as exc:  # handed on to the first next(), not dropped
+            self._ahead.append(exc)
+            return 0
+        self._ahead.append(page)
+        return sum(map(len, page))
 
     def __repr__(self) -> str:
         return f"<{self._call} iterator>"
@@ -289,8 +348,10 @@ class Stream(itertools.chain):  # type: ignore[type-arg]
     def close(self) -> None:
         """Stop: no further API call, and the rest of the page is dropped."""
         self._pages.close()
+        self._ahead.clear()
         for page in self._current:
-            page.clear()  # the iterator chain holds over it is then exhausted too
+            for batch in page:
+                batch.clear()  # the iterator chain holds over it is then exhausted too
 
 
 def call_text(name: str, names: tuple[str, ...], values: tuple[Any, ...],

@@ -286,7 +286,7 @@ def enum_sessions(
         level_arg(level, _ENUM_LEVELS, "NetSessionEnum"),
         prefmaxlen_arg(prefmaxlen),
     )
-    current: list[list[Any]] = []
+    current: list[list[list[Any]]] = []
     server_name, client_name, user_name, lvl, maxlen = args
 
     def call(buf: Any, prefmax: int, read: Any, total: Any, resume: Any) -> int:
