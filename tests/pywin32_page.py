@@ -326,11 +326,11 @@ def main(argv: Iterable[str]) -> int:
 
     netstub, wtsstub, lsastub = NetStub(), WtsStub(), LsaStub()
     todo = json.loads(Path(pairs_file).read_text(encoding="utf-8"))
-    results = {
-        item["name"]: run_side(todo["preamble"], item["code"], netstub, wtsstub, item["name"],
-                               lsastub if uses_lsa(item["name"]) else None)  # fmt: skip
-        for item in todo["pairs"]
-    }
+    results = {}
+    for item in todo["pairs"]:
+        name = item["name"]
+        lsa = lsastub if uses_lsa(name) else None
+        results[name] = run_side(todo["preamble"], item["code"], netstub, wtsstub, name, lsa)
     Path(results_file).write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0
 

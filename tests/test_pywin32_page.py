@@ -97,9 +97,7 @@ def test_every_pywin32_call_in_the_tables_runs_in_an_example() -> None:
                 if not left.startswith("none:"):
                     named |= set(re.findall(r"``((?:Net|WTS|ProcessId|Lsa)\w+)\(", left))
     assert len(named) >= 23
-    missing = sorted(
-        n for n in named if not re.search(rf"win32(net|ts|security)\.{n}\(", called)
-    )
+    missing = sorted(n for n in named if not re.search(rf"win32(net|ts|security)\.{n}\(", called))
     assert missing == []
 
 
