@@ -488,21 +488,36 @@ def _sids(column: tuple[int, ...]) -> Optional[list[Optional[str]]]:
     counts = list(map(view.__getitem__, map(add, at, repeat(1))))
     if min(revisions) != 1 or max(revisions) != 1 or max(counts) > _MAX_SUB_AUTHORITIES:
         return None
+    prefixes = _Prefixes()
+    if min(counts) == max(counts) and len(present) == len(column):  # one shape, no NULL
+        return _sid_texts(view, at, counts[0], prefixes)
     places = [i for i, address in enumerate(column) if address]
     groups: dict[int, list[int]] = {}
     for i, count in enumerate(counts):
         groups.setdefault(count, []).append(i)
     for count, members in groups.items():
-        starts = [at[i] for i in members]
-        heads = map(view.__getitem__, map(slice, map(add, starts, repeat(2)),
-                                          map(add, starts, repeat(8))))  # fmt: skip
-        # "S-1-<authority>" once per distinct authority, then "-<sub>" for each part.
-        prefixes = Memo(_sid_prefix, ())
-        texts = list(map(add, map(prefixes.__getitem__, map(bytes, heads)),
-                         map(_SID_TEXT[count].__mod__, map(_SID_SUBS[count].unpack_from,
-                             repeat(view), map(add, starts, repeat(8))))))  # fmt: skip
+        texts = _sid_texts(view, [at[i] for i in members], count, prefixes)
         _drain(map(out.__setitem__, [places[i] for i in members], texts))
     return out
+
+
+def _sid_texts(view: memoryview, starts: list[int], count: int,
+               prefixes: _Prefixes) -> list[Optional[str]]:  # fmt: skip
+    """The text of the SIDs of ``count`` sub-authorities at ``starts`` in ``view``:
+    "S-1-<authority>" once per distinct authority, then "-<sub>" for each part."""
+    heads = map(view.__getitem__, map(slice, map(add, starts, repeat(2)),
+                                      map(add, starts, repeat(8))))  # fmt: skip
+    subs = map(_SID_SUBS[count].unpack_from, repeat(view), map(add, starts, repeat(8)))
+    return list(map(add, map(prefixes.__getitem__, map(bytes, heads)),
+                    map(_SID_TEXT[count].__mod__, subs)))  # fmt: skip
+
+
+class _Prefixes(dict[bytes, str]):
+    """A SID's identifier authority (6 bytes) -> "S-1-<authority>", made on first use."""
+
+    def __missing__(self, authority: bytes) -> str:
+        self[authority] = text = _sid_prefix(authority)
+        return text
 
 
 def _sid_prefix(authority: bytes) -> str:
@@ -531,23 +546,24 @@ def _decode_many(addresses: list[int], function: str) -> Optional[list[LogonSess
         if (reduce(or_, lengths) & 1 or any(map(gt, lengths, v[i_maximum]))
                 or any(compress(lengths, map(not_, buffers)))):  # fmt: skip
             return None
-        spans.append((name, lengths, buffers))
-    present = [b for _, _, buffers in spans for b in filter(None, buffers)]
-    strings = None
-    if present:
-        low = min(present)
+        if any(lengths):
+            spans.append((name, lengths, buffers))
+        else:
+            texts[name] = [""] * n
+    if spans:
+        low = min(min(filter(None, buffers)) for _, _, buffers in spans)
         high = max(max(map(add, buffers, lengths)) for _, lengths, buffers in spans)
         strings = _window(low, high)
         if strings is None:
             return None
-    for name, lengths, buffers in spans:
-        if strings is None or not any(lengths):
-            texts[name] = [""] * n
-            continue
-        starts = [b - low if b else 0 for b in buffers]
-        pieces = map(strings.__getitem__, map(slice, starts, map(add, starts, lengths)))
-        texts[name] = list(map(itemgetter(0), map(_UTF16, pieces, repeat("surrogatepass"),
-                                                  repeat(True))))  # fmt: skip
+        for name, lengths, buffers in spans:
+            # One decoder call per string (measured under Wine: faster than joining a
+            # column, decoding it once and cutting it). A NULL Buffer has Length 0: its
+            # slice, wherever it starts, is empty.
+            starts = list(map(sub, buffers, repeat(low)))
+            pieces = map(strings.__getitem__, map(slice, starts, map(add, starts, lengths)))
+            texts[name] = list(map(itemgetter(0), map(_UTF16, pieces, repeat("surrogatepass"),
+                                                      repeat(True))))  # fmt: skip
     sids = _sids(v[_AT["Sid"]])
     if sids is None:
         return None
