@@ -62,7 +62,7 @@ import struct as struct_module
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import reduce
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from operator import add, and_, gt, itemgetter, lshift, not_, or_, sub
 from typing import Any, Optional, Union
 
@@ -658,12 +658,18 @@ def _query_many(ids: list[int], function: str = "LsaGetLogonSessionData") -> lis
     get = _raw.LsaGetLogonSessionData.bind()
     free = _raw.LsaFreeReturnBuffer.bind()
     n = len(ids)
-    luids = (_raw.LUID * n).from_buffer_copy(array.array("Q", ids))  # LowPart, then HighPart
-    outs = (ctypes.POINTER(_DATA) * n)()
+    # Arrays a power of two long: ctypes keeps every array type it makes, so at most one per
+    # bit length is ever made. The ids are copied in as 64-bit numbers: a LUID's LowPart,
+    # then its HighPart, is the id's low half, then its high half.
+    cap = 1 << (n - 1).bit_length()
+    luids = (_raw.LUID * cap)()
+    ctypes.memmove(luids, array.array("Q", ids).tobytes(), 8 * n)
+    outs = (ctypes.POINTER(_DATA) * cap)()
     release = map(free, filter(None, outs))
     try:
-        statuses = list(map(get, map(ctypes.byref, luids), map(ctypes.byref, outs)))
-        addresses = memoryview(bytes(outs)).cast("P").tolist()
+        statuses = list(map(get, map(ctypes.byref, islice(luids, n)),
+                            map(ctypes.byref, islice(outs, n))))  # fmt: skip
+        addresses = memoryview(bytes(outs)).cast("P")[:n].tolist()
         answers: list[_Answer] = [status if status < 0 else 0 for status in statuses]
         good = [i for i, status in enumerate(statuses) if status >= 0]
         if 0 in (addresses[i] for i in good):  # success without data
