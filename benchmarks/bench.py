@@ -18,6 +18,10 @@ Modes:
                        and NetConnectionEnum 0/1 on N entries, WTSEnumerateSessions(Ex) on
                        WTS_N sessions (see LEVEL_CASES for the two calls pywin32 lacks); only
                        the cases named, if any (``NetSessionEnum:0``, ``NetFileEnum``)
+  logon N RUNS         N LSA logon sessions with their data: logon.enum_logon_sessions vs
+                       win32security's LsaEnumerateLogonSessions + LsaGetLogonSessionData loop
+  wksta N RUNS LEVEL   N workstation users: net.enum_workstation_users vs
+                       win32net.NetWkstaUserEnum
 """
 
 from __future__ import annotations
@@ -39,18 +43,21 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 if sys.platform != "win32":  # host profiling: the Linux stand-ins through the test hook
     from winsession import _dll
 
-    for _name in ("netapi32", "wtsapi32"):
-        _dll.use_stand_in(_name, str(ROOT / "build" / "stubs" / "host" / f"lib{_name}.so"))
+    # advapi32's LsaNtStatusToWinError comes from the secur32 stand-in on the host.
+    for _name, _lib in (("netapi32", "netapi32"), ("wtsapi32", "wtsapi32"),
+                        ("secur32", "secur32"), ("advapi32", "secur32")):  # fmt: skip
+        _dll.use_stand_in(_name, str(ROOT / "build" / "stubs" / "host" / f"lib{_lib}.so"))
 
-from stubctl import NetStub, WtsStub  # noqa: E402
+from stubctl import Logon, LsaStub, NetStub, WkstaStub, WtsStub, sid_bytes  # noqa: E402
 
-from winsession import net, wts  # noqa: E402
+from winsession import logon, net, wts  # noqa: E402
 
 try:
     import win32net  # pywin32: no types (pyproject.toml's mypy overrides)
+    import win32security
     import win32ts
 except ImportError:
-    win32net = win32ts = None
+    win32net = win32security = win32ts = None
 
 PAGE = 64 * 1024
 LEVELS = (10, 502)
@@ -513,6 +520,97 @@ def mode_levels(n: int, count: int, wts_n: int, only: tuple[str, ...] = ()) -> N
     wstub.assert_clean()
 
 
+def interleaved(ours: Callable[[], Any], theirs: Optional[Callable[[], Any]], count: int,
+                n: int) -> dict[str, Any]:  # fmt: skip
+    """Alternating runs (ours, theirs, ours, ...): on a shared machine both see the same load.
+    Best/median per record of each, and the median of the per-pair ratios."""
+    ours_t: list[float] = []
+    theirs_t: list[float] = []
+    for _ in range(count):
+        ours_t += runs(ours, 1)
+        if theirs is not None:
+            theirs_t += runs(theirs, 1)
+    out: dict[str, Any] = {"winsession": stats(ours_t, n)}
+    if theirs_t:
+        out["pywin32"] = stats(theirs_t, n)
+        out["pair_ratio"] = statistics.median(a / b for a, b in zip(ours_t, theirs_t))
+    return out
+
+
+T0 = 133_590_000_000_000_000  # FILETIME ticks: 2024-05-01, UTC
+HOUR = 36_000_000_000
+
+
+def synthetic_logon(i: int) -> Logon:
+    """Logon session ``i`` of the benchmark's table: a domain user's network or interactive
+    logon with the members a domain member fills in (as the demo's people have them)."""
+    name = f"user{i:05d}"
+    sid = sid_bytes(f"S-1-5-21-1004336348-1177238915-682003330-{1000 + i}")
+    return Logon(
+        0x10000 + i, name, "CONTOSO", ("Kerberos", "NTLM", "Negotiate")[i % 3],
+        (2, 3, 10, 5)[i % 4], i % 64, sid,
+        T0 + i * 10_000_000, "DC01", "CONTOSO.COM", f"{name}@contoso.com", user_flags=0x20,
+        last_successful_logon=T0 - 24 * HOUR, failed_attempt_count=i % 3,
+        home_directory=f"\\\\FS1\\home\\{name}", home_directory_drive="H:",
+        password_last_set=T0 - 720 * HOUR, password_can_change=T0 - 696 * HOUR,
+    )  # fmt: skip
+
+
+def pywin32_logons() -> list[Any]:
+    """Every logon session's data through pywin32: its two calls, as its users loop them."""
+    return [win32security.LsaGetLogonSessionData(luid)
+            for luid in win32security.LsaEnumerateLogonSessions()]  # fmt: skip
+
+
+def mode_logon(n: int, count: int) -> None:
+    stub = LsaStub()
+    stub.reset()
+    loaded, _ = timed(lambda: [stub.add(synthetic_logon(i)) for i in range(n)])
+    ours = list(logon.enum_logon_sessions())
+    last = synthetic_logon(n - 1)
+    assert len(ours) == n and ours[-1].user_name == last.user_name, ours[-1]
+    assert ours[-1].home_directory == last.home_directory
+    out: dict[str, Any] = {"mode": "logon", "n": n, "load_s": loaded}
+    theirs = None
+    if win32security is not None:
+        before = stub.calls()
+        got = pywin32_logons()
+        assert stub.calls() - before == n + 1, "pywin32 did not call the stand-in"
+        assert len(got) == n and got[-1]["UserName"] == last.user_name, got[-1]
+        assert got[-1]["LogonId"] == ours[-1].logon_id
+        theirs = pywin32_logons
+    out |= interleaved(lambda: list(logon.enum_logon_sessions()), theirs, count, n)
+    result(**out)
+    stub.reset()
+    stub.assert_clean()
+
+
+def mode_wksta(n: int, count: int, level: int) -> None:
+    netstub = NetStub()
+    netstub.reset()
+    stub = WkstaStub()
+    stub.reset()
+    for i in range(n):
+        assert stub.add_user(None, f"user{i:05d}", "CONTOSO", "", "DC01") > 0
+    ours = list(net.enum_workstation_users(level=level))
+    assert len(ours) == n and ours[-1].user_name == f"user{n - 1:05d}", ours[-1]
+    out: dict[str, Any] = {"mode": "wksta", "n": n, "level": level}
+    theirs = None
+    if win32net is not None:
+        before = netstub.calls()
+        users, total, resume = win32net.NetWkstaUserEnum(None, level)
+        assert netstub.calls() > before, "pywin32 did not call the stand-in"
+        # One call brings every user (MAX_PREFERRED_LENGTH): nothing left to resume.
+        assert len(users) == total == n and resume == 0, (len(users), total, resume)
+        assert users[-1]["username"] == ours[-1].user_name, users[-1]
+        theirs = lambda: win32net.NetWkstaUserEnum(None, level)  # noqa: E731
+    out |= interleaved(lambda: list(net.enum_workstation_users(level=level)), theirs, count, n)
+    result(**out)
+    stub.reset()
+    netstub.reset()
+    netstub.assert_clean()
+
+
 def main(argv: list[str]) -> None:
     mode, *args = argv
     if mode == "time":
@@ -529,6 +627,10 @@ def main(argv: list[str]) -> None:
         mode_levels(int(args[0]), int(args[1]), int(args[2]), tuple(args[3:]))
     elif mode == "gc":
         mode_gc(int(args[0]), int(args[1]), int(args[2]))
+    elif mode == "logon":
+        mode_logon(int(args[0]), int(args[1]))
+    elif mode == "wksta":
+        mode_wksta(int(args[0]), int(args[1]), int(args[2]) if args[2:] else 1)
     else:
         raise SystemExit(__doc__)
 

@@ -4,8 +4,8 @@ Builds the stand-ins, makes sure the Windows Python exists (tests/winpy.py), pre
 benchmark-only copy of it in ``build/winpy-bench`` with pywin32 (its ``win_amd64`` cp313 wheel
 from PyPI, unpacked into ``build/bench-site``; ``pywintypes313.dll`` next to that copy's
 ``python.exe``), installs the stand-in DLLs into the prefix's System32, then runs
-``benchmarks/bench.py`` there under Wine with ``WINEDLLOVERRIDES=netapi32,wtsapi32=n,b`` --
-so winsession and pywin32's win32net/win32ts call
+``benchmarks/bench.py`` there under Wine with ``WINEDLLOVERRIDES=netapi32,secur32,wtsapi32=n,b``
+-- so winsession and pywin32's win32net/win32ts/win32security call
 the same stand-in DLLs in one process -- and prints a markdown table (also written to
 ``build/bench-results.md``, raw numbers to ``build/bench-results.json``). The test Python in
 ``build/winpy-3.13`` is never modified.
@@ -31,7 +31,7 @@ import winpy  # noqa: E402
 BUILD = REPO / "build"
 SITE = BUILD / "bench-site"
 BENCHPY = BUILD / "winpy-bench"
-OVERRIDES = "netapi32,wtsapi32=n,b"
+OVERRIDES = "netapi32,secur32,wtsapi32=n,b"
 
 
 def log(msg: str) -> None:
@@ -54,11 +54,11 @@ def prepare() -> Path:
     )
     for dll in (SITE / "pywin32_system32").glob("*.dll"):
         shutil.copy2(dll, BENCHPY / dll.name)
-    # winsession loads netapi32/wtsapi32 from System32 only: the stand-ins go there (as the
+    # winsession loads netapi32/wtsapi32/secur32 from System32 only: the stand-ins go there (as the
     # Wine tiers install them), and pywin32's import of the same name finds the same module,
     # so both libraries call one stand-in. Copies an older set-up left next to this
     # python.exe would be a second module for pywin32 alone: removed.
-    for name in ("netapi32.dll", "wtsapi32.dll"):
+    for name in ("netapi32.dll", "wtsapi32.dll", "secur32.dll"):
         (BENCHPY / name).unlink(missing_ok=True)
     winpy.install_standins(sorted((BUILD / "stubs" / "win64").glob("*.dll")))
     win = winpy.to_windows_path
@@ -306,6 +306,31 @@ def table(results: list[dict[str, Any]], runs: int) -> str:
                 f"| {r['call']}{against} | {r['level']} | {r['n']:,} | {us(r['winsession'])}"
                 f" | {us(r['pywin32'])} | {r['ratio']:.2f}x | {us(r['raw'])} |"
             )
+    logons = [r for r in results if r.get("mode") in ("logon", "wksta")]
+    if logons:
+        lines += [
+            "",
+            "Who is logged on (`list(logon.enum_logon_sessions())` against pywin32's"
+            " `[LsaGetLogonSessionData(l) for l in LsaEnumerateLogonSessions()]`;"
+            " `list(net.enum_workstation_users(level=L))` against"
+            " `win32net.NetWkstaUserEnum(None, L)`, which brings every user in one call):",
+            "",
+            "| records | call | winsession µs/record | pywin32 µs/record | ratio (medians) |"
+            " ratio (median of interleaved pairs) |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        for r in logons:
+            w, p = r["winsession"], r["pywin32"]
+            call = (
+                "logon sessions with their data"
+                if r["mode"] == "logon"
+                else f"workstation users, level {r['level']}"
+            )
+            lines.append(
+                f"| {r['n']:,} | {call} | {us(w['best'])} / {us(w['median'])}"
+                f" | {us(p['best'])} / {us(p['median'])} | {w['median'] / p['median']:.2f}x"
+                f" | {r['pair_ratio']:.2f}x |"
+            )
     for r in (r for r in results if r.get("mode") == "load"):
         lines += [
             "",
@@ -346,6 +371,8 @@ def main() -> None:
     parser.add_argument("--case", action="append", default=[], metavar="CALL[:LEVEL]",
                         help="with --levels-only: only this call (at this level), e.g."
                              " NetSessionEnum:0; repeatable")  # fmt: skip
+    parser.add_argument("--logon-only", action="store_true",
+                        help="only the 10,000 logon sessions and workstation users")  # fmt: skip
     opts = parser.parse_args()
     start = time.monotonic()
     exe = prepare()
@@ -365,6 +392,15 @@ def main() -> None:
     log(f"done in {time.monotonic() - start:.0f} s")
 
 
+def logon_runs(exe: Path, runs: int) -> list[dict[str, Any]]:
+    """10,000 LSA logon sessions with their data, and 10,000 workstation users at levels 1
+    and 0: one process each, winsession and pywin32 interleaved."""
+    found = run_bench(exe, "logon", "10000", str(runs))
+    for level in (1, 0):
+        found += run_bench(exe, "wksta", "10000", str(runs), str(level))
+    return found
+
+
 def measure(exe: Path, opts: argparse.Namespace) -> None:
     if opts.files_only:
         only = run_bench(exe, "files", "100000", str(opts.runs))
@@ -375,6 +411,11 @@ def measure(exe: Path, opts: argparse.Namespace) -> None:
         only = run_bench(exe, "levels", "100000", str(opts.runs), "10000", *opts.case)
         print(table(only, opts.runs))
         (BUILD / "bench-levels.json").write_text(json.dumps(only, indent=1))
+        return
+    if opts.logon_only:
+        only = logon_runs(exe, opts.runs)
+        print(table(only, opts.runs))
+        (BUILD / "bench-logon.json").write_text(json.dumps(only, indent=1))
         return
     sizes = (10_000, 100_000) if opts.quick else (100_000, 1_000_000)
     results: list[dict[str, Any]] = []
@@ -390,6 +431,7 @@ def measure(exe: Path, opts: argparse.Namespace) -> None:
         results += run_bench(exe, "gc", str(sizes[-1]), str(opts.runs), str(level))
     results += run_bench(exe, "files", "100000", str(opts.runs))
     results += run_bench(exe, "levels", "100000", str(opts.runs), "10000")
+    results += logon_runs(exe, opts.runs)
     results.append(import_times(opts.runs))
     (BUILD / "bench-results.json").write_text(json.dumps(results, indent=1))
     text = table(results, opts.runs)

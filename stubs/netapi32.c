@@ -1736,7 +1736,10 @@ STUB_API NET_API_STATUS WINAPI NetWkstaUserGetInfo(wchar_t *reserved, uint32_t l
         goto done;
     }
     const void *list[1] = {me};
-    if ((*bufptr = pack_wksta(level, list, 1, each + wksta_entry_size(level, me))) == NULL)
+    /* wksta_entry_size counts the structure and its strings: the buffer is exactly that (32
+     * bytes more left an uninitialised tail, which a reader looking for the last string's
+     * NUL up to the buffer's end could meet as garbage). */
+    if ((*bufptr = pack_wksta(level, list, 1, wksta_entry_size(level, me))) == NULL)
         st = ERROR_NOT_ENOUGH_MEMORY;
     else if (g.hostile != HOSTILE_NONE)
         st = hostile_answer(st, bufptr, NULL, NULL, (string_field){each, 0});

@@ -16,6 +16,7 @@ Adding a pair to the page is all it takes to have it run and compared.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import enum
 import json
 import os
@@ -105,13 +106,48 @@ SETUP: dict[str, Callable[[Any, Any], None]] = {
 }
 
 
-def load(netstub: Any, wtsstub: Any, pair: str) -> None:
-    """Reset both stand-ins and load ``winsession --simulate``'s table into them."""
+def uses_lsa(pair: str) -> bool:
+    """Whether a pair calls secur32 (its side then gets the LSA stand-in: on the host that
+    binds advapi32 to it for the pair alone, as tests/conftest.py's ``lsastub`` does)."""
+    return pair.startswith("Lsa")
+
+
+LOGON_TIMES = ("logon_time", "last_successful_logon", "last_failed_logon", "logoff_time",
+               "kick_off_time", "password_last_set", "password_can_change",
+               "password_must_change")  # fmt: skip
+
+
+def logon_row(row: Any) -> Any:
+    """A ``winsession.testing.LogonSession`` as the secur32 stand-in's row (binary SID,
+    FILETIME ticks; the members have the same names)."""
+    from stubctl import Logon, sid_bytes
+
+    from winsession._records import to_filetime
+
+    values = {field.name: getattr(row, field.name) for field in dataclasses.fields(Logon)}
+    values["sid"] = sid_bytes(row.sid) if row.sid else None
+    values.update((name, to_filetime(values[name])) for name in LOGON_TIMES)
+    return Logon(**values)
+
+
+def load(netstub: Any, wtsstub: Any, pair: str, lsastub: Any = None) -> None:
+    """Reset the stand-ins and load ``winsession --simulate``'s table into them: SMB sessions,
+    open files and workstation users (netapi32), Remote Desktop (wtsapi32), and the logon
+    sessions (secur32) when ``lsastub`` is given."""
+    from stubctl import WkstaStub
     from test_parity import StandinBackend  # the loader the parity suite checks
 
     from winsession.testing import demo_simulator
 
     sim = demo_simulator()  # its tables only: it is never entered (bound)
+    wksta = WkstaStub()
+    wksta.reset()
+    for user in sim.net.workstation_users:
+        added = wksta.add_user(user.server, user.user_name, user.logon_domain,
+                               user.other_domains, user.logon_server)  # fmt: skip
+        assert added > 0, user
+    if lsastub is not None:
+        lsastub.load([logon_row(row) for row in sim.lsa.logon_sessions])
     backend = StandinBackend(netstub, wtsstub)
     backend.load_smb(sim.net.sessions)
     backend.load_files(sim.net.files, sim.net.connections)
@@ -127,11 +163,17 @@ def load(netstub: Any, wtsstub: Any, pair: str) -> None:
 SESSION_IDS = (0, 1, 2, 3, 65536)  # the table's Remote Desktop sessions on this computer
 
 
-def state(netstub: Any, wtsstub: Any) -> dict[str, Any]:
+def state(netstub: Any, wtsstub: Any, lsastub: Any = None) -> dict[str, Any]:
     """What a block can change in the stand-ins (call counters aside: the libraries may call
     differently), and what it must not leave behind."""
     title, text, style = wtsstub.last_message_text()
-    return {
+    lsa = {} if lsastub is None else {
+        "logon sessions": int(lsastub.session_count()),
+        "lsa buffers outstanding": int(lsastub.outstanding()),
+        "lsa double or foreign frees": [int(lsastub.double_frees()),
+                                        int(lsastub.foreign_frees())],
+    }  # fmt: skip
+    return lsa | {
         "smb sessions": int(netstub.session_count()),
         "open files": int(netstub.file_count()),
         "connections": int(netstub.connection_count()),
@@ -155,6 +197,9 @@ def state(netstub: Any, wtsstub: Any) -> dict[str, Any]:
 # --- running one side ---------------------------------------------------------------------
 
 
+FILETIME_ZERO = datetime.datetime(1601, 1, 1, tzinfo=datetime.timezone.utc)
+
+
 @dataclasses.dataclass(frozen=True)
 class Record:
     """A winsession record reduced to plain data: its fields in order."""
@@ -168,6 +213,11 @@ def plain(value: Any) -> Any:
     for dataclasses, str for what has a string form that pywin32 also gives (SIDs)."""
     if isinstance(value, enum.Enum):
         return int(value.value)
+    if isinstance(value, datetime.datetime):
+        # ISO text in UTC. A FILETIME of 0 ("not set") is 1601-01-01 in pywin32, None in
+        # winsession (the page's key table says so): both are None here.
+        utc = value.astimezone(datetime.timezone.utc)
+        return None if utc == FILETIME_ZERO else utc.isoformat()
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -185,12 +235,14 @@ def plain(value: Any) -> Any:
     return {"<object>": type(value).__name__}
 
 
-def run_side(preamble: str, code: str, netstub: Any, wtsstub: Any, pair: str) -> dict[str, Any]:
+def run_side(
+    preamble: str, code: str, netstub: Any, wtsstub: Any, pair: str, lsastub: Any = None
+) -> dict[str, Any]:
     """Load the table, run the preamble and the block in a fresh namespace; return the names
     the block assigned (plain), the stand-ins' state before and after, and the traceback if the
-    block raised."""
-    load(netstub, wtsstub, pair)
-    before = state(netstub, wtsstub)
+    block raised. ``lsastub`` is the secur32 stand-in's control, for the pairs that use it."""
+    load(netstub, wtsstub, pair, lsastub)
+    before = state(netstub, wtsstub, lsastub)
     namespace: dict[str, Any] = {"__name__": f"pywin32_page_{pair}"}
     exec(compile(preamble, f"{PAGE.name}[imports]", "exec"), namespace)
     preset = set(namespace)
@@ -207,7 +259,8 @@ def run_side(preamble: str, code: str, netstub: Any, wtsstub: Any, pair: str) ->
     }  # fmt: skip
     # Handles, servers, tokens: objects, not data; what they did shows in the state.
     values = {k: v for k, v in values.items() if not (isinstance(v, dict) and "<object>" in v)}
-    return {"values": values, "before": before, "after": state(netstub, wtsstub), "error": error}
+    after = state(netstub, wtsstub, lsastub)
+    return {"values": values, "before": before, "after": after, "error": error}
 
 
 # --- comparing the two sides ---------------------------------------------------------------
@@ -269,14 +322,15 @@ def main(argv: Iterable[str]) -> int:
     path, dlls = pywin32_paths(folder)
     sys.path[:0] = [*path, str(HERE)]
     os.add_dll_directory(dlls)  # type: ignore[attr-defined,unused-ignore]  # (Windows only)
-    from stubctl import NetStub, WtsStub
+    from stubctl import LsaStub, NetStub, WtsStub
 
-    netstub, wtsstub = NetStub(), WtsStub()
+    netstub, wtsstub, lsastub = NetStub(), WtsStub(), LsaStub()
     todo = json.loads(Path(pairs_file).read_text(encoding="utf-8"))
-    results = {
-        item["name"]: run_side(todo["preamble"], item["code"], netstub, wtsstub, item["name"])
-        for item in todo["pairs"]
-    }
+    results = {}
+    for item in todo["pairs"]:
+        name = item["name"]
+        lsa = lsastub if uses_lsa(name) else None
+        results[name] = run_side(todo["preamble"], item["code"], netstub, wtsstub, name, lsa)
     Path(results_file).write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0
 
