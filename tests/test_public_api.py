@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import winsession
-from winsession import net, testing, wts
+from winsession import logon, net, testing, wts
 
 MODULES = [
     "winsession", "winsession.net", "winsession.wts", "winsession.errors", "winsession.codes",
@@ -204,7 +204,8 @@ def _namespace(record: Any) -> dict[str, Any]:
     names: dict[str, Any] = {"datetime": datetime, "IPv4Address": ipaddress.IPv4Address,
                              "IPv6Address": ipaddress.IPv6Address}  # fmt: skip
     types_shown = [type(getattr(record, f.name)) for f in dataclasses.fields(record)]
-    for module in sorted((net, wts, sens, fleet), key=lambda m: type(record) in vars(m).values()):
+    modules = (net, wts, sens, fleet, logon, winsession)
+    for module in sorted(modules, key=lambda m: type(record) in vars(m).values()):
         if {*types_shown, type(record)} & {getattr(module, name) for name in module.__all__}:
             names.update((name, getattr(module, name)) for name in module.__all__)
     return names
@@ -234,6 +235,10 @@ def _every_record() -> list[Any]:
         made += list(net.enum_connections("Public", level=0))
         made += list(net.enum_connections("Public", level=1))
         made.append(wts.query_session_information(2, wts.InfoClass.CONFIG_INFO))
+        made += list(logon.enum_logon_sessions())
+        made += list(net.enum_workstation_users(level=0)) + list(net.enum_workstation_users())
+        made.append(net.get_workstation_user(1101))
+        made += list(winsession.who(include_system=True))
         sim.assert_clean()
     return _records() + made
 
@@ -242,7 +247,8 @@ def test_every_record_repr_evaluates_to_an_equal_record() -> None:
     """Reprs are code: eval(repr(r)) == r with the public names in scope (issue 21)."""
     records = _every_record()
     kinds = {type(r) for r in records}
-    assert len(kinds) == 23, sorted(k.__name__ for k in kinds)  # every record class
+    # every record class: net, wts, sens, fleet, and logon's, the workstation users and who's
+    assert len(kinds) == 28, sorted(k.__name__ for k in kinds)
     for record in records:
         text = repr(record)
         again = eval(text, _namespace(record))  # (our own repr, in a test)
