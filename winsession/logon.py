@@ -65,7 +65,7 @@ import struct as struct_module
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import reduce
-from itertools import compress, islice, repeat
+from itertools import compress, repeat
 from operator import add, and_, gt, itemgetter, lshift, not_, or_, sub
 from typing import Any, Optional, Union
 
@@ -660,7 +660,7 @@ def _query_many(ids: list[int], function: str = "LsaGetLogonSessionData") -> lis
     the first or after the last, and the one C call in ``finally`` frees every buffer the
     array holds (its iterator is made before the first call, so nothing in ``finally`` can
     be interrupted before that call starts)."""
-    get = _raw.LsaGetLogonSessionData.bind()
+    get = _by_address(_raw.LsaGetLogonSessionData.bind())
     free = _raw.LsaFreeReturnBuffer.bind()
     n = len(ids)
     # Arrays a power of two long: ctypes keeps every array type it makes, so at most one per
@@ -670,11 +670,16 @@ def _query_many(ids: list[int], function: str = "LsaGetLogonSessionData") -> lis
     luids = (_raw.LUID * cap)()
     ctypes.memmove(luids, array.array("Q", ids).tobytes(), 8 * n)
     outs = (ctypes.POINTER(_DATA) * cap)()
-    release = map(free, filter(None, outs))
+    # The out-pointers as numbers, read when iterated: the release reads what the calls left.
+    held_by = memoryview(outs).cast("B").cast("P")[:n]
+    release = map(free, filter(None, held_by))
     try:
-        statuses = list(map(get, map(ctypes.byref, islice(luids, n)),
-                            map(ctypes.byref, islice(outs, n))))  # fmt: skip
-        addresses = memoryview(bytes(outs)).cast("P")[:n].tolist()
+        # Each call gets its two arguments as addresses into the arrays (ranges counted in
+        # C): no LUID or pointer object is made per call.
+        luid_at, out_at = ctypes.addressof(luids), ctypes.addressof(outs)
+        statuses = list(map(get, range(luid_at, luid_at + 8 * n, 8),
+                            range(out_at, out_at + _PTR * n, _PTR)))  # fmt: skip
+        addresses = held_by.tolist()
         answers: list[_Answer] = [status if status < 0 else 0 for status in statuses]
         good = [i for i, status in enumerate(statuses) if status >= 0]
         if 0 in (addresses[i] for i in good):  # success without data
@@ -696,6 +701,19 @@ def _query_many(ids: list[int], function: str = "LsaGetLogonSessionData") -> lis
         return answers
     finally:
         _drain(release)
+
+
+_PTR = ctypes.sizeof(ctypes.c_void_p)
+
+
+def _by_address(function: Any) -> Any:
+    """The same DLL function (its calling convention and flags) taking both its pointer
+    arguments as plain addresses: ctypes then converts an int instead of checking a byref of
+    a ctypes object made for each call."""
+    by_address = type(function)(ctypes.cast(function, ctypes.c_void_p).value)
+    by_address.argtypes = (ctypes.c_void_p, ctypes.c_void_p)
+    by_address.restype = _raw.NTSTATUS
+    return by_address
 
 
 def _decode_paused(addresses: list[int], function: str) -> Optional[list[LogonSession]]:
