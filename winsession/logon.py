@@ -66,7 +66,7 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import reduce
 from itertools import compress, repeat
-from operator import add, and_, gt, itemgetter, lshift, not_, or_, sub
+from operator import add, and_, gt, itemgetter, lshift, not_, or_, rshift, sub
 from typing import Any, Optional, Union
 
 from . import errors
@@ -462,6 +462,22 @@ def _window(low: int, high: int) -> Optional[memoryview]:
     return memoryview(kind.from_address(low)).cast("B")
 
 
+_WIDE_IS_UTF16 = ctypes.sizeof(ctypes.c_wchar) == 2
+_WIDE_WINDOWS: dict[int, Any] = {}
+
+
+def _wide_window(low: int, high: int) -> Any:
+    """The UTF-16 code units from ``low`` (even) to (at least) ``high`` as a c_wchar array
+    (where wchar_t is two bytes): nothing is read until a slice of it is. Power-of-two
+    lengths, as :func:`_window`'s."""
+    span = max((high - low) // 2, 1)
+    length = 1 << span.bit_length()
+    kind = _WIDE_WINDOWS.get(length)
+    if kind is None:
+        kind = _WIDE_WINDOWS.setdefault(length, ctypes.c_wchar * length)
+    return kind.from_address(low)
+
+
 def _times(column: tuple[int, ...]) -> list[Optional[datetime.datetime]]:
     """from_filetime over a column, in C: by a table when few values repeat (0, "never", the
     times a policy sets alike), else all at once when every value is set."""
@@ -561,10 +577,19 @@ def _decode_many(addresses: list[int], function: str) -> Optional[list[LogonSess
         strings = _window(low, high)
         if strings is None:
             return None
+        wide = _wide_window(low, high) if _WIDE_IS_UTF16 else None
         for name, lengths, buffers in spans:
+            # A NULL Buffer has Length 0: its slice, wherever it starts, is empty.
+            if wide is not None and not reduce(or_, buffers, low) & 1:
+                # Where wchar_t is UTF-16 (Windows), a slice of a c_wchar array is the str
+                # itself (pairs joined, lone surrogates kept, as surrogatepass decodes):
+                # measured under Wine, faster than a bytes slice and a decoder call each.
+                starts = list(map(rshift, map(sub, buffers, repeat(low)), repeat(1)))
+                ends = map(add, starts, map(rshift, lengths, repeat(1)))
+                texts[name] = list(map(wide.__getitem__, map(slice, starts, ends)))
+                continue
             # One decoder call per string (measured under Wine: faster than joining a
-            # column, decoding it once and cutting it). A NULL Buffer has Length 0: its
-            # slice, wherever it starts, is empty.
+            # column, decoding it once and cutting it).
             starts = list(map(sub, buffers, repeat(low)))
             pieces = map(strings.__getitem__, map(slice, starts, map(add, starts, lengths)))
             texts[name] = list(map(itemgetter(0), map(_UTF16, pieces, repeat("surrogatepass"),
