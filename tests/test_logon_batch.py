@@ -14,7 +14,7 @@ from stubctl import LSA_STRINGS, Logon, LsaStub, sid_bytes
 from winsession import errors, logon
 
 T0 = 133_590_000_000_000_000  # 2024-05-01 in FILETIME ticks
-SIDS = [None, "S-1-5-18", "S-1-5-90-0-1", "S-1-5-21-1004336348-1177238915-682003330-1001",
+SIDS = [None, "S-1-5", "S-1-5-18", "S-1-5-90-0-1", "S-1-5-21-1004336348-1177238915-682003330-1001",
         "S-1-5-21-1-2-3-4-5-6-7-8-9-10-11-12-13-14"]  # fmt: skip
 TIMES = [0, T0, T0 + 1, T0 + 10**10, 5, -1, 0x7FFFFFFFFFFFFFFF]
 
@@ -101,7 +101,7 @@ def test_every_kind_of_column_decodes_as_one_by_one(lsastub: LsaStub) -> None:
     (0, "never", negative), SIDs of several shapes with NULLs among them, in batches of 1 to
     64 answers."""
     sids = [*SIDS, "big"]
-    lsastub.load([logon_of(i, (i, [f"{k}-{i % (k + 1)}" for k in range(10)], sids[i % 6],
+    lsastub.load([logon_of(i, (i, [f"{k}-{i % (k + 1)}" for k in range(10)], sids[i % 7],
                                [TIMES[(i + k) % 7] if k % 2 else T0 + i for k in range(8)],
                                i % 21, i)) for i in range(127)])  # fmt: skip
     got = list(logon.enum_logon_sessions())

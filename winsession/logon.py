@@ -442,8 +442,7 @@ _TIME_MEMBERS = ("LogonTime", "LastLogonInfo.LastSuccessfulLogon",
                  "PasswordLastSet", "PasswordCanChange", "PasswordMustChange")  # fmt: skip
 _TYPES: Memo[LogonType] = Memo(LogonType, range(14))
 _WINDOWS: dict[int, Any] = {}
-_SID_SUBS = [struct_module.Struct(f"<{n}I") for n in range(_MAX_SUB_AUTHORITIES + 1)]
-_SID_TEXT = ["-%d" * n for n in range(_MAX_SUB_AUTHORITIES + 1)]
+_SID_LAST = struct_module.Struct("<I")
 _SLOTS = [getattr(LogonSession, name).__set__ for name in LogonSession.__slots__]
 _drain: Callable[[Iterable[Any]], None] = deque(maxlen=0).extend  # runs an iterator in C
 
@@ -509,35 +508,42 @@ def _sids(column: tuple[int, ...]) -> Optional[list[Optional[str]]]:
     counts = list(map(view.__getitem__, map(add, at, repeat(1))))
     if min(revisions) != 1 or max(revisions) != 1 or max(counts) > _MAX_SUB_AUTHORITIES:
         return None
-    prefixes = _Prefixes()
+    domains = _Domains()
     if min(counts) == max(counts) and len(present) == len(column):  # one shape, no NULL
-        return _sid_texts(view, at, counts[0], prefixes)
+        return _sid_texts(view, at, counts[0], domains)
     places = [i for i, address in enumerate(column) if address]
     groups: dict[int, list[int]] = {}
     for i, count in enumerate(counts):
         groups.setdefault(count, []).append(i)
     for count, members in groups.items():
-        texts = _sid_texts(view, [at[i] for i in members], count, prefixes)
+        texts = _sid_texts(view, [at[i] for i in members], count, domains)
         _drain(map(out.__setitem__, [places[i] for i in members], texts))
     return out
 
 
 def _sid_texts(view: memoryview, starts: list[int], count: int,
-               prefixes: _Prefixes) -> list[Optional[str]]:  # fmt: skip
-    """The text of the SIDs of ``count`` sub-authorities at ``starts`` in ``view``:
-    "S-1-<authority>" once per distinct authority, then "-<sub>" for each part."""
-    heads = map(view.__getitem__, map(slice, map(add, starts, repeat(2)),
-                                      map(add, starts, repeat(8))))  # fmt: skip
-    subs = map(_SID_SUBS[count].unpack_from, repeat(view), map(add, starts, repeat(8)))
-    return list(map(add, map(prefixes.__getitem__, map(bytes, heads)),
-                    map(_SID_TEXT[count].__mod__, subs)))  # fmt: skip
+               domains: _Domains) -> list[Optional[str]]:  # fmt: skip
+    """The text of the SIDs of ``count`` sub-authorities at ``starts`` in ``view``: the text
+    of all but the last sub-authority once per distinct domain (the logons of one domain
+    share it; the raw bytes are the key), then "-<last>" for each SID."""
+    if not count:
+        keys = map(view.__getitem__, map(slice, map(add, starts, repeat(2)),
+                                         map(add, starts, repeat(8))))  # fmt: skip
+        return list(map(domains.__getitem__, map(bytes, keys)))
+    ends = list(map(add, starts, repeat(4 + 4 * count)))  # where the last one starts
+    keys = map(view.__getitem__, map(slice, map(add, starts, repeat(2)), ends))
+    last = map(_SID_LAST.unpack_from, repeat(view), ends)
+    return list(map(add, map(domains.__getitem__, map(bytes, keys)),
+                    map("-%d".__mod__, last)))  # fmt: skip
 
 
-class _Prefixes(dict[bytes, str]):
-    """A SID's identifier authority (6 bytes) -> "S-1-<authority>", made on first use."""
+class _Domains(dict[bytes, str]):
+    """A SID's identifier authority (6 bytes) and sub-authorities but the last (4 bytes
+    each) -> "S-1-<authority>-<sub>-...", made on first use."""
 
-    def __missing__(self, authority: bytes) -> str:
-        self[authority] = text = _sid_prefix(authority)
+    def __missing__(self, key: bytes) -> str:
+        subs = memoryview(key[6:]).cast("I").tolist() if len(key) > 6 else []
+        self[key] = text = "-".join([_sid_prefix(key[:6]), *map(str, subs)])
         return text
 
 
