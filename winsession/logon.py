@@ -570,13 +570,13 @@ def _decode_many(addresses: list[int], function: str) -> Optional[list[LogonSess
     spans = []
     for name, (i_length, i_maximum, i_buffer) in _STRING_AT.items():
         lengths, buffers = v[i_length], v[i_buffer]
-        if (reduce(or_, lengths) & 1 or any(map(gt, lengths, v[i_maximum]))
-                or any(compress(lengths, map(not_, buffers)))):  # fmt: skip
-            return None
-        if any(lengths):
-            spans.append((name, lengths, buffers))
-        else:
+        if not any(lengths):  # all empty: nothing to check (0 is even, within any maximum)
             texts[name] = [""] * n
+            continue
+        if (reduce(or_, lengths) & 1 or any(map(gt, lengths, v[i_maximum]))
+                or (0 in buffers and any(compress(lengths, map(not_, buffers))))):  # fmt: skip
+            return None
+        spans.append((name, lengths, buffers))
     if spans:
         low = min(min(filter(None, buffers)) for _, _, buffers in spans)
         high = max(max(map(add, buffers, lengths)) for _, lengths, buffers in spans)
