@@ -478,8 +478,11 @@ def _wide_window(low: int, high: int) -> Any:
 
 
 def _times(column: tuple[int, ...]) -> list[Optional[datetime.datetime]]:
-    """from_filetime over a column, in C: by a table when few values repeat (0, "never", the
-    times a policy sets alike), else all at once when every value is set."""
+    """from_filetime over a column, in C: a column of one value converted once; by a table
+    when few values repeat (0, "never", the times a policy sets alike); else all at once
+    when every value is set."""
+    if column.count(column[0]) == len(column):  # one value (0, "never", a policy's): common
+        return [from_filetime(column[0])] * len(column)
     distinct = set(column)
     if len(distinct) * 4 <= len(column):
         table = {ticks: from_filetime(ticks) for ticks in distinct}
