@@ -714,15 +714,21 @@ def _query_many(ids: list[int], function: str = "LsaGetLogonSessionData") -> lis
         statuses = list(map(get, range(luid_at, luid_at + 8 * n, 8),
                             range(out_at, out_at + _PTR * n, _PTR)))  # fmt: skip
         addresses = held_by.tolist()
-        answers: list[_Answer] = [status if status < 0 else 0 for status in statuses]
-        good = [i for i, status in enumerate(statuses) if status >= 0]
-        if 0 in (addresses[i] for i in good):  # success without data
-            for i in good:
-                if not addresses[i]:
-                    answers[i] = _invalid(function, "returned success without data")
-            good = [i for i in good if addresses[i]]
-        held = [addresses[i] for i in good]
+        if min(statuses) >= 0 and 0 not in addresses:  # the common case: all with data
+            good, held = list(range(n)), addresses
+            answers: list[_Answer] = [0] * n
+        else:
+            answers = [status if status < 0 else 0 for status in statuses]
+            good = [i for i, status in enumerate(statuses) if status >= 0]
+            if 0 in (addresses[i] for i in good):  # success without data
+                for i in good:
+                    if not addresses[i]:
+                        answers[i] = _invalid(function, "returned success without data")
+                good = [i for i in good if addresses[i]]
+            held = [addresses[i] for i in good]
         records = _decode_paused(held, function) if held else []
+        if records is not None and len(records) == n:
+            return records  # type: ignore[return-value]  # every answer is its record
         if records is None:
             records = []
             for address in held:
@@ -847,7 +853,7 @@ class LogonSessions(Iterator[LogonSession]):
         while start < len(ids):
             answers = _query_many(ids[start : start + size])
             start, size = start + size, min(size * 2, _BATCH)
-            if all(type(found) is LogonSession for found in answers):
+            if all(map(isinstance, answers, repeat(LogonSession))):
                 yield from answers  # type: ignore[misc]
                 continue
             for found in answers:
