@@ -14,7 +14,7 @@ from stubctl import LSA_STRINGS, Logon, LsaStub, sid_bytes
 from winsession import errors, logon
 
 T0 = 133_590_000_000_000_000  # 2024-05-01 in FILETIME ticks
-SIDS = [None, "S-1-5-18", "S-1-5-90-0-1", "S-1-5-21-1004336348-1177238915-682003330-1001",
+SIDS = [None, "S-1-5", "S-1-5-18", "S-1-5-90-0-1", "S-1-5-21-1004336348-1177238915-682003330-1001",
         "S-1-5-21-1-2-3-4-5-6-7-8-9-10-11-12-13-14"]  # fmt: skip
 TIMES = [0, T0, T0 + 1, T0 + 10**10, 5, -1, 0x7FFFFFFFFFFFFFFF]
 
@@ -101,10 +101,47 @@ def test_every_kind_of_column_decodes_as_one_by_one(lsastub: LsaStub) -> None:
     (0, "never", negative), SIDs of several shapes with NULLs among them, in batches of 1 to
     64 answers."""
     sids = [*SIDS, "big"]
-    lsastub.load([logon_of(i, (i, [f"{k}-{i % (k + 1)}" for k in range(10)], sids[i % 6],
+    lsastub.load([logon_of(i, (i, [f"{k}-{i % (k + 1)}" for k in range(10)], sids[i % 7],
                                [TIMES[(i + k) % 7] if k % 2 else T0 + i for k in range(8)],
                                i % 21, i)) for i in range(127)])  # fmt: skip
     got = list(logon.enum_logon_sessions())
     assert len(got) == 127
     assert got == [logon.get_logon_session(s.logon_id) for s in got]
     assert {s.sid for s in got} == {*SIDS, "S-1-0x123456789ABC-7"}
+
+
+SURROGATES = [
+    "\U0001f600",
+    "a\ud800",
+    "\udc00b",
+    "\ud83d",
+    "\ude00",
+    "x\ud800\udc00y",
+    "\ufeff",
+    "",
+]
+
+
+def utf16(text: str) -> str:
+    """What Windows holds for ``text``: its UTF-16 code units, two lone ones forming a pair."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(SURROGATES), min_size=len(LSA_STRINGS),
+                         max_size=len(LSA_STRINGS)), min_size=1, max_size=12))  # fmt: skip
+def test_surrogates_decode_in_a_batch_as_one_by_one(_lsastub: LsaStub, texts: list) -> None:  # type: ignore[type-arg]
+    """A pair is one character, a lone surrogate stays itself, a BOM is text: in the batch's
+    column decoding (a c_wchar slice on Windows, the UTF-16 decoder elsewhere) as one by one,
+    also where one string's lone high surrogate is followed by the next one's low."""
+    stub = _lsastub
+    rows = [(i, strings, None, [T0] * 8, 2, 1) for i, strings in enumerate(texts)]
+    stub.load([logon_of(i, row) for i, row in enumerate(rows)])
+    try:
+        batch = list(logon.enum_logon_sessions())
+        assert [[getattr(s, f) for f in ("user_name", "logon_domain", "upn")] for s in batch] == [
+            [utf16(t[0]), utf16(t[1]), utf16(t[5])] for t in texts
+        ]
+        assert batch == [logon.get_logon_session(s.logon_id) for s in batch]
+    finally:
+        stub.assert_clean()
