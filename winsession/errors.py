@@ -34,6 +34,7 @@ __all__ = [
     "ComError",
     "InvalidLevelError",
     "InvalidParameterError",
+    "LsaError",
     "NetApiError",
     "OpenFileNotFoundError",
     "SensUnavailableError",
@@ -46,6 +47,7 @@ __all__ = [
     "check_net_api_status",
     "context",
     "error_class",
+    "lsa_error",
     "net_api_error",
     "wts_error",
 ]
@@ -213,6 +215,50 @@ class ComError(WinSessionError):
         return self.winerror & 0xFFFFFFFF
 
 
+class LsaError(WinSessionError):
+    """An LSA call (``LsaEnumerateLogonSessions``, ``LsaGetLogonSessionData``) failed.
+
+    ``winerror`` is the Win32 code ``LsaNtStatusToWinError`` gives for the status;
+    :attr:`ntstatus` keeps the NTSTATUS itself (unsigned 32-bit, as Microsoft prints it).
+
+    >>> from winsession.errors import LsaError, lsa_error
+    >>> e = lsa_error(-0x3FFFFFDE, 5, "LsaGetLogonSessionData")   # STATUS_ACCESS_DENIED
+    >>> isinstance(e, LsaError), isinstance(e, PermissionError), hex(e.ntstatus), e.winerror
+    (True, True, '0xc0000022', 5)
+    >>> print(e)
+    LsaGetLogonSessionData failed: NTSTATUS 0xC0000022, ERROR_ACCESS_DENIED (5): ...
+    """
+
+    ntstatus: int
+
+    def __init__(
+        self,
+        winerror: int = 0,
+        function: str = "",
+        server: Optional[str] = None,
+        message: Optional[str] = None,
+        session_id: Optional[int] = None,
+        ntstatus: int = 0,
+    ) -> None:
+        super().__init__(winerror, function, server, message, session_id)
+        self.ntstatus = ntstatus & 0xFFFFFFFF
+
+    def with_context(
+        self, server: Optional[str] = None, session_id: Optional[int] = None
+    ) -> WinSessionError:
+        """The same error naming ``server`` and ``session_id``, its NTSTATUS kept."""
+        placed = super().with_context(server, session_id)
+        placed.ntstatus = self.ntstatus  # type: ignore[attr-defined]
+        return placed
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            type(self),
+            (self.winerror, self.function, self.server, self.strerror, self.session_id,
+             self.ntstatus),
+        )  # fmt: skip
+
+
 # Meanings: what a caller would want to catch, each also a builtin exception.
 class AccessDeniedError(WinSessionError, PermissionError):
     """The caller lacks the rights for this call (ERROR_ACCESS_DENIED and kin).
@@ -349,7 +395,7 @@ class SensUnavailableError(ComError, UnsupportedPlatformError):
     """
 
 
-_FAMILIES: tuple[type[WinSessionError], ...] = (NetApiError, WtsError, ComError)
+_FAMILIES: tuple[type[WinSessionError], ...] = (NetApiError, WtsError, ComError, LsaError)
 _MEANINGS: tuple[type[WinSessionError], ...] = (
     AccessDeniedError,
     SessionNotFoundError,
@@ -370,6 +416,7 @@ _MEANING_OF: dict[int, type[WinSessionError]] = {
     _e.NERR_FileIdNotFound: OpenFileNotFoundError,  # NetFileClose, as MS-SRVS lists it
     _e.ERROR_CTX_WINSTATION_NOT_FOUND: SessionNotFoundError,
     _e.ERROR_CTX_CLOSE_PENDING: SessionNotFoundError,
+    _e.ERROR_NO_SUCH_LOGON_SESSION: SessionNotFoundError,  # LsaNtStatusToWinError's answer
     _e.ERROR_BAD_NETPATH: ServerNotFoundError,
     _e.ERROR_BAD_NET_NAME: ServerNotFoundError,
     _e.NERR_InvalidComputer: ServerNotFoundError,
@@ -412,10 +459,10 @@ def _combined_doc(family: type[WinSessionError], meaning: type[WinSessionError])
     )
 
 
-def _define_combinations(families: tuple[type[WinSessionError], ...]) -> None:
+def _define_combinations() -> None:
     # One concrete class per (family, meaning), defined here at import so that each has a
     # module-level name and pickles like any other class.
-    for family in families:
+    for family in _FAMILIES:
         prefix = family.__name__[: -len("Error")]
         for meaning in _MEANINGS:
             name = prefix + meaning.__name__
@@ -429,7 +476,7 @@ def _define_combinations(families: tuple[type[WinSessionError], ...]) -> None:
             _combined[(family, meaning)] = cls
 
 
-_define_combinations(_FAMILIES)
+_define_combinations()
 
 
 def error_class(
@@ -534,6 +581,31 @@ def wts_error(
     'WtsSessionNotFoundError'
     """
     return error_class(WtsError, code, function)(code, function, server, message, session_id)
+
+
+def lsa_error(
+    ntstatus: int, winerror: int, function: str, message: Optional[str] = None
+) -> WinSessionError:
+    """Build the exception for a failing NTSTATUS ``ntstatus`` from the LSA call ``function``;
+    ``winerror`` is what ``LsaNtStatusToWinError`` returned for it.
+
+    >>> from winsession.errors import lsa_error
+    >>> e = lsa_error(0xC000005F, 1312, "LsaGetLogonSessionData")
+    >>> type(e).__name__, e.symbol, hex(e.ntstatus)
+    ('LsaSessionNotFoundError', 'ERROR_NO_SUCH_LOGON_SESSION', '0xc000005f')
+    """
+    status = ntstatus & 0xFFFFFFFF
+    if message is None:
+        from .codes import message as text
+        from .codes import symbol
+
+        message = (
+            f"{function} failed: NTSTATUS 0x{status:08X}, {symbol(winerror)}"
+            f" ({_number(winerror)}): {text(winerror)}"
+        )
+    return error_class(LsaError, winerror, function)(
+        winerror, function, None, message, None, status
+    )  # type: ignore[call-arg]
 
 
 class context:  # lower case: used as a statement, ``with context(...)``, like suppress
@@ -696,84 +768,3 @@ _CONVENTIONS: dict[str, Callable[[str, Optional[int]], Any]] = {
 
 # Attached from above: the loader and the raw declarations raise these without importing them.
 _dll.attach_errors(_CONVENTIONS, _load_error)
-
-
-# --- LSA (secur32) calls: NTSTATUS results (issue 22) ----------------------------------------
-# Added as one block: the LSA family, its (family, meaning) classes and the builder. The
-# NTSTATUS -> Win32 mapping itself is advapi32's LsaNtStatusToWinError, which the caller
-# (winsession.logon) makes -- this module calls no DLL.
-
-
-class LsaError(WinSessionError):
-    """An LSA call (``LsaEnumerateLogonSessions``, ``LsaGetLogonSessionData``) failed.
-
-    ``winerror`` is the Win32 code ``LsaNtStatusToWinError`` gives for the status;
-    :attr:`ntstatus` keeps the NTSTATUS itself (unsigned 32-bit, as Microsoft prints it).
-
-    >>> from winsession.errors import LsaError, lsa_error
-    >>> e = lsa_error(-0x3FFFFFDE, 5, "LsaGetLogonSessionData")   # STATUS_ACCESS_DENIED
-    >>> isinstance(e, LsaError), isinstance(e, PermissionError), hex(e.ntstatus), e.winerror
-    (True, True, '0xc0000022', 5)
-    >>> print(e)
-    LsaGetLogonSessionData failed: NTSTATUS 0xC0000022, ERROR_ACCESS_DENIED (5): ...
-    """
-
-    ntstatus: int
-
-    def __init__(
-        self,
-        winerror: int = 0,
-        function: str = "",
-        server: Optional[str] = None,
-        message: Optional[str] = None,
-        session_id: Optional[int] = None,
-        ntstatus: int = 0,
-    ) -> None:
-        super().__init__(winerror, function, server, message, session_id)
-        self.ntstatus = ntstatus & 0xFFFFFFFF
-
-    def with_context(
-        self, server: Optional[str] = None, session_id: Optional[int] = None
-    ) -> WinSessionError:
-        """The same error naming ``server`` and ``session_id``, its NTSTATUS kept."""
-        placed = super().with_context(server, session_id)
-        placed.ntstatus = self.ntstatus  # type: ignore[attr-defined]
-        return placed
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            type(self),
-            (self.winerror, self.function, self.server, self.strerror, self.session_id,
-             self.ntstatus),
-        )  # fmt: skip
-
-
-_define_combinations((LsaError,))
-
-_MEANING_OF.setdefault(1312, SessionNotFoundError)  # ERROR_NO_SUCH_LOGON_SESSION
-
-
-def lsa_error(
-    ntstatus: int, winerror: int, function: str, message: Optional[str] = None
-) -> WinSessionError:
-    """Build the exception for a failing NTSTATUS ``ntstatus`` from the LSA call ``function``;
-    ``winerror`` is what ``LsaNtStatusToWinError`` returned for it.
-
-    >>> from winsession.errors import lsa_error
-    >>> e = lsa_error(0xC000005F, 1312, "LsaGetLogonSessionData")
-    >>> type(e).__name__, e.symbol, hex(e.ntstatus)
-    ('LsaSessionNotFoundError', 'ERROR_NO_SUCH_LOGON_SESSION', '0xc000005f')
-    """
-    status = ntstatus & 0xFFFFFFFF
-    if message is None:
-        from .codes import message as text
-        from .codes import symbol
-
-        message = (
-            f"{function} failed: NTSTATUS 0x{status:08X}, {symbol(winerror)}"
-            f" ({_number(winerror)}): {text(winerror)}"
-        )
-    return error_class(LsaError, winerror)(winerror, function, None, message, None, status)  # type: ignore[call-arg]
-
-
-__all__ += ["LsaError", "lsa_error"]
