@@ -439,25 +439,40 @@ def reference_text(data: bytes) -> str:
     return raw.decode("utf-16-le" if WIDE == 2 else "utf-32-le", "surrogatepass")
 
 
+def _wide_text_of(data: bytes) -> str:
+    """``wts._query.wide_text_at`` over ``data`` placed in memory, all of it its size."""
+    from winsession.wts._query import wide_text_at
+
+    memory = ctypes.create_string_buffer(data, len(data))
+    return wide_text_at(ctypes.addressof(memory), len(data))
+
+
 @given(st.binary(max_size=64))
 def test_wide_text_reads_units_to_the_first_nul(data: bytes) -> None:
-    from winsession.wts._query import wide_text
-
     try:
         expected = reference_text(data)
     except UnicodeDecodeError:  # (Linux only: a unit above U+10FFFF)
         with pytest.raises(UnicodeDecodeError):
-            wide_text(data)
+            _wide_text_of(data)
     else:
-        assert wide_text(data) == expected
+        assert _wide_text_of(data) == expected
 
 
 def test_zero_bytes_across_two_units_are_no_nul() -> None:
-    from winsession.wts._query import wide_text
-
     # 'A' then U+0100 is 41 00 00 01 in UTF-16: its zero bytes at 1-2 straddle two units.
     text = "A\u0100B"
-    assert wide_text(text.encode("utf-16-le" if WIDE == 2 else "utf-32-le") + bytes(WIDE)) == text
+    encoded = text.encode("utf-16-le" if WIDE == 2 else "utf-32-le") + bytes(WIDE)
+    assert _wide_text_of(encoded) == text
+
+
+def test_wide_text_example_runs() -> None:
+    import doctest
+
+    from winsession.wts import _query
+
+    (test,) = doctest.DocTestFinder().find(_query.wide_text_at, "wide_text_at", globs=vars(_query))
+    runner = doctest.DocTestRunner()
+    assert runner.run(test).failed == 0 and len(test.examples) == 2
 
 
 @pytest.mark.parametrize("level", [0, 1, 2, 10, 502])

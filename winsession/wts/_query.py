@@ -102,36 +102,36 @@ def _sid(address: Optional[int]) -> Optional[str]:
 
 def _text(chars: Any) -> str:
     # Inline WCHAR arrays read as str up to the first NUL (ctypes decodes them with
-    # PyUnicode_FromWideChar: on Windows a UTF-16 pair is one character, as in wide_text).
+    # PyUnicode_FromWideChar: on Windows a UTF-16 pair is one character, as in wide_text_at).
     return str(chars)
 
 
 _WCHAR_BYTES = ctypes.sizeof(ctypes.c_wchar)
 _WCHAR_CODEC = "utf-16-le" if _WCHAR_BYTES == 2 else "utf-32-le"
-_NUL_UNIT = bytes(_WCHAR_BYTES)
 _WCHAR_UNIT = ctypes.c_uint16 if _WCHAR_BYTES == 2 else ctypes.c_uint32
 
 
-def wide_text(data: bytes) -> str:
-    """``wchar_t`` units in ``data`` up to the first NUL unit (or the end), as text.
+def wide_text_at(address: int, size: int) -> str:
+    """The ``wchar_t`` units at ``address``, at most ``size`` bytes, up to the first NUL unit
+    (or the end), as text.
 
-    Decoded as the platform's ``wchar_t`` holds text: UTF-16 on Windows, where a character
-    beyond the BMP is a pair of units and comes back as one character (``'Ann😀'``, not
+    The units are read one at a time to find the NUL, so a ``size`` larger than the string's
+    allocation never makes us read past the string; its own bytes are then decoded at once,
+    as the platform's ``wchar_t`` holds text: UTF-16 on Windows, where a character beyond the
+    BMP is a pair of units and comes back as one character (``'Ann😀'``, not
     ``'Ann\\ud83d\\ude00'``), and UTF-32 on Linux (the host tier's stand-ins). An unpaired
     surrogate, which a Windows string may hold and a hostile server may send, stays that one
     lone surrogate, as ``ctypes`` gives it for the other strings (escaped wherever a human
     reads it). Text no ``wchar_t`` can hold (Linux: a unit above U+10FFFF) is a
     :class:`UnicodeDecodeError`.
 
-    >>> wide_text("Ann\\U0001f600\\0rest".encode(_WCHAR_CODEC)), wide_text(_NUL_UNIT)
+    >>> data = ctypes.create_unicode_buffer("Ann\\U0001f600\\0rest")
+    >>> wide_text_at(ctypes.addressof(data), ctypes.sizeof(data)), wide_text_at(0, 0)
     ('Ann😀', '')
     """
-    end = data.find(_NUL_UNIT)
-    while end > 0 and end % _WCHAR_BYTES:  # zero bytes across two units: not a NUL unit
-        end = data.find(_NUL_UNIT, end + 1)
-    if end < 0:
-        end = len(data) - len(data) % _WCHAR_BYTES
-    return data[:end].decode(_WCHAR_CODEC, "surrogatepass")
+    units = (_WCHAR_UNIT * (size // _WCHAR_BYTES)).from_address(address)
+    length = sum(1 for _ in itertools.takewhile(bool, units))
+    return ctypes.string_at(address, length * _WCHAR_BYTES).decode(_WCHAR_CODEC, "surrogatepass")
 
 
 # --- WTSQuerySessionInformationW ------------------------------------------------------------
@@ -253,13 +253,8 @@ def _decode(info_class: InfoClass, address: int, size: int) -> Any:
                     f" ({_MAX_STRING_BYTES})"
                 ),
             )
-        # Up to the first NUL and never past the size: the units are read one at a time to
-        # find the NUL (a size larger than the allocation must not make us read past the
-        # string), then the string's own bytes are decoded at once, as UTF-16 on Windows.
-        units = (_WCHAR_UNIT * (size // _WCHAR_BYTES)).from_address(address)
-        length = sum(1 for _ in itertools.takewhile(bool, units))
-        try:
-            return wide_text(ctypes.string_at(address, length * _WCHAR_BYTES))
+        try:  # up to the first NUL and never past the size
+            return wide_text_at(address, size)
         except UnicodeDecodeError:  # (Linux only: a 32-bit unit above U+10FFFF)
             raise errors.wts_error(
                 ERROR_INVALID_DATA,
