@@ -210,3 +210,35 @@ def test_every_record_class_is_checked() -> None:
 def test_same_datum_same_field_name() -> None:
     fields = {f.name for r in _records() for f in dataclasses.fields(r)}
     assert "domain" not in fields and "domain_name" in fields
+
+
+def test_records_examples_run() -> None:
+    import doctest
+
+    from winsession import _records
+
+    results = doctest.testmod(_records)
+    assert results.failed == 0 and results.attempted >= 3
+
+
+def test_one_sid_reader_for_processes_and_logon_sessions() -> None:
+    # WTSEnumerateProcessesW's owners and the LSA's logon sessions read SIDs the same way,
+    # authorities of 2**32 and more in hex as ConvertSidToStringSidW writes them.
+    import ctypes
+
+    from winsession import logon
+    from winsession.wts import _query
+
+    samples = {
+        bytes([1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0]): "S-1-5-18",
+        bytes([1, 0, 1, 0, 0, 0, 0, 0]): "S-1-0x010000000000",
+    }
+    for binary, text in samples.items():
+        memory = ctypes.create_string_buffer(binary)
+        address = ctypes.addressof(memory)
+        assert _query._sid(address) == logon._sid_text(address, "F") == text
+    bad = ctypes.create_string_buffer(bytes([1, 16, 0, 0, 0, 0, 0, 5]))
+    with pytest.raises(errors.WinSessionError, match="revision 1 with 16"):
+        _query._sid(ctypes.addressof(bad))
+    with pytest.raises(errors.WinSessionError, match="revision 1 with 16"):
+        logon._sid_text(ctypes.addressof(bad), "LsaGetLogonSessionData")

@@ -56,6 +56,43 @@ GC_PAUSE_MIN = 2048
 """Arrays smaller than this decode with the collector left alone (at most one run saved)."""
 
 
+SID_REVISION = 1
+SID_MAX_SUB_AUTHORITIES = 15
+"""winnt.h: a SID holds at most 15 sub-authorities (Microsoft Learn, SID structure)."""
+
+
+def sid_authority_text(authority: bytes) -> str:
+    """``S-1-<authority>`` for a SID's 6-byte identifier authority, as
+    ``ConvertSidToStringSidW`` writes it (MS-DTYP 2.4.2.1): decimal below 2**32, else
+    ``0x`` and 12 hex digits.
+
+    >>> sid_authority_text(bytes([0, 0, 0, 0, 0, 5])), sid_authority_text(bytes([1, 0, 0, 0, 0, 0]))
+    ('S-1-5', 'S-1-0x010000000000')
+    """
+    value = int.from_bytes(authority, "big")
+    return f"S-1-{value}" if value < 1 << 32 else f"S-1-0x{value:012X}"
+
+
+def sid_text_at(address: int) -> str:
+    """The string form of the binary SID at ``address`` (no advapi32 round trip needed).
+
+    Its header is checked before the sub-authorities are read -- one claiming 255 would have
+    us read a kilobyte past the SID: a revision other than :data:`SID_REVISION` or more than
+    :data:`SID_MAX_SUB_AUTHORITIES` is ``ValueError(revision, count)``, for the caller to
+    report as its API's bad answer.
+
+    >>> system = ctypes.create_string_buffer(bytes([1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0]))
+    >>> sid_text_at(ctypes.addressof(system))
+    'S-1-5-18'
+    """
+    head = ctypes.string_at(address, 8)
+    revision, count = head[0], head[1]
+    if revision != SID_REVISION or count > SID_MAX_SUB_AUTHORITIES:
+        raise ValueError(revision, count)
+    subs = memoryview(ctypes.string_at(address + 8, 4 * count)).cast("I").tolist()
+    return "-".join([sid_authority_text(head[2:8]), *map(str, subs)])
+
+
 class Memo(dict[int, V], Generic[V]):
     """Raw values met so far -> their Python values (``make(raw)``), bounded at 64 entries
     whatever a server sends: a column maps through it with one C-level lookup per value."""

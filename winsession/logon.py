@@ -71,7 +71,16 @@ from typing import Any, Optional, Union
 
 from . import errors
 from ._record import Record, record
-from ._records import FILETIME_EPOCH, GC_PAUSE_MIN, Memo, from_filetime
+from ._records import (
+    FILETIME_EPOCH,
+    GC_PAUSE_MIN,
+    SID_MAX_SUB_AUTHORITIES,
+    SID_REVISION,
+    Memo,
+    from_filetime,
+    sid_authority_text,
+    sid_text_at,
+)
 from .raw import advapi32 as _advapi32
 from .raw import secur32 as _raw
 
@@ -97,7 +106,6 @@ MAX_DATA_SIZE = 4096
 bytes on 64-bit Windows 11; a later Windows may add members, which are not read)."""
 
 _ERROR_INVALID_DATA = 13
-_MAX_SUB_AUTHORITIES = 15  # SID_MAX_SUB_AUTHORITIES (winnt.h)
 _U64 = (1 << 64) - 1
 
 
@@ -299,19 +307,17 @@ def _counted(length: int, maximum: int, address: Optional[int], what: str, funct
 
 
 def _sid_text(address: Optional[int], function: str) -> Optional[str]:
-    """A SID's string form (what ``ConvertSidToStringSidW`` gives), read with its bounds:
-    revision 1, at most 15 sub-authorities; the identifier authority in decimal below 2**32,
-    else in hex, as Windows prints it."""
+    """A SID's string form (what ``ConvertSidToStringSidW`` gives), read with its bounds
+    (:func:`~winsession._records.sid_text_at`)."""
     if not address:
         return None
-    head = ctypes.string_at(address, 8)
-    revision, count = head[0], head[1]
-    if revision != 1 or count > _MAX_SUB_AUTHORITIES:
-        raise _invalid(function, f"returned a SID of revision {revision} with {count} parts")
-    authority = int.from_bytes(head[2:8], "big")
-    subs = memoryview(ctypes.string_at(address + 8, 4 * count)).cast("I").tolist()
-    text = str(authority) if authority < 1 << 32 else f"0x{authority:012X}"
-    return "-".join(["S-1", text, *map(str, subs)])
+    try:
+        return sid_text_at(address)
+    except ValueError as bad:
+        revision, count = bad.args
+        raise _invalid(
+            function, f"returned a SID of revision {revision} with {count} parts"
+        ) from None
 
 
 def _flat_layout(struct: Any, base: int = 0, prefix: str = "") -> list[tuple[int, str, str]]:
@@ -503,13 +509,17 @@ def _sids(column: tuple[int, ...]) -> Optional[list[Optional[str]]]:
     if not present:
         return out
     low = min(present)
-    view = _window(low, max(present) + 8 + 4 * _MAX_SUB_AUTHORITIES)
+    view = _window(low, max(present) + 8 + 4 * SID_MAX_SUB_AUTHORITIES)
     if view is None:
         return None
     at = list(map(sub, present, repeat(low)))
     revisions = list(map(view.__getitem__, at))
     counts = list(map(view.__getitem__, map(add, at, repeat(1))))
-    if min(revisions) != 1 or max(revisions) != 1 or max(counts) > _MAX_SUB_AUTHORITIES:
+    if (
+        min(revisions) != SID_REVISION
+        or max(revisions) != SID_REVISION
+        or max(counts) > SID_MAX_SUB_AUTHORITIES
+    ):
         return None
     domains = _Domains()
     if min(counts) == max(counts) and len(present) == len(column):  # one shape, no NULL
@@ -546,14 +556,8 @@ class _Domains(dict[bytes, str]):
 
     def __missing__(self, key: bytes) -> str:
         subs = memoryview(key[6:]).cast("I").tolist() if len(key) > 6 else []
-        self[key] = text = "-".join([_sid_prefix(key[:6]), *map(str, subs)])
+        self[key] = text = "-".join([sid_authority_text(key[:6]), *map(str, subs)])
         return text
-
-
-def _sid_prefix(authority: bytes) -> str:
-    """``S-1-<authority>``: decimal below 2**32, else hex, as Windows writes it."""
-    value = int.from_bytes(authority, "big")
-    return f"S-1-{value}" if value < 1 << 32 else f"S-1-0x{value:012X}"
 
 
 def _decode_many(addresses: list[int], function: str) -> Optional[list[LogonSession]]:

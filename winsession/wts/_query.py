@@ -8,7 +8,7 @@ import itertools
 from typing import Any, Literal, Optional, Union, overload
 
 from .. import _args, errors
-from .._records import from_filetime
+from .._records import SID_MAX_SUB_AUTHORITIES, SID_REVISION, from_filetime, sid_text_at
 from .._winerror import ERROR_INVALID_DATA
 from ..raw import wtsapi32 as _raw
 from ..raw._types import DWORD
@@ -68,36 +68,24 @@ def _client_info_address(family: int, raw: bytes) -> Optional[ClientAddress]:
     return ClientAddress(family, address, raw)
 
 
-SID_REVISION = 1
-SID_MAX_SUB_AUTHORITIES = 15
-"""winnt.h: a SID holds at most 15 sub-authorities (Microsoft Learn, SID structure)."""
-
-
 def _sid(address: Optional[int]) -> Optional[str]:
-    """Binary SID at ``address`` -> ``S-R-A-S1-S2...`` (no advapi32 round trip needed).
-
-    The header is checked before the sub-authorities are read: revision 1 and at most
-    :data:`SID_MAX_SUB_AUTHORITIES`, else ``ERROR_INVALID_DATA`` -- a header claiming 255
-    would have us read a kilobyte past the SID.
-    """
+    """Binary SID at ``address`` -> its string form (:func:`~winsession._records.sid_text_at`);
+    a header that is no SID's is ``ERROR_INVALID_DATA``."""
     if not address:
         return None
-    head = ctypes.string_at(address, 8)
-    count = head[1]
-    if head[0] != SID_REVISION or count > SID_MAX_SUB_AUTHORITIES:
+    try:
+        return sid_text_at(address)
+    except ValueError as bad:
+        revision, count = bad.args
         raise errors.wts_error(
             ERROR_INVALID_DATA,
             "WTSEnumerateProcessesW",
             message=(
-                f"WTSEnumerateProcessesW: a SID header claims revision {head[0]} with {count}"
+                f"WTSEnumerateProcessesW: a SID header claims revision {revision} with {count}"
                 f" sub-authorities (a SID has revision {SID_REVISION} and at most"
                 f" {SID_MAX_SUB_AUTHORITIES})"
             ),
-        )
-    authority = int.from_bytes(head[2:8], "big")
-    subs = ctypes.string_at(address + 8, 4 * count)
-    parts = [int.from_bytes(subs[i : i + 4], "little") for i in range(0, 4 * count, 4)]
-    return "-".join(["S", str(head[0]), str(authority), *map(str, parts)])
+        ) from None
 
 
 def _text(chars: Any) -> str:
