@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import datetime
 import enum
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,7 +15,17 @@ from .._escape import display_width, escape
 from ._actions import Fleet
 from ._common import EXIT_OK
 from ._options import add_format_options, add_server_option
-from ._output import Column, cell_text, emit_rows, fmt, human_err, output, terminal_width, warn
+from ._output import (
+    Column,
+    cell_text,
+    emit_rows,
+    fmt,
+    human_err,
+    output,
+    terminal_width,
+    time_cell,
+    warn,
+)
 
 # --- columns that appear when there is room ---------------------------------------------------
 
@@ -48,11 +57,6 @@ def fitting_columns(
             chosen.append(column)
             used += extra
     return chosen
-
-
-def time_cell(value: Optional[datetime.datetime]) -> str:
-    """A time in a table: UTC to the minute (the heading says UTC)."""
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
 
 
 def account(domain: Optional[str], user: Optional[str]) -> str:

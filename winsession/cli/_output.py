@@ -104,6 +104,15 @@ def short_state(state: Any) -> str:
     return _QWINSTA_STATES.get(name, state_text(state))
 
 
+def time_cell(value: Optional[datetime.datetime]) -> str:
+    """A time in a table: UTC to the minute (the heading says UTC).
+
+    >>> time_cell(datetime.datetime(2024, 5, 6, 8, 30, 59)), time_cell(None)
+    ('2024-05-06 08:30', '')
+    """
+    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
+
+
 def plain_value(value: Any) -> Any:
     """A JSON/CSV-friendly copy: enums by name, flags as numbers, times in ISO 8601 with
     their UTC offset, durations as integer seconds, addresses as text, bytes as hex."""

@@ -47,6 +47,7 @@ from ._output import (
     output,
     parse_duration,
     short_state,
+    time_cell,
     warn,
 )
 from ._ts_control import SESSION_CONTROL_COMMANDS, register_session_control
@@ -189,10 +190,6 @@ def _client_cell(r: dict[str, Any]) -> str:
     return name
 
 
-def _time_cell(value: Optional[datetime.datetime]) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M")
-
-
 def _ts_table(multi: bool, wide: bool) -> list[Column]:
     """quser's and qwinsta's columns in 80 terminal columns; ``--wide`` adds the client
     (name and address)."""
@@ -206,7 +203,7 @@ def _ts_table(multi: bool, wide: bool) -> list[Column]:
         ("ID", ">", lambda r: r["session_id"]),
         ("STATE", "<", lambda r: short_state(r["state"])),
         ("IDLE", ">", lambda r: format_duration(r["idle_time"])),
-        ("LOGON TIME (UTC)", "<", lambda r: _time_cell(r["logon_time"])),
+        ("LOGON TIME (UTC)", "<", lambda r: time_cell(r["logon_time"])),
         ("LOCKED", "<", lambda r: r["locked"]),
     ]  # fmt: skip
     if wide:

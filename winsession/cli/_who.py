@@ -11,9 +11,18 @@ from typing import Any, Optional
 from .._who import LoggedOnUser, who
 from ._actions import Fleet, error_text, server_label
 from ._common import EXIT_PARTIAL
-from ._logon import account, fitting_columns, time_cell
+from ._logon import account, fitting_columns
 from ._options import add_format_options, add_server_option
-from ._output import Column, emit_rows, fmt, format_duration, human_err, short_state, warn
+from ._output import (
+    Column,
+    emit_rows,
+    fmt,
+    format_duration,
+    human_err,
+    short_state,
+    time_cell,
+    warn,
+)
 
 WHO_FIELDS = (
     "server", "route", "user_name", "domain_name", "session_id", "win_station_name", "state",
