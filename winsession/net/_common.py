@@ -57,6 +57,21 @@ def decode_page_batches(
     return batches
 
 
+def get_one(decoder: Decoder[Any], function: str, call: Callable[[Any], object]) -> Any:
+    """The one record a ``Net*GetInfo`` call gives: ``call(byref(buf))`` makes the call, its
+    buffer is checked and decoded like a page of one (a success without a buffer is
+    ``ERROR_INVALID_DATA``, nothing read from NULL) and freed in ``finally`` (:data:`FREE_NOTE`)."""
+    buf = LPBYTE()
+    free = _raw.NetApiBufferFree.bind()  # called straight from finally: see FREE_NOTE
+    try:
+        call(ctypes.byref(buf))
+        page = decode_page(decoder, function, buf, 1)
+    finally:
+        if buf:
+            free(buf)
+    return page[0]
+
+
 def _decode_checked(
     decoder: Decoder[Any], decode: Callable[[int, int, set[int]], Any], function: str, buf: Any,
     count: int,

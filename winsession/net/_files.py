@@ -11,13 +11,12 @@ from typing import Any, Literal, Optional, Union, overload
 from .._record import Record, record
 from .._records import Memo, column_decoder
 from ..raw import netapi32 as _raw
-from ..raw._types import LPBYTE
 from ._common import (
     MAX_PREFERRED_LENGTH,
     Stream,
     call_text,
-    decode_page,
     dword_arg,
+    get_one,
     level_arg,
     optional_text,
     pages,
@@ -234,15 +233,11 @@ def get_file_info(file_id: int, *, server: Optional[str] = None, level: int = 3)
     fid = dword_arg(file_id, "file_id")
     server_name = server_arg(server)
     lvl = level_arg(level, _LEVELS, "NetFileGetInfo")
-    buf = LPBYTE()
-    free = _raw.NetApiBufferFree.bind()  # called straight from finally (_common.FREE_NOTE)
-    try:
-        _raw.NetFileGetInfo(server_name, fid, lvl, ctypes.byref(buf))
-        page = decode_page(_DECODERS[lvl], "NetFileGetInfo", buf, 1)
-    finally:
-        if buf:
-            free(buf)
-    return page[0]  # type: ignore[no-any-return]
+    return get_one(  # type: ignore[no-any-return]
+        _DECODERS[lvl],
+        "NetFileGetInfo",
+        lambda buf: _raw.NetFileGetInfo(server_name, fid, lvl, buf),
+    )
 
 
 # --- NetFileClose --------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import datetime
 import enum
 from collections.abc import Iterator
@@ -12,13 +11,13 @@ from .. import errors
 from .._record import Record, record
 from .._records import Memo, column_decoder
 from ..raw import netapi32 as _raw
-from ..raw._types import DWORD, LPBYTE
+from ..raw._types import DWORD
 from ._common import (
     MAX_PREFERRED_LENGTH,
     Stream,
     call_text,
     client_arg,
-    decode_page,
+    get_one,
     level_arg,
     optional_text,
     pages,
@@ -351,15 +350,11 @@ def get_session_info(
     client_name = client_arg(client)
     user_name = optional_text(user, "user")
     lvl = level_arg(level, _GET_INFO_LEVELS, "NetSessionGetInfo")
-    buf = LPBYTE()
-    free = _raw.NetApiBufferFree.bind()  # called straight from finally (_common.FREE_NOTE)
-    try:
-        _raw.NetSessionGetInfo(server_name, client_name, user_name, lvl, ctypes.byref(buf))
-        page = decode_page(_DECODERS[lvl], "NetSessionGetInfo", buf, 1)
-    finally:
-        if buf:
-            free(buf)
-    return page[0]  # type: ignore[no-any-return]
+    return get_one(  # type: ignore[no-any-return]
+        _DECODERS[lvl],
+        "NetSessionGetInfo",
+        lambda buf: _raw.NetSessionGetInfo(server_name, client_name, user_name, lvl, buf),
+    )
 
 
 # --- NetSessionDel -------------------------------------------------------------------------

@@ -6,17 +6,14 @@ import ctypes
 from collections.abc import Iterator
 from typing import Any, Literal, Optional, Union, overload
 
-from .. import errors
 from .._record import Record, record
 from .._records import column_decoder
-from .._winerror import ERROR_INVALID_DATA
 from ..raw import netapi32 as _raw
-from ..raw._types import LPBYTE
 from ._common import (
     MAX_PREFERRED_LENGTH,
     Stream,
     call_text,
-    decode_page,
+    get_one,
     level_arg,
     pages,
     prefmaxlen_arg,
@@ -173,18 +170,6 @@ def get_workstation_user(level: int = 1, server: None = None) -> Record:
             f" reserved and must be NULL); for {server} use enum_workstation_users({server!r})"
         )
     lvl = level_arg(level, _GET_LEVELS, "NetWkstaUserGetInfo")
-    buf = LPBYTE()
-    free = _raw.NetApiBufferFree.bind()  # called straight from finally (_common.FREE_NOTE)
-    try:
-        _raw.NetWkstaUserGetInfo(None, lvl, ctypes.byref(buf))
-        page = decode_page(_DECODERS[lvl], "NetWkstaUserGetInfo", buf, 1 if buf else 0)
-    finally:
-        if buf:
-            free(buf)
-    if not page:
-        raise errors.net_api_error(
-            ERROR_INVALID_DATA,
-            "NetWkstaUserGetInfo",
-            message="NetWkstaUserGetInfo returned success without a buffer",
-        )
-    return page[0]  # type: ignore[no-any-return]
+    return get_one(  # type: ignore[no-any-return]
+        _DECODERS[lvl], "NetWkstaUserGetInfo", lambda buf: _raw.NetWkstaUserGetInfo(None, lvl, buf)
+    )
